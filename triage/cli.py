@@ -1,0 +1,356 @@
+"""Provides the ``triage`` command line (everything but drawing the TUI).
+
+Every command exits non-zero with a one-line ``triage: error: …`` on bad
+input; ``--json`` output is stable and documented in the README. The TUI is
+reached through the ``open_tui`` callback that ``tui/__main__.py`` passes in,
+so this module (like all of ``triage/``) never imports textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Sequence
+
+from triage.errors import TriageError
+from triage.models import TIERS, VERDICTS
+from triage.paths import default_db_path, default_demo_dir
+from triage.sanitize import display, one_line
+
+DEMO_SECRET = b"triage-demo-sampling-secret"
+"""The demo's fixed sampling secret, so its deep-dive sample is the same everywhere."""
+
+OpenTui = Callable[..., int]
+
+
+# ------------------------------------------------------------------- helpers
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db) if getattr(args, "db", None) else default_db_path()
+
+
+def open_store(args: argparse.Namespace):
+    """The store named by ``--db`` / ``TRIAGE_DB`` / the default location."""
+    from triage.store import Store
+
+    return Store(_db_path(args))
+
+
+def default_reviewer() -> str:
+    """``TRIAGE_REVIEWER``, else the login name."""
+    env = os.environ.get("TRIAGE_REVIEWER")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no passwd entry in some containers
+        return "reviewer"
+
+
+def _age(ts: int, now: float | None = None) -> str:
+    secs = max(0, int((now or time.time()) - ts))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if secs >= size:
+            return f"{secs // size}{unit}"
+    return f"{secs}s"
+
+
+def print_queue(items, *, now: float | None = None) -> None:
+    """The queue as a plain, sanitised table."""
+    if not items:
+        _out("The queue is empty. Fill it with `triage ingest --repo PATH` (or try `triage demo`).")
+        return
+    header = f"{'TIER':<8} {'S':1} {'ID':<12} {'AGENT':<10} {'FIND':>4} {'+/-':>9} {'AGE':>4}  {'STATE':<10} TITLE"
+    _out(header)
+    for it in items:
+        size = f"+{it.added}/-{it.deleted}"
+        agent = display(it.agent or it.kind)[:10]
+        _out(
+            f"{it.tier:<8} {'★' if it.sampled else ' '} {display(it.short_id)[:12]:<12} {agent:<10} "
+            f"{it.findings:>4} {size:>9} {_age(it.authored_at, now):>4}  {it.state:<10} {one_line(it.title, 70)}"
+        )
+    sampled = sum(1 for i in items if i.sampled)
+    by_tier = {t: sum(1 for i in items if i.tier == t) for t in reversed(TIERS)}
+    _out("")
+    _out(f"{len(items)} changes: " + ", ".join(f"{n} {t}" for t, n in by_tier.items() if n)
+         + f"; {sampled} drawn for a deep dive (★)")
+
+
+# ------------------------------------------------------------------ commands
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from triage.ingest import ingest
+    from triage.timeparse import parse_since
+
+    since = parse_since(args.since) if args.since else None
+    show_progress = sys.stderr.isatty()
+
+    def progress(n: int, total: int) -> None:
+        if show_progress:
+            sys.stderr.write(f"\ringesting {n}/{total} commits")
+            sys.stderr.flush()
+
+    with open_store(args) as store:
+        result = ingest(store, args.repo, rev_range=args.range, since=since, include_all=args.all,
+                        progress=progress)
+    if show_progress:
+        sys.stderr.write("\n")
+    _out(f"ingested {display(result.repo)}: {result.analysed} analysed, {result.skipped_known} already stored, "
+         f"{result.skipped_human} not AI-authored (use --all to include them), "
+         f"{result.seen} commits seen in {result.seconds:.2f}s")
+    return 0
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    from triage.queue import load_queue
+
+    with open_store(args) as store:
+        items = load_queue(store, include_all=args.all, tiers=args.tier, agent=args.agent,
+                           reviewer=args.reviewer, state=args.state, repo=args.repo)
+    if args.json:
+        _out(json.dumps([i.to_json() for i in items], indent=2, ensure_ascii=True))
+    else:
+        print_queue(items)
+    return 0
+
+
+def change_details(store, change_id: str) -> dict:
+    """Everything ``triage show`` reports about one change."""
+    row = store.get_change(change_id)
+    row.pop("patch", None)
+    answers = store.checklist_answers(change_id)
+    for item in row["checklist"]:
+        ans = answers.get(item["id"])
+        item["answer"] = ans["answer"] if ans else None
+        item["answer_note"] = ans["note"] if ans else ""
+    row["findings"] = store.findings_for(change_id)
+    row["verdicts"] = store.verdicts_for(change_id)
+    row["verdict"] = row["verdicts"][-1]["verdict"] if row["verdicts"] else None
+    return row
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        cid = store.resolve_id(args.id)
+        d = change_details(store, cid)
+    if args.json:
+        _out(json.dumps(d, indent=2, ensure_ascii=True))
+        return 0
+    when = datetime.fromtimestamp(d["authored_at"], timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    _out(f"{d['tier']}  score {d['score']:g}  {'★ deep-dive sample' if d['sampled'] else ''}".rstrip())
+    _out(f"{display(d['id'])}")
+    _out(f"title:   {one_line(d['title'], 200)}")
+    _out(f"author:  {display(d['author_name'])} <{display(d['author_email'])}>  {when}")
+    agent = d["agent"] or d["kind"]
+    _out(f"agent:   {display(agent)} ({d['kind']})")
+    for ev in d["evidence"]:
+        _out(f"         · {ev['signal']}: {display(ev['detail'])} (+{ev['weight']})")
+    if d["is_merge"]:
+        _out("merge:   diffed against its first parent")
+    _out("")
+    _out("why this tier:")
+    for f in d["factors"]:
+        _out(f"  {f['points']:>6g}  {display(f['name']):<28} {display(f['detail'])}")
+    _out("")
+    _out(f"files ({d['n_files']}, +{d['added']}/-{d['deleted']}):")
+    for f in d["files"]:
+        extra = "; ".join(display(n) for n in f["notes"])
+        _out(f"  {f['status']} {display(f['path'])}  +{f['added']}/-{f['deleted']}"
+             + (f"  [{extra}]" if extra else ""))
+    _out("")
+    _out(f"findings ({len(d['findings'])}):" if d["findings"] else "findings: none")
+    for f in d["findings"]:
+        sup = " (suppressed)" if f["suppressed"] else ""
+        _out(f"  {f['severity']:<7} {display(f['path'])}:{f['line']}  {display(f['rule'])}{sup}")
+        _out(f"          {display(f['message'])}")
+        _out(f"          ? {display(f['question'])}")
+    if d["checklist"]:
+        _out("")
+        _out("checklist:")
+        for item in d["checklist"]:
+            mark = {"yes": "[x]", "no": "[!]", "n/a": "[-]"}.get(item.get("answer") or "", "[ ]")
+            _out(f"  {mark} {display(item['text'])}  ({item['kind']}: {item['area']})")
+    if d["verdicts"]:
+        _out("")
+        _out("verdicts:")
+        for v in d["verdicts"]:
+            t = datetime.fromtimestamp(v["created_at"], timezone.utc).strftime("%Y-%m-%d %H:%M")
+            note = f"  “{one_line(v['note'], 120)}”" if v["note"] else ""
+            _out(f"  {t}  {v['verdict']:<9} by {display(v['reviewer'])}{note}")
+    return 0
+
+
+def cmd_verdict(args: argparse.Namespace) -> int:
+    verdict = next(v for v in VERDICTS if getattr(args, v.replace("-", "_")))
+    with open_store(args) as store:
+        cid = store.resolve_id(args.id)
+        vid = store.record_verdict(cid, verdict, note=args.note or "", reviewer=args.reviewer or default_reviewer())
+    _out(f"recorded {verdict} on {display(cid)} (verdict {vid[:12]})")
+    return 0
+
+
+def cmd_gate(args: argparse.Namespace) -> int:
+    from triage.config import load_config
+    from triage.diff import diff_commit, post_image
+    from triage.git import change_from_commit, open_repo, repo_key, repo_root, resolve
+    from triage.ingest import GitRepoContext
+    from triage.pipeline import assess
+    from triage.provenance import ProvenanceRules, detect
+    from triage.sampling import load_secret
+
+    repo = open_repo(args.repo)
+    cfg = load_config(repo_root(repo))
+    commit = resolve(repo, args.rev)
+    change = change_from_commit(commit, repo_key(repo))
+    prov = detect(change, ProvenanceRules.from_config(cfg["provenance"]))
+    change.files = diff_commit(repo, commit)
+    ctx = GitRepoContext(repo, commit, tuple(f.path for f in change.files), cfg)
+    a = assess(change, prov, ctx, lambda f: post_image(repo, commit, f), cfg, load_secret(cfg))
+    gate = cfg.get("gate", {})
+    if a.risk.tier in gate.get("blocked", ["CRITICAL"]):
+        code, word = 2, "blocked"
+    elif a.risk.tier in gate.get("auto_merge", ["LOW"]) and not a.sampled:
+        code, word = 0, "may auto-merge"
+    else:
+        code, word = 1, "needs human review"
+    if args.json:
+        _out(json.dumps({"sha": change.sha, "tier": a.risk.tier, "score": a.risk.score, "decision": word,
+                         "exit_code": code, "sampled": a.sampled,
+                         "factors": [f.to_dict() for f in a.risk.factors],
+                         "findings": [f.to_dict() for f in a.findings]}, indent=2))
+    else:
+        sample = " (drawn for a deep dive)" if a.sampled else ""
+        _out(f"{change.sha[:12]} {a.risk.tier} score {a.risk.score:g}: {word}{sample}")
+        for f in a.risk.factors:
+            _out(f"  {f.points:>6g}  {display(f.name):<28} {display(f.detail)}")
+    return code
+
+
+def cmd_demo(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
+    from triage.demo import build
+    from triage.ingest import ingest
+    from triage.config import load_config
+    from triage.queue import load_queue
+    from triage.store import Store
+
+    dest = Path(args.dir) if args.dir else default_demo_dir()
+    repo_path = build(dest / "shopapi")
+    db = Path(args.db) if args.db else dest / "triage-demo.db"
+    cfg = load_config(repo_path)
+    with Store(db) as store:
+        ingest(store, repo_path, include_all=True, cfg=cfg, secret=DEMO_SECRET)
+        if args.no_tui or open_tui is None:
+            print_queue(load_queue(store))
+            _out("")
+            _out(f"demo repository: {repo_path}")
+            _out(f"demo database:   {db}   (pass --db {db} to queue, show and verdict)")
+            return 0
+    return open_tui(db=db, repo=repo_path, demo=True)
+
+
+def cmd_review(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
+    if open_tui is None:
+        raise TriageError("the TUI is not available in this installation")
+    db = _db_path(args)
+    from triage.store import Store
+
+    Store(db).close()  # fail early, with a one-line error, on a bad database
+    return open_tui(db=db, repo=args.repo, digest=getattr(args, "digest", False),
+                    deep_dive=getattr(args, "deep_dive", False))
+
+
+# -------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", help="database file (default: $TRIAGE_DB or the user data dir)")
+
+    p = argparse.ArgumentParser(prog="triage", description="Risk-ordered review of AI-generated code changes.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    d = sub.add_parser("demo", parents=[common], help="build the demo repository, ingest it, open the app")
+    d.add_argument("--no-tui", action="store_true", help="print the queue instead of opening the app")
+    d.add_argument("--dir", metavar="D", help="where to build the demo (default: the user data dir)")
+
+    i = sub.add_parser("ingest", parents=[common], help="scan a git repository into the queue")
+    i.add_argument("--repo", default=".", metavar="PATH", help="repository path (default: .)")
+    g = i.add_mutually_exclusive_group()
+    g.add_argument("--since", metavar="WHEN", help="only commits since WHEN (2025-01-31, yesterday, '3 days ago')")
+    g.add_argument("--range", metavar="A..B", help="only commits in A..B")
+    i.add_argument("--all", action="store_true", help="analyse human commits too, not only AI-authored ones")
+
+    q = sub.add_parser("queue", parents=[common], help="print the risk-ordered queue")
+    q.add_argument("--repo", metavar="NAME", help="only changes of this repository (name or path)")
+    q.add_argument("--json", action="store_true", help="JSON output (see the README for the fields)")
+    q.add_argument("--tier", action="append", type=str.upper, choices=TIERS, help="only this tier (repeatable)")
+    q.add_argument("--agent", help="only changes by this agent (claude, copilot, …)")
+    q.add_argument("--reviewer", help="only changes assigned to or reviewed by this person")
+    q.add_argument("--state", help="unreviewed, reviewed, or a verdict name")
+    q.add_argument("--all", action="store_true", help="include human- and bot-authored changes")
+
+    s = sub.add_parser("show", parents=[common], help="show one change: factors, files, findings, checklist")
+    s.add_argument("id", help="change id, or a unique sha prefix")
+    s.add_argument("--json", action="store_true", help="JSON output")
+
+    v = sub.add_parser("verdict", parents=[common], help="record a verdict without the app")
+    v.add_argument("id", help="change id, or a unique sha prefix")
+    vg = v.add_mutually_exclusive_group(required=True)
+    for name in VERDICTS:
+        vg.add_argument(f"--{name}", action="store_true", help=f"record {name}")
+    v.add_argument("--note", help="a note to keep with the verdict")
+    v.add_argument("--reviewer", help="who reviewed (default: $TRIAGE_REVIEWER or your login)")
+
+    gt = sub.add_parser("gate", parents=[common], help="CI gate: exit 0 auto-merge, 1 review, 2 blocked")
+    gt.add_argument("--repo", default=".", metavar="PATH")
+    gt.add_argument("--rev", default="HEAD", metavar="REV")
+    gt.add_argument("--json", action="store_true")
+
+    r = sub.add_parser("review", parents=[common], help="open the app")
+    r.add_argument("--repo", metavar="PATH", help="repository to show diffs from")
+    r.add_argument("--digest", action="store_true", help="open in daily-digest mode")
+    r.add_argument("--deep-dive", action="store_true", help="open in security deep-dive mode")
+    return p
+
+
+def main(argv: Sequence[str] | None = None, open_tui: OpenTui | None = None) -> int:
+    """Run the CLI; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            args = parser.parse_args(["review", *(argv or [])])
+            return cmd_review(args, open_tui)
+        if args.command == "demo":
+            return cmd_demo(args, open_tui)
+        if args.command == "review":
+            return cmd_review(args, open_tui)
+        handler = {
+            "ingest": cmd_ingest,
+            "queue": cmd_queue,
+            "show": cmd_show,
+            "verdict": cmd_verdict,
+            "gate": cmd_gate,
+        }[args.command]
+        return handler(args)
+    except TriageError as exc:
+        sys.stderr.write(f"triage: error: {display(str(exc))}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("triage: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0

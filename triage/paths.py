@@ -1,0 +1,41 @@
+"""Provides where triage keeps its data, configuration and defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "triage"
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+"""The shipped defaults: rules, checklists, provenance patterns, demo spec."""
+
+
+def data_file(name: str) -> Path:
+    """A file under the shipped ``data/`` directory."""
+    return DATA_DIR / name
+
+
+def user_data_dir() -> Path:
+    """The per-user data directory (databases, the demo repository)."""
+    return Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def user_config_dir() -> Path:
+    """The per-user configuration directory (``config.toml``, the sampling secret)."""
+    return Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def default_db_path() -> Path:
+    """``TRIAGE_DB`` if set, else ``triage.db`` in the user data directory."""
+    env = os.environ.get("TRIAGE_DB")
+    if env:
+        return Path(env)
+    return user_data_dir() / "triage.db"
+
+
+def default_demo_dir() -> Path:
+    """Where ``triage demo`` builds its repository and database by default."""
+    return user_data_dir() / "demo"

@@ -1,0 +1,183 @@
+"""Provides the review queue: stored changes, filtered and ordered.
+
+Order: tier (CRITICAL first), then deep-dive samples within their tier, then
+age (the oldest waiting change first), then id for a total order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from triage.models import TIER_RANK, TIERS
+from triage.store import Store, decode_change
+
+QUEUE_COLUMNS = (
+    "id, source, repo, repo_path, sha, title, author_name, author_email, author_login, authored_at, kind, agent, "
+    "evidence, tier, tier_rank, score, factors, sampled, sample_rate, files, n_files, added, deleted, n_findings, "
+    "url, number, state, branch, assignee, is_merge"
+)
+
+
+@dataclass
+class QueueItem:
+    """One row of the queue, with its latest verdict if any."""
+
+    id: str
+    title: str
+    author: str
+    author_email: str
+    agent: str | None
+    kind: str
+    tier: str
+    score: float
+    factors: list[dict]
+    sampled: bool
+    findings: int
+    files: list[dict]
+    added: int
+    deleted: int
+    url: str
+    authored_at: int
+    repo: str
+    sha: str
+    source: str
+    evidence: list[dict] = field(default_factory=list)
+    assignee: str | None = None
+    verdict: str | None = None
+    verdict_note: str = ""
+    reviewer: str = ""
+    sample_rate: float | None = None
+    repo_path: str = ""
+    number: int | None = None
+
+    @property
+    def state(self) -> str:
+        """``unreviewed`` or the latest verdict."""
+        return self.verdict or "unreviewed"
+
+    @property
+    def short_id(self) -> str:
+        """What a person types: the sha prefix, or ``repo#N`` for a forge change."""
+        if self.source == "git":
+            return self.sha[:10]
+        return self.id.split(":", 1)[-1]
+
+    def sort_key(self) -> tuple:
+        """The queue order (see the module doc)."""
+        return (-TIER_RANK.get(self.tier, -1), not self.sampled, self.authored_at, self.id)
+
+    def to_json(self) -> dict:
+        """The documented ``triage queue --json`` object."""
+        return {
+            "id": self.id,
+            "short_id": self.short_id,
+            "title": self.title,
+            "author": self.author,
+            "author_email": self.author_email,
+            "agent": self.agent,
+            "kind": self.kind,
+            "tier": self.tier,
+            "score": self.score,
+            "factors": self.factors,
+            "sampled": self.sampled,
+            "sample_rate": self.sample_rate,
+            "findings": self.findings,
+            "files": [f["path"] for f in self.files],
+            "added": self.added,
+            "deleted": self.deleted,
+            "url": self.url,
+            "authored_at": self.authored_at,
+            "repo": self.repo,
+            "sha": self.sha,
+            "assignee": self.assignee,
+            "state": self.state,
+            "verdict": self.verdict,
+            "evidence": self.evidence,
+        }
+
+
+def item_from_row(row: dict, verdict: dict | None = None) -> QueueItem:
+    """Build a :class:`QueueItem` from a decoded ``changes`` row."""
+    return QueueItem(
+        id=row["id"],
+        title=row["title"],
+        author=row["author_login"] or row["author_name"],
+        author_email=row["author_email"],
+        agent=row["agent"],
+        kind=row["kind"],
+        tier=row["tier"] or "LOW",
+        score=row["score"],
+        factors=row["factors"],
+        sampled=bool(row["sampled"]),
+        findings=row["n_findings"],
+        files=row["files"],
+        added=row["added"],
+        deleted=row["deleted"],
+        url=row["url"],
+        authored_at=row["authored_at"],
+        repo=row["repo"],
+        sha=row["sha"],
+        source=row["source"],
+        evidence=row["evidence"],
+        assignee=row.get("assignee"),
+        verdict=verdict["verdict"] if verdict else None,
+        verdict_note=verdict["note"] if verdict else "",
+        reviewer=verdict["reviewer"] if verdict else "",
+        sample_rate=row.get("sample_rate"),
+        repo_path=row.get("repo_path", ""),
+        number=row.get("number"),
+    )
+
+
+def order(items: list[QueueItem]) -> list[QueueItem]:
+    """Items in queue order."""
+    return sorted(items, key=QueueItem.sort_key)
+
+
+def load_queue(
+    store: Store,
+    *,
+    include_all: bool = False,
+    tiers: list[str] | None = None,
+    agent: str | None = None,
+    reviewer: str | None = None,
+    state: str | None = None,
+    repo: str | None = None,
+    sampled_only: bool = False,
+) -> list[QueueItem]:
+    """The ordered queue with filters applied.
+
+    ``state`` is ``unreviewed``, ``reviewed`` or a verdict name; ``reviewer``
+    matches the assignee or the reviewer of the latest verdict.
+    """
+    where = ["analyzed = 1"]
+    params: list = []
+    if not include_all:
+        where.append("kind = 'ai'")
+    if tiers:
+        bad = [t for t in tiers if t.upper() not in TIERS]
+        if bad:
+            from triage.errors import TriageError
+
+            raise TriageError(f"unknown tier {bad[0]!r}: use one of {', '.join(TIERS)}")
+        where.append(f"tier IN ({','.join('?' * len(tiers))})")
+        params.extend(t.upper() for t in tiers)
+    if agent:
+        where.append("agent = ?")
+        params.append(agent)
+    if repo:
+        where.append("(repo = ? OR repo_path = ?)")
+        params.extend([repo, repo])
+    if sampled_only:
+        where.append("sampled = 1")
+    rows = store.query(f"SELECT {QUEUE_COLUMNS} FROM changes WHERE {' AND '.join(where)}", params)
+    latest = store.latest_verdicts()
+    items = [item_from_row(decode_change(r), latest.get(r["id"])) for r in rows]
+    if reviewer:
+        items = [i for i in items if i.assignee == reviewer or i.reviewer == reviewer]
+    if state:
+        if state == "reviewed":
+            items = [i for i in items if i.verdict]
+        else:
+            items = [i for i in items if i.state == state]
+    return order(items)

@@ -1,0 +1,132 @@
+"""Provides risk scoring: explained, weighted factors mapped to a tier.
+
+Every point comes from a :class:`~triage.models.Factor` naming its reason, so
+a reviewer can see why a change is CRITICAL and a team can tune the weights in
+``data/rules.toml`` or ``.triage.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from triage.models import TIER_RANK, TIERS, Factor, FileDiff, Finding, Provenance, RiskScore
+
+_TEST_PATH = re.compile(r"(^|/)(tests?|spec|__tests__)(/|$)|(^|/)test_[^/]*$|_test\.[a-z]+$|\.(test|spec)\.[jt]sx?$")
+_DOC_PATH = re.compile(r"\.(md|rst|txt|adoc)$|(^|/)docs?/|(^|/)(license|changelog|authors)[^/]*$", re.I)
+
+
+def is_test_path(path: str) -> bool:
+    """True for files that look like tests."""
+    return bool(_TEST_PATH.search(path.lower()))
+
+
+def is_source_path(path: str) -> bool:
+    """True for files that are neither tests nor documentation."""
+    return not is_test_path(path) and not _DOC_PATH.search(path)
+
+
+@lru_cache(maxsize=64)
+def _compile(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+@dataclass(frozen=True)
+class RiskInput:
+    """What the scorer needs to know about a change."""
+
+    files: tuple[FileDiff, ...]
+    findings: tuple[Finding, ...]
+    provenance: Provenance
+    is_merge: bool = False
+
+
+def tier_for(score: float, thresholds: dict) -> str:
+    """The tier a score reaches under ``thresholds`` (MEDIUM/HIGH/CRITICAL)."""
+    tier = "LOW"
+    for name in TIERS[1:]:
+        if score >= float(thresholds[name]):
+            tier = name
+    return tier
+
+
+def score_change(inp: RiskInput, cfg: dict) -> RiskScore:
+    """Score a change under the ``risk`` configuration table."""
+    r = cfg
+    factors: list[Factor] = []
+    paths = [f.path for f in inp.files]
+    lower = [p.lower() for p in paths]
+
+    for cat in r.get("paths", []):
+        pat = _compile(cat["pattern"])
+        hits = [p for p, lp in zip(paths, lower) if pat.search(lp)]
+        if hits:
+            more = f" (+{len(hits) - 1} more)" if len(hits) > 1 else ""
+            factors.append(Factor(f"path:{cat['category']}", cat["points"], f"touches {hits[0]}{more}"))
+
+    changed = sum(f.added + f.deleted for f in inp.files)
+    size_points, size_band = 0, 0
+    for band in r.get("size", []):
+        if changed >= band["lines"] and band["points"] >= size_points:
+            size_points, size_band = band["points"], band["lines"]
+    if size_points:
+        factors.append(Factor("size", size_points, f"{changed} lines changed (≥ {size_band})"))
+    if len(inp.files) > int(r.get("many_files_threshold", 10)):
+        factors.append(Factor("many-files", r.get("many_files", 0), f"{len(inp.files)} files touched"))
+
+    sev_points = r.get("severity_points", {})
+    active = [f for f in inp.findings if not f.suppressed]
+    per_rule: Counter = Counter()
+    rule_sev: dict[str, str] = {}
+    for f in active:
+        per_rule[f.rule] += 1
+        rule_sev[f.rule] = f.severity
+    finding_total = 0.0
+    finding_factors = []
+    for rule, n in sorted(per_rule.items(), key=lambda kv: (-sev_points.get(rule_sev[kv[0]], 0), kv[0])):
+        pts = sev_points.get(rule_sev[rule], 0) * n
+        finding_total += pts
+        finding_factors.append(Factor(f"finding:{rule}", pts, f"{n} × {rule_sev[rule]}"))
+    cap = float(r.get("findings_cap", 60))
+    if finding_total > cap:
+        # Keep every factor visible but scale the points so the total is the cap.
+        scale = cap / finding_total
+        finding_factors = [Factor(f.name, f.points * scale, f.detail + f" (scaled to the {cap:g} cap)")
+                           for f in finding_factors]
+    factors.extend(x for x in finding_factors if x.points or x.detail)
+
+    sources = [p for p in paths if is_source_path(p)]
+    if sources and not any(is_test_path(p) for p in paths):
+        factors.append(Factor("no-tests", r.get("no_tests", 0), f"{len(sources)} source file(s), no test touched"))
+
+    man = r.get("manifests", {})
+    names = set(man.get("names", []))
+    req = man.get("requirements_prefix", "requirements")
+    manifests = [p for p, lp in zip(paths, lower) if lp.rsplit("/", 1)[-1] in names
+                 or (lp.rsplit("/", 1)[-1].startswith(req) and lp.endswith(".txt"))]
+    if manifests:
+        factors.append(Factor("dependencies", r.get("manifest", 0), f"edits {manifests[0]}"))
+    if any(lp.rsplit("/", 1)[-1] == ".gitattributes" for lp in lower):
+        factors.append(Factor("gitattributes", r.get("gitattributes", 0), ".gitattributes changed: it can hide diffs"))
+    binaries = [f.path for f in inp.files if f.is_binary]
+    if binaries:
+        factors.append(Factor("binary", r.get("binary", 0), f"{len(binaries)} binary file(s), e.g. {binaries[0]}"))
+    if inp.provenance.kind == "ai":
+        factors.append(Factor("provenance", r.get("ai_authored", 0), f"AI-authored ({inp.provenance.agent})"))
+    elif inp.provenance.kind == "bot":
+        factors.append(Factor("provenance", r.get("bot_authored", 0), f"bot-authored ({inp.provenance.agent})"))
+    if inp.is_merge:
+        factors.append(Factor("merge", r.get("merge_commit", 0), "merge commit, diffed against its first parent"))
+
+    factors = [f for f in factors if f.points]
+    score = round(sum(f.points for f in factors), 2)
+    tier = tier_for(score, r["thresholds"])
+    floors = r.get("floors", {})
+    for rule in sorted(per_rule):
+        floor = floors.get(rule)
+        if floor and TIER_RANK[floor] > TIER_RANK[tier]:
+            factors.append(Factor(f"floor:{rule}", 0, f"a {rule} finding lifts the tier to at least {floor}"))
+            tier = floor
+    return RiskScore(score=score, tier=tier, factors=tuple(factors))

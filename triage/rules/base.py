@@ -1,0 +1,115 @@
+"""Provides the rule interface: what a rule sees and what it returns.
+
+A rule looks at one changed file's *whole post-image* (hunks start inside
+strings and calls, so a hunk alone is not enough) plus read access to the
+repository at the same commit, and yields :class:`~triage.models.Finding`
+records. The driver in :mod:`triage.rules` keeps only the findings that touch
+added lines, applies suppression comments and per-repo disables.
+
+Three kinds of rule exist (``Rule.kind``):
+
+* ``token``: works on the pygments token stream of the file (any language);
+* ``ast``: works on Python's ``ast`` of the file;
+* ``context``: reads other files at the same commit (manifests, test layout).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, ClassVar, Iterable, Iterator
+
+from triage.models import Finding
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """One changed file, as a rule sees it.
+
+    ``text`` is the whole post-image decoded as UTF-8 (undecodable bytes become
+    U+FFFD); ``added_lines`` are 1-based line numbers in that text. ``path`` is
+    the display path (str, may contain surrogate escapes).
+    """
+
+    path: str
+    text: str
+    added_lines: frozenset[int]
+    old_text: str | None = None
+    is_binary: bool = False
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Per-file analysis cache (token stream, AST, ...) shared by the rules of one
+    :func:`~triage.rules.analyze` call; filled by :mod:`triage.rules.fileinfo`."""
+
+    def lines(self) -> list[str]:
+        """The post-image split on ``\\n`` only (git's notion of a line)."""
+        return self.text.split("\n")
+
+
+@dataclass(slots=True)
+class RepoContext:
+    """Read access to the repository at the commit under analysis.
+
+    ``read(path)`` returns a file's bytes at that commit, or ``None``.
+    ``paths`` lists every path in the tree at that commit (may be empty when the
+    source is a forge patch with no tree). ``changed_paths`` are the paths this
+    change touches.
+    """
+
+    read: Callable[[str], bytes | None] = lambda _path: None
+    paths: tuple[str, ...] = ()
+    changed_paths: tuple[str, ...] = ()
+    config: dict = field(default_factory=dict)
+
+
+class Rule:
+    """Base class for a rule. Subclasses set the class attributes and ``check``."""
+
+    id: ClassVar[str] = ""
+    severity: ClassVar[str] = "medium"
+    kind: ClassVar[str] = "token"
+    cwe: ClassVar[str] = ""
+    question: ClassVar[str] = ""
+    languages: ClassVar[tuple[str, ...]] = ()  # empty: any language
+    per_change: ClassVar[bool] = False
+    """True for rules that look at the change as a whole (``check_change``)."""
+
+    def check(self, file: SourceFile, ctx: RepoContext) -> Iterable[Finding]:
+        """Yield findings for one file (any line; the driver filters)."""
+        return ()
+
+    def check_change(self, files: list[SourceFile], ctx: RepoContext) -> Iterable[Finding]:
+        """Yield findings for the change as a whole (only when ``per_change``)."""
+        return ()
+
+    def finding(self, file: SourceFile | str, line: int, message: str, severity: str | None = None) -> Finding:
+        """Build a finding of this rule."""
+        path = file if isinstance(file, str) else file.path
+        return Finding(
+            rule=self.id,
+            severity=severity or self.severity,
+            path=path,
+            line=line,
+            message=message,
+            question=self.question,
+        )
+
+
+REGISTRY: dict[str, type[Rule]] = {}
+"""Rule id -> rule class, filled by :func:`register`."""
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    """Class decorator that adds a rule to :data:`REGISTRY`."""
+    if not cls.id:
+        raise ValueError(f"{cls.__name__} has no id")
+    if cls.id in REGISTRY and REGISTRY[cls.id] is not cls:
+        raise ValueError(f"duplicate rule id {cls.id!r}")
+    REGISTRY[cls.id] = cls
+    return cls
+
+
+def iter_rules(disabled: Iterable[str] = ()) -> Iterator[Rule]:
+    """Instances of every registered rule not in ``disabled``."""
+    off = set(disabled)
+    for rule_id, cls in sorted(REGISTRY.items()):
+        if rule_id not in off:
+            yield cls()

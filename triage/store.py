@@ -1,0 +1,459 @@
+"""Provides the SQLite store: one file, WAL, explicit migrations, append-only verdicts.
+
+Durability choices (see ``shared/reference/security-and-bad-inputs.md`` §4):
+
+* ``journal_mode=WAL`` with ``synchronous=FULL``: a committed verdict survives a
+  crash or power loss; ``kill -9`` never corrupts the file.
+* Every write runs in ``BEGIN IMMEDIATE`` with a busy timeout, so two triage
+  processes writing at once wait for each other instead of failing with
+  SQLITE_BUSY_SNAPSHOT.
+* The file is created with mode 0600 (``-wal``/``-shm`` inherit it); tokens are
+  never written to it.
+* ``verdicts`` and ``checklist_answers`` are append-only (triggers refuse UPDATE
+  and DELETE); the latest row wins.
+
+One :class:`Store` (one connection) per thread: sqlite3 refuses use from
+another thread, and workers open their own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from triage.errors import TriageError
+from triage.models import VERDICTS
+
+BUSY_TIMEOUT_S = 15.0
+
+migrations = Migrations("triage")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """The first schema: changes, findings, verdicts, checklist answers, outbox, cursors."""
+    db.execute(
+        """
+        CREATE TABLE changes (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            repo TEXT NOT NULL,
+            repo_path TEXT NOT NULL DEFAULT '',
+            sha TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            message TEXT NOT NULL DEFAULT '',
+            author_name TEXT NOT NULL DEFAULT '',
+            author_email TEXT NOT NULL DEFAULT '',
+            committer_email TEXT NOT NULL DEFAULT '',
+            author_login TEXT NOT NULL DEFAULT '',
+            authored_at INTEGER NOT NULL DEFAULT 0,
+            parents TEXT NOT NULL DEFAULT '[]',
+            branch TEXT NOT NULL DEFAULT '',
+            labels TEXT NOT NULL DEFAULT '[]',
+            url TEXT NOT NULL DEFAULT '',
+            number INTEGER,
+            state TEXT NOT NULL DEFAULT 'merged',
+            kind TEXT NOT NULL DEFAULT 'human',
+            agent TEXT,
+            evidence TEXT NOT NULL DEFAULT '[]',
+            analyzed INTEGER NOT NULL DEFAULT 0,
+            tier TEXT,
+            tier_rank INTEGER NOT NULL DEFAULT -1,
+            score REAL NOT NULL DEFAULT 0,
+            factors TEXT NOT NULL DEFAULT '[]',
+            sampled INTEGER NOT NULL DEFAULT 0,
+            sample_u REAL,
+            sample_rate REAL,
+            files TEXT NOT NULL DEFAULT '[]',
+            n_files INTEGER NOT NULL DEFAULT 0,
+            added INTEGER NOT NULL DEFAULT 0,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            n_findings INTEGER NOT NULL DEFAULT 0,
+            checklist TEXT NOT NULL DEFAULT '[]',
+            is_merge INTEGER NOT NULL DEFAULT 0,
+            patch BLOB,
+            assignee TEXT,
+            ingested_at INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE INDEX changes_repo_sha ON changes(repo, sha)")
+    db.execute("CREATE INDEX changes_order ON changes(tier_rank DESC, sampled DESC, authored_at)")
+    db.execute(
+        """
+        CREATE TABLE findings (
+            id INTEGER PRIMARY KEY,
+            change_id TEXT NOT NULL REFERENCES changes(id) ON DELETE CASCADE,
+            rule TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            path TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            message TEXT NOT NULL,
+            question TEXT NOT NULL,
+            suppressed INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE INDEX findings_change ON findings(change_id)")
+    db.execute(
+        """
+        CREATE TABLE verdicts (
+            id TEXT PRIMARY KEY,
+            change_id TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            reviewer TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            seconds_spent REAL
+        )
+        """
+    )
+    db.execute("CREATE INDEX verdicts_change ON verdicts(change_id, created_at)")
+    db.execute(
+        """
+        CREATE TABLE checklist_answers (
+            id INTEGER PRIMARY KEY,
+            change_id TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            reviewer TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX checklist_change ON checklist_answers(change_id, item_id)")
+    for table in ("verdicts", "checklist_answers"):
+        for op in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"
+            )
+    db.execute(
+        """
+        CREATE TABLE outbox (
+            id TEXT PRIMARY KEY,
+            verdict_id TEXT NOT NULL,
+            change_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL DEFAULT 0,
+            lease_until REAL NOT NULL DEFAULT 0,
+            remote_id TEXT,
+            last_error TEXT NOT NULL DEFAULT '',
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX outbox_state ON outbox(state, next_attempt_at)")
+    db.execute(
+        "CREATE TABLE sync_cursors (source TEXT PRIMARY KEY, cursor TEXT NOT NULL, updated_at REAL NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE ingest_heads (repo TEXT PRIMARY KEY, repo_path TEXT NOT NULL, head TEXT NOT NULL, "
+        "updated_at REAL NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE review_sessions (id INTEGER PRIMARY KEY, change_id TEXT NOT NULL, reviewer TEXT NOT NULL "
+        "DEFAULT '', started_at REAL NOT NULL, seconds REAL NOT NULL)"
+    )
+
+
+def _create_private(path: Path) -> None:
+    """Create ``path`` with mode 0600 if it does not exist; tighten it if it is looser."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        if mode & 0o077 and os.access(path, os.W_OK):
+            try:
+                os.chmod(path, 0o600)
+            except OSError:
+                pass
+
+
+def describe_sqlite_error(exc: BaseException, path: Path | str) -> str:
+    """A one-line, user-facing description of a sqlite3 failure on ``path``."""
+    msg = str(exc)
+    low = msg.lower()
+    if "locked" in low or "busy" in low:
+        return f"database {path} is locked by another process (waited {BUSY_TIMEOUT_S:g}s); try again"
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return (f"database {path} is corrupt or not a triage database ({msg}); "
+                "it was left untouched: move it aside or restore a backup")
+    if "readonly" in low or "read-only" in low:
+        return f"database {path} is read-only ({msg}); nothing was written"
+    if "full" in low:
+        return f"database {path}: disk or database is full ({msg}); nothing was written"
+    if "unable to open" in low:
+        return f"cannot open database {path} ({msg})"
+    return f"database {path}: {msg}"
+
+
+class Store:
+    """The triage database. Open one per thread; use :meth:`write` for every write."""
+
+    def __init__(self, path: Path | str, *, migrate: bool = True):
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                _create_private(self.path)
+            conn = sqlite3.connect(
+                str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=True
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except PermissionError as exc:
+            raise TriageError(f"cannot open database {self.path}: {exc.strerror}") from None
+        except OSError as exc:
+            raise TriageError(f"cannot create database {self.path}: {exc.strerror or exc}") from None
+        except sqlite3.Error as exc:
+            raise TriageError(describe_sqlite_error(exc, self.path)) from None
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        if migrate:
+            try:
+                if migrations.pending(self.db):
+                    with self.write():
+                        migrations.apply(self.db)
+            except sqlite3.Error as exc:
+                raise TriageError(describe_sqlite_error(exc, self.path)) from None
+
+    # ---------------------------------------------------------------- plumbing
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A ``BEGIN IMMEDIATE`` transaction; commits on success, rolls back on error.
+
+        sqlite3 errors leave as :class:`TriageError` with a one-line message.
+        """
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise TriageError(describe_sqlite_error(exc, self.path)) from None
+        try:
+            yield self.conn
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise TriageError(describe_sqlite_error(exc, self.path)) from None
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise TriageError(describe_sqlite_error(exc, self.path)) from None
+
+    def query(self, sql: str, params: Iterable[Any] | dict = ()) -> list[dict]:
+        """Rows of a read query as dicts."""
+        try:
+            cur = self.conn.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise TriageError(describe_sqlite_error(exc, self.path)) from None
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+    def integrity_ok(self) -> bool:
+        """True when ``PRAGMA integrity_check`` reports ``ok``."""
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    # ---------------------------------------------------------------- changes
+
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` already stored and analysed."""
+        ids = list(ids)
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self.conn.execute(
+                f"SELECT id FROM changes WHERE analyzed = 1 AND id IN ({marks})", chunk))
+        return found
+
+    def stored_shas(self, repo: str) -> dict[str, int]:
+        """sha -> analysed flag, for every commit of ``repo`` already stored."""
+        return {sha: analyzed for sha, analyzed in self.conn.execute(
+            "SELECT sha, analyzed FROM changes WHERE repo = ? AND source = 'git'", (repo,))}
+
+    def save_changes(self, rows: list[dict], findings: dict[str, list[dict]]) -> None:
+        """Insert or replace analysed change rows and their findings (in the caller's transaction)."""
+        if not rows:
+            return
+        cols = list(rows[0].keys())
+        sql = (f"INSERT OR REPLACE INTO changes ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})")
+        self.conn.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
+        ids = [r["id"] for r in rows]
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            self.conn.execute(f"DELETE FROM findings WHERE change_id IN ({','.join('?' * len(chunk))})", chunk)
+        frows = [
+            (cid, f["rule"], f["severity"], f["path"], f["line"], f["message"], f["question"], int(f["suppressed"]))
+            for cid, fs in findings.items() for f in fs
+        ]
+        if frows:
+            self.conn.executemany(
+                "INSERT INTO findings (change_id, rule, severity, path, line, message, question, suppressed) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", frows)
+
+    def set_ingest_head(self, repo: str, repo_path: str, head: str) -> None:
+        """Remember the last ingested head of ``repo`` (in the caller's transaction)."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO ingest_heads (repo, repo_path, head, updated_at) VALUES (?, ?, ?, ?)",
+            (repo, repo_path, head, time.time()))
+
+    def ingest_head(self, repo: str) -> str | None:
+        """The head recorded by the last complete ingest of ``repo``."""
+        row = self.conn.execute("SELECT head FROM ingest_heads WHERE repo = ?", (repo,)).fetchone()
+        return row[0] if row else None
+
+    def get_change(self, change_id: str) -> dict | None:
+        """One change row, with JSON columns decoded."""
+        rows = self.query("SELECT * FROM changes WHERE id = ?", (change_id,))
+        return decode_change(rows[0]) if rows else None
+
+    def resolve_id(self, ref: str) -> str:
+        """Resolve a full id, a forge ``owner/repo#N``, or a unique sha prefix to an id."""
+        ref = ref.strip()
+        if not ref:
+            raise TriageError("empty change id")
+        if self.conn.execute("SELECT 1 FROM changes WHERE id = ?", (ref,)).fetchone():
+            return ref
+        candidates = [r[0] for r in self.conn.execute(
+            "SELECT id FROM changes WHERE id LIKE ? ESCAPE '\\' LIMIT 3", ("%:" + _like(ref),))]
+        if not candidates and len(ref) >= 4 and all(c in "0123456789abcdef" for c in ref.lower()):
+            candidates = [r[0] for r in self.conn.execute(
+                "SELECT id FROM changes WHERE sha LIKE ? ESCAPE '\\' LIMIT 3", (_like(ref.lower()) + "%",))]
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            raise TriageError(f"change id {ref!r} is ambiguous: {', '.join(candidates[:2])}, …")
+        raise TriageError(f"unknown change id {ref!r}: see `triage queue` for the ids")
+
+    def findings_for(self, change_id: str) -> list[dict]:
+        """The findings of a change, by path and line."""
+        rows = self.query(
+            "SELECT rule, severity, path, line, message, question, suppressed FROM findings "
+            "WHERE change_id = ? ORDER BY path, line, rule", (change_id,))
+        for r in rows:
+            r["suppressed"] = bool(r["suppressed"])
+        return rows
+
+    # ---------------------------------------------------------------- verdicts
+
+    def record_verdict(
+        self,
+        change_id: str,
+        verdict: str,
+        note: str = "",
+        reviewer: str = "",
+        seconds_spent: float | None = None,
+        outbox: list[dict] | None = None,
+    ) -> str:
+        """Append a verdict (and its outbox rows, in the same transaction); return its id."""
+        if verdict not in VERDICTS:
+            raise TriageError(f"unknown verdict {verdict!r}: use one of {', '.join(VERDICTS)}")
+        vid = uuid.uuid4().hex
+        now = time.time()
+        with self.write() as conn:
+            if not conn.execute("SELECT 1 FROM changes WHERE id = ?", (change_id,)).fetchone():
+                raise TriageError(f"unknown change id {change_id!r}")
+            conn.execute(
+                "INSERT INTO verdicts (id, change_id, verdict, note, reviewer, created_at, seconds_spent) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", (vid, change_id, verdict, note, reviewer, now, seconds_spent))
+            if seconds_spent:
+                conn.execute(
+                    "INSERT INTO review_sessions (change_id, reviewer, started_at, seconds) VALUES (?, ?, ?, ?)",
+                    (change_id, reviewer, now - seconds_spent, seconds_spent))
+            for item in outbox or []:
+                conn.execute(
+                    "INSERT INTO outbox (id, verdict_id, change_id, action, target, body, state, created_at, "
+                    "updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                    (uuid.uuid4().hex, vid, change_id, item["action"], item.get("target", ""),
+                     item.get("body", ""), now, now))
+        return vid
+
+    def verdicts_for(self, change_id: str) -> list[dict]:
+        """Every verdict recorded on a change, oldest first."""
+        return self.query(
+            "SELECT id, verdict, note, reviewer, created_at, seconds_spent FROM verdicts "
+            "WHERE change_id = ? ORDER BY created_at, rowid", (change_id,))
+
+    def latest_verdicts(self) -> dict[str, dict]:
+        """change id -> its latest verdict row."""
+        rows = self.query(
+            "SELECT v.change_id, v.verdict, v.note, v.reviewer, v.created_at FROM verdicts v "
+            "JOIN (SELECT change_id, MAX(rowid) AS r FROM verdicts GROUP BY change_id) last "
+            "ON v.rowid = last.r")
+        return {r["change_id"]: r for r in rows}
+
+    def answer_checklist(self, change_id: str, item_id: str, answer: str, note: str = "", reviewer: str = "") -> None:
+        """Append a checklist answer (``yes``, ``no`` or ``n/a``)."""
+        if answer not in ("yes", "no", "n/a"):
+            raise TriageError(f"checklist answer must be yes, no or n/a, not {answer!r}")
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO checklist_answers (change_id, item_id, answer, note, reviewer, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (change_id, item_id, answer, note, reviewer, time.time()))
+
+    def checklist_answers(self, change_id: str) -> dict[str, dict]:
+        """item id -> latest answer for a change."""
+        rows = self.query(
+            "SELECT item_id, answer, note, reviewer, created_at FROM checklist_answers WHERE change_id = ? "
+            "ORDER BY created_at, id", (change_id,))
+        return {r["item_id"]: r for r in rows}
+
+    def record_review_time(self, change_id: str, seconds: float, reviewer: str = "") -> None:
+        """Record time spent looking at a change (without a verdict)."""
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO review_sessions (change_id, reviewer, started_at, seconds) VALUES (?, ?, ?, ?)",
+                (change_id, reviewer, time.time() - seconds, seconds))
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+JSON_COLUMNS = ("parents", "labels", "evidence", "factors", "files", "checklist")
+
+
+def decode_change(row: dict) -> dict:
+    """Decode the JSON columns of a change row in place and return it."""
+    for col in JSON_COLUMNS:
+        if col in row and isinstance(row[col], str):
+            row[col] = json.loads(row[col])
+    if "sampled" in row:
+        row["sampled"] = bool(row["sampled"])
+    return row

@@ -1,0 +1,1 @@
+"""The Textual app for triage: screens and widgets that display and dispatch."""
