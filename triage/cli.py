@@ -28,6 +28,10 @@ DEMO_SECRET = b"triage-demo-sampling-secret"
 
 OpenTui = Callable[..., int]
 
+COMMAND_MODULES: tuple[str, ...] = ()
+"""Modules that add subcommands: each has ``register(subparsers, common)`` and
+sets ``handler=`` (a function of ``args``) with ``set_defaults``."""
+
 
 # ------------------------------------------------------------------- helpers
 
@@ -323,6 +327,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--repo", metavar="PATH", help="repository to show diffs from")
     r.add_argument("--digest", action="store_true", help="open in daily-digest mode")
     r.add_argument("--deep-dive", action="store_true", help="open in security deep-dive mode")
+
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
     return p
 
 
@@ -338,6 +347,8 @@ def main(argv: Sequence[str] | None = None, open_tui: OpenTui | None = None) -> 
             return cmd_demo(args, open_tui)
         if args.command == "review":
             return cmd_review(args, open_tui)
+        if getattr(args, "handler", None) is not None:
+            return args.handler(args)
         handler = {
             "ingest": cmd_ingest,
             "queue": cmd_queue,

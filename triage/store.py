@@ -173,6 +173,45 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_team(db: sqlite_utils.Database) -> None:
+    """Escapes (defects found after review) and reviewer assignments (append-only)."""
+    db.execute(
+        """
+        CREATE TABLE escapes (
+            id TEXT PRIMARY KEY,
+            change_id TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            link TEXT NOT NULL DEFAULT '',
+            found_at REAL NOT NULL,
+            created_at REAL NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX escapes_change ON escapes(change_id)")
+    db.execute(
+        """
+        CREATE TABLE assignments (
+            id INTEGER PRIMARY KEY,
+            change_id TEXT NOT NULL,
+            reviewer TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            handed_over_from TEXT,
+            created_at REAL NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX assignments_change ON assignments(change_id, id)")
+    for op in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER assignments_no_{op.lower()} BEFORE {op} ON assignments "
+            f"BEGIN SELECT RAISE(ABORT, 'assignments are append-only'); END"
+        )
+
+
+# Further migrations go below, in order. Never edit one that has shipped.
+
+
 def _create_private(path: Path) -> None:
     """Create ``path`` with mode 0600 if it does not exist; tighten it if it is looser."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -392,6 +431,8 @@ class Store:
             conn.execute(
                 "INSERT INTO verdicts (id, change_id, verdict, note, reviewer, created_at, seconds_spent) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", (vid, change_id, verdict, note, reviewer, now, seconds_spent))
+            if outbox is None:
+                outbox = _plan_outbox(self, change_id, verdict, note, vid)
             if seconds_spent:
                 conn.execute(
                     "INSERT INTO review_sessions (change_id, reviewer, started_at, seconds) VALUES (?, ?, ?, ?)",
@@ -440,6 +481,22 @@ class Store:
             conn.execute(
                 "INSERT INTO review_sessions (change_id, reviewer, started_at, seconds) VALUES (?, ?, ?, ?)",
                 (change_id, reviewer, time.time() - seconds, seconds))
+
+
+def _plan_outbox(store: "Store", change_id: str, verdict: str, note: str, verdict_id: str) -> list[dict]:
+    """The forge posts a verdict calls for (none for local commits).
+
+    Planned inside the verdict's transaction, so a verdict and its outbox rows
+    are committed together or not at all.
+    """
+    row = store.get_change(change_id)
+    if row is None or row["source"] == "git":
+        return []
+    try:
+        from triage.publish import plan_outbox
+    except ImportError:  # pragma: no cover - publishing ships with the forge support
+        return []
+    return plan_outbox(row, verdict, note, verdict_id, store.findings_for(change_id))
 
 
 def _like(text: str) -> str:
