@@ -1,0 +1,46 @@
+"""Shared fixtures: the demo repository (built once) and a fresh copy of its database per test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+DEMO_SECRET = b"triage-demo-sampling-secret"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Keep every test away from the real user's config, data and sampling secret."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("TRIAGE_DB", raising=False)
+    monkeypatch.delenv("TRIAGE_CONFIG", raising=False)
+    monkeypatch.setenv("TRIAGE_SAMPLING_SECRET", "test-secret")
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory) -> tuple[Path, Path]:
+    """The demo repository and a database with it ingested (``--all``), built once."""
+    from triage.demo import build
+    from triage.ingest import ingest
+    from triage.store import Store
+
+    root = tmp_path_factory.mktemp("demo")
+    repo = build(root / "shopapi")
+    db = root / "demo.db"
+    with Store(db) as store:
+        ingest(store, repo, include_all=True, secret=DEMO_SECRET)
+    return repo, db
+
+
+@pytest.fixture
+def demo(demo_build, tmp_path) -> tuple[Path, Path]:
+    """``(repo, db)``: the shared demo repository and a private copy of its database."""
+    repo, db = demo_build
+    copy = tmp_path / "demo.db"
+    shutil.copyfile(db, copy)
+    return repo, copy

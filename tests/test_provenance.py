@@ -1,0 +1,105 @@
+"""Provenance: each agent's markers are recognised, with evidence; display names never suffice."""
+
+import pytest
+
+from triage.config import load_config
+from triage.models import Change
+from triage.provenance import ProvenanceRules, detect, merge_branch, parse_trailers
+
+RULES = ProvenanceRules.from_config(load_config()["provenance"])
+
+
+def change(message="Fix it", name="Alice", email="alice@example.com", committer=None, branch="", labels=(),
+           login=""):
+    return Change(id="git:r:1", source="git", repo="r", sha="1", title=message.split("\n")[0], message=message,
+                  author_name=name, author_email=email, committer_email=committer or email, authored_at=0,
+                  branch=branch, labels=tuple(labels), author_login=login)
+
+
+@pytest.mark.parametrize(
+    "kwargs, agent, signal",
+    [
+        (dict(message="Add x\n\nCo-Authored-By: Claude <noreply@anthropic.com>"), "claude", "trailer"),
+        (dict(message="Add x\n\nCo-Authored-By: Claude Opus 4.5 <noreply@anthropic.com>"), "claude", "trailer"),
+        (dict(message="Add x\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)"), "claude", "footer"),
+        (dict(message="Add x\n\nClaude-Session: https://claude.ai/code/session_01"), "claude", "trailer-key"),
+        (dict(name="Copilot", email="198982749+Copilot@users.noreply.github.com"), "copilot", "bot-login"),
+        (dict(message="x\n\nCo-authored-by: Copilot <223556219+Copilot@users.noreply.github.com>"), "copilot",
+         "trailer"),
+        (dict(branch="copilot/fix-login"), "copilot", "branch"),
+        (dict(login="copilot-swe-agent[bot]"), "copilot", "bot-login"),
+        (dict(message="x\n\nCo-authored-by: Codex <noreply@openai.com>"), "codex", "trailer"),
+        (dict(message="x\n\nhttps://chatgpt.com/codex/tasks/task_e_68a1"), "codex", "footer"),
+        (dict(message="Merge pull request #3 from bob/codex/export\n\nExport"), "codex", "branch"),
+        (dict(message="x\n\nCo-authored-by: Cursor Agent <cursoragent@cursor.com>"), "cursor", "trailer"),
+        (dict(name="Cursor Agent", email="cursoragent@cursor.com"), "cursor", "email"),
+        (dict(message="x\n\nCo-authored-by: aider (gpt-4o) <aider@aider.chat>"), "aider", "trailer"),
+        (dict(message="x\n\nCo-authored-by: aider (gpt-4o) <noreply@aider.chat>"), "aider", "trailer"),
+        (dict(email="158243242+devin-ai-integration[bot]@users.noreply.github.com"), "devin", "bot-login"),
+        (dict(message="x\n\nLink to Devin run: https://app.devin.ai/sessions/abc"), "devin", "footer"),
+        (dict(email="161369871+google-labs-jules[bot]@users.noreply.github.com"), "jules", "bot-login"),
+        (dict(email="208079219+amazon-q-developer[bot]@users.noreply.github.com"), "amazon-q", "bot-login"),
+        (dict(labels=["ai-generated"]), "ai", "label"),
+    ],
+)
+def test_each_agent_marker_is_recognised_with_evidence(kwargs, agent, signal):
+    p = detect(change(**kwargs), RULES)
+    assert p.kind == "ai"
+    assert p.agent == agent
+    assert any(e.signal == signal and e.agent == agent for e in p.evidence)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(email="49699333+dependabot[bot]@users.noreply.github.com", name="dependabot[bot]"),
+        dict(branch="renovate/react-18.x"),
+    ],
+)
+def test_dependency_bots_are_bots_not_ai(kwargs):
+    p = detect(change(**kwargs), RULES)
+    assert p.kind == "bot"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Claude", "Devin", "Jules", "Cursor", "Codex", "Copilot", "Claude Dubois", "Amazon Q"],
+)
+def test_a_display_name_alone_is_never_evidence(name):
+    p = detect(change(name=name, email=f"{name.split()[0].lower()}@example.com"), RULES)
+    assert p.kind == "human"
+    assert p.agent is None
+
+
+def test_aider_name_suffix_alone_is_below_the_threshold_but_recorded():
+    p = detect(change(name="Dana (aider)"), RULES)
+    assert p.kind == "human"
+    assert [e.signal for e in p.evidence] == ["name-suffix"]
+
+
+def test_an_unknown_coauthor_email_is_not_evidence():
+    p = detect(change(message="x\n\nCo-authored-by: Claude <claude@example.com>"), RULES)
+    assert p.kind == "human"
+
+
+def test_a_trailer_outside_the_final_paragraph_does_not_count():
+    msg = "Co-Authored-By: Claude <noreply@anthropic.com>\n\nBody text that is not a trailer block"
+    assert parse_trailers(msg) == []
+    assert detect(change(message=msg), RULES).kind == "human"
+
+
+def test_merge_branch_is_read_from_common_merge_subjects():
+    assert merge_branch("Merge pull request #14 from alice/codex/order-export\n\nx") == "codex/order-export"
+    assert merge_branch("Merge branch 'claude/fix' into main") == "claude/fix"
+    assert merge_branch("Merge remote-tracking branch 'origin/devin/x'") == "devin/x"
+    assert merge_branch("Fix merge of branch") == ""
+
+
+def test_repo_config_can_add_an_agent(tmp_path):
+    (tmp_path / ".triage.toml").write_text(
+        '[[provenance.agents]]\nid = "acme-bot"\nname = "Acme"\nkind = "ai"\nbranch_prefixes = ["acme/"]\n'
+    )
+    rules = ProvenanceRules.from_config(load_config(tmp_path)["provenance"])
+    p = detect(change(branch="acme/do-thing"), rules)
+    assert (p.kind, p.agent) == ("ai", "acme-bot")
+    assert detect(change(branch="claude/x"), rules).agent == "claude"  # defaults are kept

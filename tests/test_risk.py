@@ -1,0 +1,85 @@
+"""Risk scoring: every point has a named reason, thresholds map to tiers, floors lift tiers."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from triage.config import load_config, merge
+from triage.models import TIER_RANK, TIERS, FileDiff, Finding, Provenance
+from triage.risk import RiskInput, is_test_path, score_change, tier_for
+
+CFG = load_config()["risk"]
+AI = Provenance("ai", "claude")
+HUMAN = Provenance("human", None)
+
+
+def fd(path, added=5, deleted=0, **kw):
+    return FileDiff(status="M", old_path=path, new_path=path, added=added, deleted=deleted, **kw)
+
+
+def finding(rule="sql-interpolation", severity="high", path="app/x.py", suppressed=False):
+    return Finding(rule, severity, path, 1, "m", "q", suppressed)
+
+
+def score(files, findings=(), prov=AI, cfg=CFG, merge_commit=False):
+    return score_change(RiskInput(tuple(files), tuple(findings), prov, merge_commit), cfg)
+
+
+def test_score_is_the_sum_of_its_factors():
+    r = score([fd("app/auth/login.py", added=150), fd("requirements.txt")], [finding(), finding(severity="medium")])
+    assert r.score == round(sum(f.points for f in r.factors), 2)
+    names = {f.name for f in r.factors}
+    assert {"path:auth", "size", "finding:sql-interpolation", "no-tests", "dependencies", "provenance"} <= names
+
+
+def test_sensitive_paths_count_once_per_category_and_name_the_file():
+    r = score([fd("app/auth/a.py"), fd("app/auth/b.py")], prov=HUMAN)
+    auth = [f for f in r.factors if f.name == "path:auth"]
+    assert len(auth) == 1 and "app/auth/a.py" in auth[0].detail and "+1 more" in auth[0].detail
+
+
+def test_touching_tests_removes_the_no_tests_factor():
+    without = score([fd("app/x.py")])
+    with_tests = score([fd("app/x.py"), fd("tests/test_x.py")])
+    assert "no-tests" in {f.name for f in without.factors}
+    assert "no-tests" not in {f.name for f in with_tests.factors}
+    assert with_tests.score < without.score
+
+
+def test_suppressed_findings_add_nothing():
+    assert score([fd("tests/test_a.py")], [finding(suppressed=True)]).score == score([fd("tests/test_a.py")]).score
+
+
+def test_findings_are_capped_but_stay_listed():
+    many = [finding(rule=f"r{i}", severity="high") for i in range(10)]
+    r = score([fd("tests/test_a.py")], many)
+    pts = sum(f.points for f in r.factors if f.name.startswith("finding:"))
+    assert abs(pts - CFG["findings_cap"]) < 1e-6
+    assert sum(1 for f in r.factors if f.name.startswith("finding:")) == 10
+
+
+def test_floor_lifts_a_hidden_unicode_change_to_critical():
+    r = score([fd("tests/test_a.py", added=1)], [finding("hidden-unicode", "high")], prov=HUMAN)
+    assert r.tier == "CRITICAL"
+    assert any(f.name == "floor:hidden-unicode" for f in r.factors)
+
+
+def test_repo_overrides_change_weights_and_thresholds():
+    cfg = merge(CFG, {"thresholds": {"MEDIUM": 1, "HIGH": 2, "CRITICAL": 3}, "ai_authored": 3})
+    assert score([fd("tests/test_a.py")], cfg=cfg).tier == "CRITICAL"
+
+
+def test_test_path_detection():
+    assert all(map(is_test_path, ["tests/a.py", "pkg/test_a.py", "a_test.go", "src/x.spec.ts", "__tests__/a.js"]))
+    assert not any(map(is_test_path, ["app/contest.py", "latest.py", "src/testing_utils_main.c"]))
+
+
+@given(st.floats(min_value=0, max_value=500, allow_nan=False), st.floats(min_value=0, max_value=500,
+                                                                         allow_nan=False))
+def test_tier_is_monotonic_in_score(a, b):
+    lo, hi = sorted((a, b))
+    assert TIER_RANK[tier_for(lo, CFG["thresholds"])] <= TIER_RANK[tier_for(hi, CFG["thresholds"])]
+
+
+def test_thresholds_reach_every_tier():
+    th = CFG["thresholds"]
+    assert [tier_for(x, th) for x in (0, th["MEDIUM"], th["HIGH"], th["CRITICAL"])] == list(TIERS)

@@ -1,0 +1,159 @@
+"""The store: private file, WAL, append-only verdicts, clear errors, nothing lost."""
+
+import json
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from triage.errors import TriageError
+from triage.store import Store
+
+
+def add_change(store, cid="git:r:abc", sha="abc"):
+    row = {"id": cid, "source": "git", "repo": "r", "sha": sha, "title": "t", "analyzed": 1, "tier": "LOW",
+           "tier_rank": 0, "authored_at": 1, "kind": "ai", "agent": "claude", "files": json.dumps([])}
+    with store.write():
+        store.save_changes([row], {cid: []})
+    return cid
+
+
+def test_database_is_created_private_and_in_wal_mode(tmp_path):
+    path = tmp_path / "t.db"
+    with Store(path) as s:
+        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_a_loose_existing_file_is_tightened(tmp_path):
+    path = tmp_path / "t.db"
+    Store(path).close()
+    os.chmod(path, 0o644)
+    Store(path).close()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_migrations_run_once_and_reopen_cleanly(tmp_path):
+    path = tmp_path / "t.db"
+    Store(path).close()
+    with Store(path) as s:
+        names = [r["name"] for r in s.query("SELECT name FROM _sqlite_migrations ORDER BY id")]
+    assert names == sorted(set(names)) and "m001_initial" in names
+
+
+def test_verdicts_are_append_only_and_the_latest_wins(tmp_path):
+    with Store(tmp_path / "t.db") as s:
+        cid = add_change(s)
+        s.record_verdict(cid, "needs-fix", note="first")
+        s.record_verdict(cid, "approve", note="fixed upstream")
+        assert [v["verdict"] for v in s.verdicts_for(cid)] == ["needs-fix", "approve"]
+        assert s.latest_verdicts()[cid]["verdict"] == "approve"
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            s.conn.execute("UPDATE verdicts SET verdict = 'approve'")
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            s.conn.execute("DELETE FROM verdicts")
+        assert len(s.verdicts_for(cid)) == 2
+
+
+def test_unknown_verdict_and_unknown_change_are_refused(tmp_path):
+    with Store(tmp_path / "t.db") as s:
+        cid = add_change(s)
+        with pytest.raises(TriageError, match="unknown verdict"):
+            s.record_verdict(cid, "lgtm")
+        with pytest.raises(TriageError, match="unknown change id"):
+            s.record_verdict("git:r:nope", "approve")
+        assert s.verdicts_for(cid) == []
+
+
+def test_checklist_answers_keep_history_and_latest_wins(tmp_path):
+    with Store(tmp_path / "t.db") as s:
+        cid = add_change(s)
+        s.answer_checklist(cid, "sec-input", "no", note="not validated")
+        s.answer_checklist(cid, "sec-input", "yes", note="validated in the caller")
+        ans = s.checklist_answers(cid)
+        assert ans["sec-input"]["answer"] == "yes"
+        with pytest.raises(TriageError):
+            s.answer_checklist(cid, "sec-input", "maybe")
+
+
+def test_resolve_id_accepts_full_ids_and_unique_sha_prefixes(tmp_path):
+    with Store(tmp_path / "t.db") as s:
+        add_change(s, "git:r:abcdef12", "abcdef12")
+        add_change(s, "git:r:abcdff34", "abcdff34")
+        assert s.resolve_id("git:r:abcdef12") == "git:r:abcdef12"
+        assert s.resolve_id("abcde") == "git:r:abcdef12"
+        with pytest.raises(TriageError, match="ambiguous"):
+            s.resolve_id("abcd")
+        with pytest.raises(TriageError, match="unknown change id"):
+            s.resolve_id("abc")  # too short to be a sha prefix
+        with pytest.raises(TriageError, match="unknown change id"):
+            s.resolve_id("ffff")
+        with pytest.raises(TriageError, match="unknown change id"):
+            s.resolve_id("%")
+
+
+def test_a_corrupt_file_is_named_and_left_untouched(tmp_path):
+    path = tmp_path / "t.db"
+    junk = b"this is not sqlite\x00" * 300
+    path.write_bytes(junk)
+    with pytest.raises(TriageError) as err:
+        Store(path)
+    assert str(path) in str(err.value)
+    assert "corrupt" in str(err.value)
+    assert path.read_bytes() == junk
+
+
+def test_a_locked_database_gives_a_clear_error_and_loses_nothing(tmp_path, monkeypatch):
+    import triage.store as store_mod
+
+    path = tmp_path / "t.db"
+    with Store(path) as s:
+        cid = add_change(s)
+        s.record_verdict(cid, "approve")
+    monkeypatch.setattr(store_mod, "BUSY_TIMEOUT_S", 0.2)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(TriageError, match="locked"):
+            s2 = Store(path)
+            s2.record_verdict(cid, "needs-fix")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store(path) as s:
+        assert [v["verdict"] for v in s.verdicts_for(cid)] == ["approve"]
+
+
+def test_two_writers_both_succeed(tmp_path):
+    import threading
+
+    path = tmp_path / "t.db"
+    with Store(path) as s:
+        cid = add_change(s)
+    errors = []
+
+    def writer(tag):
+        try:
+            with Store(path) as st:
+                for i in range(25):
+                    st.record_verdict(cid, "approve", note=f"{tag}-{i}")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(t,)) for t in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Store(path) as s:
+        assert len(s.verdicts_for(cid)) == 50
+        assert s.integrity_ok()
+
+
+def test_a_directory_in_place_of_the_database_is_a_clear_error(tmp_path):
+    (tmp_path / "t.db").mkdir()
+    with pytest.raises(TriageError, match="t.db"):
+        Store(tmp_path / "t.db")
