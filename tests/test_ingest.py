@@ -147,3 +147,22 @@ def test_an_interrupted_ingest_resumes_without_losing_or_duplicating(repo, tmp_p
         res = ingest(s, repo.path, secret=SECRET)
         assert res.analysed == 6 - stored
         assert len(load_queue(s)) == 6
+
+
+def test_parallel_workers_store_the_same_rows_as_one_process(repo, tmp_path, monkeypatch):
+    import triage.ingest as ingest_mod
+
+    for i in range(6):
+        repo.commit({f"app/p{i}.py": f"def f{i}(x):\n    return eval(x)\n"}, f"p{i}" + CLAUDE)
+    cols = "id, tier, score, factors, sampled, files, n_findings, checklist"
+    with Store(tmp_path / "one.db") as s:
+        ingest(s, repo.path, include_all=True, secret=SECRET, workers=1)
+        one = s.query(f"SELECT {cols} FROM changes ORDER BY id")
+        one_f = s.query("SELECT change_id, rule, line FROM findings ORDER BY change_id, rule, line")
+    monkeypatch.setattr(ingest_mod, "PARALLEL_MIN", 0)
+    with Store(tmp_path / "two.db") as s:
+        ingest(s, repo.path, include_all=True, secret=SECRET, workers=2)
+        two = s.query(f"SELECT {cols} FROM changes ORDER BY id")
+        two_f = s.query("SELECT change_id, rule, line FROM findings ORDER BY change_id, rule, line")
+    assert len(one) == 9
+    assert one == two and one_f == two_f

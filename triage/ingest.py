@@ -9,7 +9,10 @@ batch: a killed ingest loses at most one batch and resumes where it stopped.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -19,7 +22,7 @@ import pygit2
 from triage.config import load_config
 from triage.errors import TriageError
 from triage.git import change_from_commit, head_commit, open_repo, repo_key, repo_root, walk
-from triage.models import FileDiff
+from triage.models import Provenance
 from triage.pipeline import assess, to_row
 from triage.provenance import ProvenanceRules, detect
 from triage.rules import RepoContext
@@ -71,6 +74,54 @@ class GitRepoContext(RepoContext):
         self._paths = tuple(value)
 
 
+_worker_state: dict = {}
+
+
+def _worker_init(root: str, key: str, cfg: dict, secret: bytes) -> None:
+    """Per-process set-up: one Repository per worker (pygit2 objects are not shareable)."""
+    _worker_state.clear()
+    _worker_state.update(repo=open_repo(root), root=root, key=key, cfg=cfg, secret=secret)
+
+
+def _assess_one(item: tuple[str, Provenance]) -> tuple[dict, list[dict]]:
+    """Diff, analyse, score and sample one commit; return its store rows."""
+    from triage.diff import diff_commit, post_image  # heavy module, imported on use
+
+    sha, prov = item
+    st = _worker_state
+    repo: pygit2.Repository = st["repo"]
+    commit = repo[pygit2.Oid(hex=sha)].peel(pygit2.Commit)
+    change = change_from_commit(commit, st["key"])
+    try:
+        change.files = diff_commit(repo, commit)
+    except pygit2.GitError as exc:
+        raise TriageError(f"cannot diff commit {sha[:12]} in {st['root']}: {exc}") from None
+    ctx = GitRepoContext(repo, commit, tuple(f.path for f in change.files), st["cfg"])
+    a = assess(change, prov, ctx, lambda f: post_image(repo, commit, f), st["cfg"], st["secret"])
+    return to_row(a, repo_path=st["root"])
+
+
+PARALLEL_MIN = 200
+"""Below this many commits to analyse, one process is faster than starting workers."""
+
+
+def _assess_all(root: str, key: str, cfg: dict, secret: bytes, todo: list, workers: int | None):
+    """Yield the rows of every commit in ``todo``, in parallel when it pays off."""
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    if n <= 1 or len(todo) < PARALLEL_MIN:
+        _worker_init(root, key, cfg, secret)
+        try:
+            yield from map(_assess_one, todo)
+        finally:
+            _worker_state.clear()
+        return
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
+                                      else "spawn")
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init,
+                             initargs=(root, key, cfg, secret)) as pool:
+        yield from pool.map(_assess_one, todo, chunksize=8)
+
+
 @dataclass
 class IngestResult:
     """What an ingest did."""
@@ -94,14 +145,14 @@ def ingest(
     cfg: dict | None = None,
     secret: bytes | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> IngestResult:
     """Ingest ``path``'s history into ``store``; see the module doc for the rules.
 
     ``include_all`` analyses human commits too (by default only AI-authored
-    ones are analysed and stored).
+    ones are analysed and stored). ``workers`` processes analyse in parallel
+    (default: one per core, for large ingests); each opens its own repository.
     """
-    from triage.diff import diff_commit, post_image  # heavy module, imported on use
-
     started = time.perf_counter()
     repo = open_repo(path)
     root = repo_root(repo)
@@ -131,36 +182,32 @@ def ingest(
     except pygit2.GitError as exc:
         raise TriageError(f"cannot walk the history of {root}: {exc}") from None
     total = len(commits)
-    for n, commit in enumerate(commits, 1):
+    todo: list[tuple[str, Provenance]] = []
+    for commit in commits:
         result.seen += 1
         sha = str(commit.id)
         if known.get(sha):
             result.skipped_known += 1
             continue
-        change = change_from_commit(commit, key)
-        prov = detect(change, prov_rules)
+        prov = detect(change_from_commit(commit, key), prov_rules)
         if not include_all and prov.kind != "ai":
             result.skipped_human += 1
             continue
-        try:
-            change.files = diff_commit(repo, commit)
-        except pygit2.GitError as exc:
-            raise TriageError(f"cannot diff commit {sha[:12]} in {root}: {exc}") from None
-        ctx = GitRepoContext(repo, commit, tuple(f.path for f in change.files), cfg)
-
-        def read_new(f: FileDiff, _commit=commit) -> bytes | None:
-            return post_image(repo, _commit, f)
-
-        a = assess(change, prov, ctx, read_new, cfg, secret)
-        row, findings = to_row(a, repo_path=str(root))
+        todo.append((sha, prov))
+    del commits
+    done = total - len(todo)
+    if progress is not None:
+        progress(done, total)
+    for row, findings in _assess_all(str(root), key, cfg, secret, todo, workers):
         pending_rows.append(row)
         pending_findings[row["id"]] = findings
         result.analysed += 1
         result.ids.append(row["id"])
         if len(pending_rows) >= BATCH:
             flush()
+        done += 1
         if progress is not None:
-            progress(n, total)
+            progress(done, total)
     flush()
     if head is not None:
         with store.write():
