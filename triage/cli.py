@@ -28,7 +28,7 @@ DEMO_SECRET = b"triage-demo-sampling-secret"
 
 OpenTui = Callable[..., int]
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("triage.commands_team",)
 """Modules that add subcommands: each has ``register(subparsers, common)`` and
 sets ``handler=`` (a function of ``args``) with ``set_defaults``."""
 
@@ -123,6 +123,10 @@ def cmd_queue(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         items = load_queue(store, include_all=args.all, tiers=args.tier, agent=args.agent,
                            reviewer=args.reviewer, state=args.state, repo=args.repo)
+    if args.deep_dive:
+        from triage.deepdive import in_scope
+
+        items = [i for i in items if in_scope(i)]
     if args.json:
         _out(json.dumps([i.to_json() for i in items], indent=2, ensure_ascii=True))
     else:
@@ -197,11 +201,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_verdict(args: argparse.Namespace) -> int:
+    from triage.commands_team import record_verdict
+
     verdict = next(v for v in VERDICTS if getattr(args, v.replace("-", "_")))
     with open_store(args) as store:
         cid = store.resolve_id(args.id)
-        vid = store.record_verdict(cid, verdict, note=args.note or "", reviewer=args.reviewer or default_reviewer())
-    _out(f"recorded {verdict} on {display(cid)} (verdict {vid[:12]})")
+        vid, extra = record_verdict(store, cid, verdict, note=args.note or "",
+                                    reviewer=args.reviewer or default_reviewer(), deep_dive=args.deep_dive)
+    _out(f"recorded {verdict} on {display(cid)} (verdict {vid[:12]})" + (f"; {display(extra)}" if extra else ""))
     return 0
 
 
@@ -305,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--reviewer", help="only changes assigned to or reviewed by this person")
     q.add_argument("--state", help="unreviewed, reviewed, or a verdict name")
     q.add_argument("--all", action="store_true", help="include human- and bot-authored changes")
+    q.add_argument("--deep-dive", action="store_true",
+                   help="only the security deep dive: HIGH/CRITICAL and sampled changes")
 
     s = sub.add_parser("show", parents=[common], help="show one change: factors, files, findings, checklist")
     s.add_argument("id", help="change id, or a unique sha prefix")
@@ -317,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
         vg.add_argument(f"--{name}", action="store_true", help=f"record {name}")
     v.add_argument("--note", help="a note to keep with the verdict")
     v.add_argument("--reviewer", help="who reviewed (default: $TRIAGE_REVIEWER or your login)")
+    v.add_argument("--deep-dive", action="store_true",
+                   help="security deep dive: refuse until the change's security checklist is answered")
 
     gt = sub.add_parser("gate", parents=[common], help="CI gate: exit 0 auto-merge, 1 review, 2 blocked")
     gt.add_argument("--repo", default=".", metavar="PATH")

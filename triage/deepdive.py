@@ -1,0 +1,116 @@
+"""Provides the security deep dive: which changes are in it, when a verdict may be recorded, escalation.
+
+* The deep-dive set is every HIGH or CRITICAL change plus every change the
+  keyed-hash sample drew (:func:`in_scope`, :func:`deep_dive_items`).
+* In deep-dive mode a verdict on a change in scope needs every security
+  checklist item of that change answered (``yes``, ``no`` or ``n/a``) first;
+  ``escalate`` is always allowed, since it hands the question to the security
+  group (:func:`verdict_allowed`, :func:`check_verdict`).
+* :func:`escalate` records the ``escalate`` verdict and assigns the change to
+  the least-loaded eligible member of the security group (an ``assignments``
+  row with reason ``escalated``).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from triage.errors import TriageError
+from triage.rotation import Roster, security_pick
+
+DEEP_DIVE_TIERS = frozenset({"HIGH", "CRITICAL"})
+"""Tiers that are always in the deep dive."""
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+
+
+def in_scope(change: Any) -> bool:
+    """True when a change (a row dict or a QueueItem) belongs to the deep dive."""
+    return (_get(change, "tier") in DEEP_DIVE_TIERS) or bool(_get(change, "sampled"))
+
+
+def deep_dive_items(store, **filters) -> list:
+    """The queue (``triage.queue.load_queue`` filters) restricted to the deep-dive set, in queue order."""
+    from triage.queue import load_queue
+
+    return [i for i in load_queue(store, **filters) if in_scope(i)]
+
+
+def security_items(checklist: list[dict] | None) -> list[dict]:
+    """The checklist items of kind ``security``."""
+    return [it for it in (checklist or []) if isinstance(it, dict) and it.get("kind") == "security"]
+
+
+def _answer(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("answer")
+    return value if value in ("yes", "no", "n/a") else None
+
+
+def verdict_allowed(change: Any, answers: dict, verdict: str | None = None) -> tuple[bool, list[dict]]:
+    """``(allowed, missing_items)`` for a verdict in deep-dive mode.
+
+    ``change`` holds the decoded ``checklist`` list; ``answers`` maps item id
+    to an answer string or to a :meth:`Store.checklist_answers` row. Every
+    security item must be answered; ``escalate`` is always allowed.
+    """
+    if verdict == "escalate":
+        return True, []
+    missing = [it for it in security_items(_get(change, "checklist")) if _answer(answers.get(it.get("id"))) is None]
+    return not missing, missing
+
+
+def check_verdict(store, change_id: str, verdict: str, deep_dive: bool) -> None:
+    """Raise a one-line :class:`TriageError` when ``verdict`` may not be recorded yet.
+
+    Only in deep-dive mode and only for a change in the deep-dive set.
+    """
+    if not deep_dive:
+        return
+    row = store.get_change(change_id)
+    if row is None:
+        raise TriageError(f"unknown change id {change_id!r}")
+    if not in_scope(row):
+        return
+    ok, missing = verdict_allowed(row, store.checklist_answers(change_id), verdict)
+    if not ok:
+        ids = ", ".join(str(m.get("id")) for m in missing[:5]) + (", …" if len(missing) > 5 else "")
+        raise TriageError(
+            f"deep dive: answer the {len(missing)} open security checklist item(s) first ({ids}); "
+            "see `triage show ID`, or escalate")
+
+
+def escalate(
+    store,
+    change_id: str,
+    *,
+    note: str = "",
+    reviewer: str = "",
+    roster: Roster | None = None,
+    seconds_spent: float | None = None,
+    day: str | None = None,
+    key: bytes | None = None,
+) -> dict:
+    """Record an ``escalate`` verdict and assign the change to the security group.
+
+    Returns ``{verdict_id, assignee, reason}``; ``assignee`` is ``None`` (and
+    ``reason`` says why) when no security member is eligible. The verdict and
+    the assignment are two transactions: if the second fails, the escalation
+    stands and ``triage handover`` can finish it.
+    """
+    vid = store.record_verdict(change_id, "escalate", note=note, reviewer=reviewer, seconds_spent=seconds_spent)
+    roster = roster or Roster(members=())
+    who, reason = security_pick(store, roster, change_id, exclude=[reviewer] if reviewer else [], day=day, key=key)
+    if who is not None:
+        prev = store.query(
+            "SELECT reviewer FROM assignments WHERE change_id = ? ORDER BY id DESC LIMIT 1", (change_id,))
+        with store.write() as conn:
+            conn.execute(
+                "INSERT INTO assignments (change_id, reviewer, reason, handed_over_from, created_at) "
+                "VALUES (?, ?, 'escalated', ?, ?)", (change_id, who, prev[0]["reviewer"] if prev else None,
+                                                     time.time()))
+            conn.execute("UPDATE changes SET assignee = ? WHERE id = ?", (who, change_id))
+    return {"verdict_id": vid, "assignee": who, "reason": reason}

@@ -1,0 +1,471 @@
+"""Provides reviewer rotation: who reviews which change, from a roster in config.
+
+The roster is the ``[team]`` table::
+
+    [team]
+    members = [
+      {name = "alice", emails = ["alice@example.com"], logins = ["alice-gh"]},
+      {name = "bruno", emails = ["bruno@example.com"]},
+    ]
+    security = ["carol"]          # HIGH/CRITICAL go to these people
+    capacity = {alice = 10}       # optional: at most this many assignments a day
+
+Rules (:func:`plan`):
+
+* **Never to an author.** A member is an author of a change when any of their
+  emails equals the change's author email, committer email, or an email in a
+  ``Co-authored-by:`` / ``Signed-off-by:`` trailer (the human behind an
+  agent's commit), or when their name or a login equals the change's forge
+  login (also read from a ``<id>+<login>@users.noreply.github.com`` email).
+* **Security first.** HIGH and CRITICAL go to an eligible security member; if
+  none is eligible (all authors, or at capacity) they fall back to the other
+  members, and the reason says so.
+* **Balanced.** Greedy least-loaded (load = open assigned items + new ones),
+  then a rebalancing pass that moves this run's items from the most to the
+  least loaded member while allowed. Ties break on ``HMAC-SHA256(key,
+  day|change|member)`` (plain SHA-256 without a key), so the same day, roster
+  and queue give the same assignments, and authors cannot predict them.
+* **Capacity.** A member never gets more than ``capacity`` assignments on one
+  day; an item nobody can take stays unassigned, with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Iterable, Sequence
+
+from triage.errors import TriageError
+
+SECURITY_TIERS = frozenset({"HIGH", "CRITICAL"})
+"""Tiers that go to the security group when one is configured."""
+
+_TRAILER_EMAIL = re.compile(
+    r"^\s*(?:co-authored-by|signed-off-by)\s*:\s*.*?<([^<>\s]+@[^<>\s]+)>\s*$", re.I | re.M
+)
+_NOREPLY = re.compile(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$", re.I)
+_MERGED_PR = re.compile(r"^Merge pull request #\d+ from ([A-Za-z0-9][A-Za-z0-9-]*)/", re.M)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One reviewer: a name (what ``--reviewer`` takes), emails and forge logins."""
+
+    name: str
+    emails: frozenset[str] = frozenset()
+    logins: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The team: members (in config order), the security group and daily capacities."""
+
+    members: tuple[Member, ...]
+    security: frozenset[str] = frozenset()
+    capacity: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return [m.name for m in self.members]
+
+    def member(self, name: str) -> Member | None:
+        """The member called ``name`` (case-insensitive), or ``None``."""
+        low = name.strip().lower()
+        return next((m for m in self.members if m.name.lower() == low), None)
+
+    @classmethod
+    def from_config(cls, cfg: dict) -> "Roster":
+        """Build from the merged configuration (its ``[team]`` table); validate it."""
+        team = cfg.get("team") or {}
+        if not isinstance(team, dict):
+            raise TriageError("[team] must be a table")
+        raw = team.get("members", [])
+        if not isinstance(raw, list):
+            raise TriageError("[team] members must be a list of {name = ..., emails = [...]} tables")
+        members: list[Member] = []
+        seen: set[str] = set()
+        for entry in raw:
+            if isinstance(entry, str):
+                entry = {"name": entry}
+            if not isinstance(entry, dict) or not str(entry.get("name", "")).strip():
+                raise TriageError("[team] every member needs a name: {name = \"alice\", emails = [...]}")
+            name = str(entry["name"]).strip()
+            if name.lower() in seen:
+                raise TriageError(f"[team] member {name!r} is listed twice")
+            seen.add(name.lower())
+            emails = entry.get("emails", [])
+            logins = entry.get("logins", [])
+            if isinstance(emails, str):
+                emails = [emails]
+            if isinstance(logins, str):
+                logins = [logins]
+            members.append(Member(
+                name=name,
+                emails=frozenset(str(e).strip().lower() for e in emails if str(e).strip()),
+                logins=frozenset(str(x).strip().lower() for x in logins if str(x).strip()),
+            ))
+        roster = cls(members=tuple(members))
+        security = team.get("security", [])
+        if isinstance(security, str):
+            security = [security]
+        sec: set[str] = set()
+        for name in security:
+            m = roster.member(str(name))
+            if m is None:
+                raise TriageError(f"[team] security member {name!r} is not in [team] members")
+            sec.add(m.name)
+        caps: dict[str, int] = {}
+        for name, value in (team.get("capacity") or {}).items():
+            m = roster.member(str(name))
+            if m is None:
+                raise TriageError(f"[team] capacity names {name!r}, who is not in [team] members")
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise TriageError(f"[team] capacity of {name!r} must be a whole number >= 0")
+            caps[m.name] = value
+        return cls(members=roster.members, security=frozenset(sec), capacity=caps)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What rotation needs to know about a change: its id, tier and author identities."""
+
+    id: str
+    tier: str
+    emails: frozenset[str]
+    logins: frozenset[str]
+
+
+def author_identities(row: dict) -> tuple[frozenset[str], frozenset[str]]:
+    """``(emails, logins)`` of everyone who wrote or signed a change row.
+
+    Emails: author, committer, and ``Co-authored-by`` / ``Signed-off-by``
+    trailers. Logins: the forge login, logins inside GitHub noreply emails, and
+    the head owner a GitHub merge message names (``Merge pull request #N from
+    alice/branch``).
+    """
+    emails = {str(row.get("author_email") or ""), str(row.get("committer_email") or "")}
+    emails.update(m.group(1) for m in _TRAILER_EMAIL.finditer(str(row.get("message") or "")))
+    emails = {e.strip().lower() for e in emails if e and e.strip()}
+    logins = {str(row.get("author_login") or "").strip().lower()} - {""}
+    logins.update(m.group(1).lower() for m in _MERGED_PR.finditer(str(row.get("message") or "")))
+    for e in emails:
+        m = _NOREPLY.match(e)
+        if m:
+            logins.add(m.group(1))
+    return frozenset(emails), frozenset(logins)
+
+
+def candidate(row: dict, related: Iterable[dict] = ()) -> Candidate:
+    """A :class:`Candidate` from a ``changes`` row (``id, tier, author_email, committer_email, message, author_login``).
+
+    ``related`` rows (a merge's side-branch tip commits) add their authors too.
+    """
+    emails, logins = author_identities(row)
+    for other in related:
+        more_emails, more_logins = author_identities(other)
+        emails, logins = emails | more_emails, logins | more_logins
+    return Candidate(id=row["id"], tier=row.get("tier") or "LOW", emails=emails, logins=logins)
+
+
+def is_author(member: Member, cand: Candidate) -> bool:
+    """True when ``member`` wrote (or co-wrote, or signed off) the change."""
+    if member.emails & cand.emails:
+        return True
+    names = set(member.logins) | {member.name.lower()}
+    return bool(names & cand.logins)
+
+
+def tie_key(day: str, change_id: str, member: str, key: bytes | None = None) -> bytes:
+    """The deterministic tie-break between equally loaded members."""
+    msg = f"{day}|{change_id}|{member}".encode("utf-8", "surrogateescape")
+    if key:
+        return hmac.new(key, msg, hashlib.sha256).digest()
+    return hashlib.sha256(msg).digest()
+
+
+@dataclass
+class Assignment:
+    """One decision: the change, who gets it (``None``: nobody could), and why."""
+
+    change_id: str
+    reviewer: str | None
+    reason: str
+    tier: str = ""
+
+    def to_dict(self) -> dict:
+        return {"change_id": self.change_id, "reviewer": self.reviewer, "reason": self.reason, "tier": self.tier}
+
+
+def plan(
+    candidates: Sequence[Candidate],
+    roster: Roster,
+    day: str,
+    *,
+    load: dict[str, int] | None = None,
+    assigned_today: dict[str, int] | None = None,
+    key: bytes | None = None,
+) -> list[Assignment]:
+    """Assign each candidate a reviewer (see the module doc); pure and deterministic.
+
+    ``load`` is each member's open workload before this run, ``assigned_today``
+    how many assignments they already got on ``day`` (for capacity). Candidates
+    are taken in the given order, HIGH/CRITICAL first.
+    """
+    if not roster.members:
+        raise TriageError("no reviewers: add a [team] table with members to your config")
+    load = {m.name: int((load or {}).get(m.name, 0)) for m in roster.members}
+    today = {m.name: int((assigned_today or {}).get(m.name, 0)) for m in roster.members}
+    cap = roster.capacity
+
+    def has_room(name: str) -> bool:
+        return name not in cap or today[name] < cap[name]
+
+    def pick(names: list[str], cid: str) -> str | None:
+        names = [n for n in names if has_room(n)]
+        if not names:
+            return None
+        return min(names, key=lambda n: (load[n], tie_key(day, cid, n, key)))
+
+    ordered = sorted(range(len(candidates)), key=lambda i: (candidates[i].tier not in SECURITY_TIERS, i))
+    out: dict[int, Assignment] = {}
+    movable: dict[int, list[str]] = {}  # index -> members the item may move between
+    for i in ordered:
+        c = candidates[i]
+        eligible = [m.name for m in roster.members if not is_author(m, c)]
+        if not eligible:
+            out[i] = Assignment(c.id, None, "every roster member is an author of this change", c.tier)
+            continue
+        if c.tier in SECURITY_TIERS and roster.security:
+            sec = [n for n in eligible if n in roster.security]
+            chosen = pick(sec, c.id)
+            if chosen is not None:
+                out[i] = Assignment(c.id, chosen, "security", c.tier)
+                movable[i] = sec
+            else:
+                why = ("every security reviewer is an author" if not sec
+                       else "every eligible security reviewer is at capacity")
+                chosen = pick(eligible, c.id)
+                reason = f"security fallback: {why}"
+                if chosen is None:
+                    reason += "; everyone else is at capacity"
+                out[i] = Assignment(c.id, chosen, reason, c.tier)
+                movable[i] = eligible
+        else:
+            chosen = pick(eligible, c.id)
+            out[i] = Assignment(c.id, chosen, "rotation" if chosen else "every eligible reviewer is at capacity",
+                                c.tier)
+            movable[i] = eligible
+        if chosen is not None:
+            load[chosen] += 1
+            today[chosen] += 1
+    _rebalance(out, movable, load, today, cap, day, key)
+    return [out[i] for i in range(len(candidates))]
+
+
+def _rebalance(
+    out: dict[int, Assignment],
+    movable: dict[int, list[str]],
+    load: dict[str, int],
+    today: dict[str, int],
+    cap: dict[str, int],
+    day: str,
+    key: bytes | None,
+) -> None:
+    """Move this run's items from heavier to lighter members while that narrows a gap of 2 or more.
+
+    Each move lowers ``Σ load²``, so the loop ends. Moves keep every rule: never
+    to an author, security items stay in the security group, capacity holds.
+    """
+    while True:
+        moved = False
+        for i in sorted(out):
+            a = out[i]
+            if a.reviewer is None or i not in movable:
+                continue
+            src = a.reviewer
+            targets = [n for n in movable[i] if n != src and load[n] + 2 <= load[src]
+                       and (n not in cap or today[n] < cap[n])]
+            if not targets:
+                continue
+            dst = min(targets, key=lambda n: (load[n], tie_key(day, a.change_id, n, key)))
+            load[src] -= 1
+            today[src] -= 1
+            load[dst] += 1
+            today[dst] += 1
+            a.reviewer = dst
+            moved = True
+        if not moved:
+            return
+
+
+# ------------------------------------------------------------------ store side
+
+
+def parse_day(text: str | None) -> str:
+    """``YYYY-MM-DD`` (validated), or today's date (UTC) for ``None``."""
+    if not text:
+        return datetime.now(timezone.utc).date().isoformat()
+    try:
+        return date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise TriageError(f"cannot read the day {text!r}: use YYYY-MM-DD") from None
+
+
+def _day_bounds(day: str) -> tuple[float, float]:
+    start = datetime.fromisoformat(day).replace(tzinfo=timezone.utc)
+    return start.timestamp(), (start + timedelta(days=1)).timestamp()
+
+
+def current_assignees(store) -> dict[str, dict]:
+    """change id -> its latest ``assignments`` row (the assignments table is the record)."""
+    rows = store.query(
+        "SELECT a.change_id, a.reviewer, a.reason, a.handed_over_from, a.created_at FROM assignments a "
+        "JOIN (SELECT change_id, MAX(id) AS last FROM assignments GROUP BY change_id) l ON a.id = l.last")
+    return {r["change_id"]: r for r in rows}
+
+
+def workload(store, day: str) -> tuple[dict[str, int], dict[str, int]]:
+    """``(open, today)``: per reviewer, open (unreviewed) assigned items, and assignments made on ``day``."""
+    latest = store.latest_verdicts()
+    start, end = _day_bounds(day)
+    open_: dict[str, int] = {}
+    today: dict[str, int] = {}
+    for cid, row in current_assignees(store).items():
+        if cid not in latest:
+            open_[row["reviewer"]] = open_.get(row["reviewer"], 0) + 1
+        if start <= row["created_at"] < end:
+            today[row["reviewer"]] = today.get(row["reviewer"], 0) + 1
+    return open_, today
+
+
+_IDENTITY_COLUMNS = "id, repo, source, tier, author_email, committer_email, author_login, author_name, message, parents"
+
+
+def _rows_for(store, ids: Iterable[str]) -> dict[str, dict]:
+    ids = list(ids)
+    out: dict[str, dict] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for r in store.query(
+                f"SELECT {_IDENTITY_COLUMNS} FROM changes WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+            out[r["id"]] = r
+    return out
+
+
+def _side_tips(store, row: dict) -> list[dict]:
+    """Stored rows of a local merge commit's side-branch parents (their authors wrote the merged code)."""
+    try:
+        parents = json.loads(row.get("parents") or "[]")
+    except ValueError:
+        return []
+    if row.get("source") != "git" or len(parents) < 2:
+        return []
+    marks = ",".join("?" * len(parents[1:]))
+    return store.query(f"SELECT {_IDENTITY_COLUMNS} FROM changes WHERE repo = ? AND sha IN ({marks})",
+                       [row["repo"], *parents[1:]])
+
+
+def candidate_from_store(store, row: dict) -> Candidate:
+    """A :class:`Candidate` for a stored change, with a merge's side-branch authors."""
+    return candidate(row, _side_tips(store, row))
+
+
+def pending_items(store, *, include_all: bool = False, repo: str | None = None) -> list:
+    """Unreviewed queue items that nobody is assigned to, in queue order."""
+    from triage.queue import load_queue
+
+    assigned = current_assignees(store)
+    return [i for i in load_queue(store, include_all=include_all, repo=repo, state="unreviewed")
+            if not i.assignee and i.id not in assigned]
+
+
+def assign_pending(
+    store,
+    roster: Roster,
+    day: str,
+    *,
+    include_all: bool = False,
+    repo: str | None = None,
+    key: bytes | None = None,
+    dry_run: bool = False,
+) -> list[Assignment]:
+    """Plan and (unless ``dry_run``) write assignments for the unassigned, unreviewed queue."""
+    items = pending_items(store, include_all=include_all, repo=repo)
+    rows = _rows_for(store, (i.id for i in items))
+    cands = [candidate_from_store(store, rows[i.id]) for i in items if i.id in rows]
+    open_, today = workload(store, day)
+    result = plan(cands, roster, day, load=open_, assigned_today=today, key=key)
+    if not dry_run:
+        write_assignments(store, [a for a in result if a.reviewer])
+    return result
+
+
+def write_assignments(store, assignments: Sequence[Assignment], only_if_unassigned: bool = True) -> int:
+    """Append ``assignments`` rows and set ``changes.assignee``, in one transaction; return how many.
+
+    With ``only_if_unassigned``, a change someone assigned meanwhile is skipped.
+    """
+    now = time.time()
+    written = 0
+    with store.write() as conn:
+        for a in assignments:
+            if only_if_unassigned and conn.execute(
+                    "SELECT 1 FROM assignments WHERE change_id = ? UNION ALL "
+                    "SELECT 1 FROM changes WHERE id = ? AND assignee IS NOT NULL AND assignee != ''",
+                    (a.change_id, a.change_id)).fetchone():
+                continue
+            conn.execute(
+                "INSERT INTO assignments (change_id, reviewer, reason, handed_over_from, created_at) "
+                "VALUES (?, ?, ?, NULL, ?)", (a.change_id, a.reviewer, a.reason, now))
+            conn.execute("UPDATE changes SET assignee = ? WHERE id = ?", (a.reviewer, a.change_id))
+            written += 1
+    return written
+
+
+def handover(store, roster: Roster, change_id: str, to: str, note: str = "") -> dict:
+    """Hand ``change_id`` over to roster member ``to``; refuse an author. Returns the new row."""
+    member = roster.member(to)
+    if member is None:
+        raise TriageError(f"{to!r} is not in the [team] roster ({', '.join(roster.names) or 'empty'})")
+    rows = _rows_for(store, [change_id])
+    if change_id not in rows:
+        raise TriageError(f"unknown change id {change_id!r}")
+    if is_author(member, candidate_from_store(store, rows[change_id])):
+        raise TriageError(f"{member.name} is an author of this change and cannot review it")
+    prev = current_assignees(store).get(change_id)
+    frm = prev["reviewer"] if prev else None
+    if frm == member.name:
+        raise TriageError(f"the change is already assigned to {member.name}")
+    reason = "handover" + (f": {note}" if note else "")
+    now = time.time()
+    with store.write() as conn:
+        conn.execute(
+            "INSERT INTO assignments (change_id, reviewer, reason, handed_over_from, created_at) "
+            "VALUES (?, ?, ?, ?, ?)", (change_id, member.name, reason, frm, now))
+        conn.execute("UPDATE changes SET assignee = ? WHERE id = ?", (member.name, change_id))
+    return {"change_id": change_id, "reviewer": member.name, "reason": reason, "handed_over_from": frm,
+            "created_at": now}
+
+
+def security_pick(store, roster: Roster, change_id: str, exclude: Iterable[str] = (), day: str | None = None,
+                  key: bytes | None = None) -> tuple[str | None, str]:
+    """The least-loaded eligible security member for an escalation, and a reason."""
+    if not roster.security:
+        return None, "no security group configured ([team] security)"
+    rows = _rows_for(store, [change_id])
+    if change_id not in rows:
+        raise TriageError(f"unknown change id {change_id!r}")
+    cand = candidate_from_store(store, rows[change_id])
+    excluded = {x.lower() for x in exclude}
+    eligible = [m.name for m in roster.members
+                if m.name in roster.security and not is_author(m, cand) and m.name.lower() not in excluded]
+    if not eligible:
+        return None, "no eligible security reviewer (authors or the escalating reviewer)"
+    day = day or parse_day(None)
+    open_, _ = workload(store, day)
+    return min(eligible, key=lambda n: (open_.get(n, 0), tie_key(day, change_id, n, key))), "escalated"
