@@ -212,6 +212,16 @@ def m002_team(db: sqlite_utils.Database) -> None:
 # Further migrations go below, in order. Never edit one that has shipped.
 
 
+@migrations()
+def m003_forge(db: sqlite_utils.Database) -> None:
+    """Forge remotes (the API base each synced repository came from) and outbox lease owners."""
+    db.execute(
+        "CREATE TABLE forge_remotes (source TEXT NOT NULL, repo TEXT NOT NULL, api_base TEXT NOT NULL, "
+        "updated_at REAL NOT NULL, PRIMARY KEY (source, repo))"
+    )
+    db.execute("ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT ''")
+
+
 def _create_private(path: Path) -> None:
     """Create ``path`` with mode 0600 if it does not exist; tighten it if it is looser."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -351,7 +361,10 @@ class Store:
         if not rows:
             return
         cols = list(rows[0].keys())
-        sql = (f"INSERT OR REPLACE INTO changes ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})")
+        keep = {"id", "assignee"}  # a re-save (e.g. a forge re-sync) keeps the assignment
+        updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in keep)
+        sql = (f"INSERT INTO changes ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+               f"ON CONFLICT(id) DO UPDATE SET {updates}")
         self.conn.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
         ids = [r["id"] for r in rows]
         for i in range(0, len(ids), 500):
