@@ -28,6 +28,7 @@ No function here executes a program: libgit2 runs no hooks, textconv drivers,
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 
 import pygit2
@@ -853,8 +854,47 @@ def _fill_from_delta(fd: FileDiff, delta: pygit2.DiffDelta, status: str) -> None
     fd.similarity = int(delta.similarity) if status in ("R", "C") else 0
 
 
+def _attr_lines(tree: pygit2.Tree, directory: str) -> list[bytes]:
+    try:
+        obj = tree[f"{directory}/.gitattributes" if directory else ".gitattributes"]
+    except (KeyError, ValueError, pygit2.GitError):
+        return []
+    return obj.data.splitlines() if isinstance(obj, pygit2.Blob) else []
+
+
+def tree_hides_diff(tree: pygit2.Tree | None, path: str) -> bool:
+    """True when the ``.gitattributes`` files *in this tree* mark ``path`` ``-diff``, ``binary`` or ``diff=X``.
+
+    libgit2 reads attributes from the work tree and index, not from the commit
+    being diffed, so this reads the commit's own files (root first, deeper
+    directories win, the last matching line of a file wins).
+    """
+    if tree is None:
+        return False
+    parts = path.split("/")
+    verdict = False
+    for depth in range(len(parts)):
+        directory = "/".join(parts[:depth])
+        rel = "/".join(parts[depth:])
+        for line in _attr_lines(tree, directory):
+            fields = line.decode("utf-8", "replace").split()
+            if not fields or fields[0].startswith("#"):
+                continue
+            pattern, attrs = fields[0], fields[1:]
+            target = rel if "/" in pattern.strip("/") else parts[-1]
+            if not fnmatch.fnmatchcase(target, pattern.lstrip("/")):
+                continue
+            for attr in attrs:
+                if attr in ("-diff", "binary") or attr.startswith("diff="):
+                    verdict = True
+                elif attr in ("diff", "-binary", "!diff"):
+                    verdict = False
+    return verdict
+
+
 def _file_from_patch(
-    repo: pygit2.Repository, patch: pygit2.Patch, context_lines: int, cap: int | None
+    repo: pygit2.Repository, patch: pygit2.Patch, context_lines: int, cap: int | None,
+    tree: pygit2.Tree | None = None,
 ) -> FileDiff | None:
     delta = patch.delta
     status = _STATUS.get(delta.status)
@@ -914,7 +954,8 @@ def _file_from_patch(
             )
             data = _adopt(meta, rediff.data or b"", cap)
             binary = False
-            extra_notes.append("marked -diff by .gitattributes; shown as text")
+            if tree_hides_diff(tree, fd.path):
+                extra_notes.append("marked -diff by .gitattributes; shown as text")
     if binary:
         fd.is_binary = True
         fd.binary_reason = "content"
@@ -967,7 +1008,8 @@ def diff_commit(
     for idx in range(len(diff)):
         try:
             patch = diff[idx]
-            fd = None if patch is None else _file_from_patch(repo, patch, context_lines, max_lines_per_file)
+            fd = None if patch is None else _file_from_patch(repo, patch, context_lines, max_lines_per_file,
+                                                                  commit.tree)
         except (pygit2.GitError, KeyError, ValueError, MemoryError) as exc:
             # One unreadable file (a missing or corrupt blob) must not hide the rest.
             if deltas is None:
