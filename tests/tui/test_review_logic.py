@@ -1,0 +1,264 @@
+"""Unit tests for triage/review.py: the pure logic behind the review screens (no terminal)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pygit2
+import pytest
+
+from triage.diff import parse_patch
+from triage.errors import TriageError
+from triage.review import (
+    FILE,
+    HUNK,
+    LINE,
+    MARK,
+    NOTE,
+    QueueFilter,
+    ReviewTimer,
+    age_label,
+    approval_concerns,
+    build_layout,
+    checklist_items,
+    checklist_progress,
+    cycle,
+    file_notes,
+    hidden_counts,
+    hunk_title,
+    load_files,
+    matches_search,
+    next_position,
+    queue_stats,
+    quick_approve_allowed,
+    STATE_CYCLE,
+    TIER_CYCLE,
+)
+
+PATCH = b"""diff --git a/app/x.py b/app/x.py
+index 1111111..2222222 100644
+--- a/app/x.py
++++ b/app/x.py
+@@ -1,4 +1,5 @@ def f():
+ one
+-two
++TWO
++extra
+ three
+ four
+diff --git a/app/y.py b/app/y.py
+new file mode 100644
+index 0000000..3333333
+--- /dev/null
++++ b/app/y.py
+@@ -0,0 +1,2 @@
++a
++b
+\\ No newline at end of file
+"""
+
+SPECIAL = b"""diff --git a/old.py b/new.py
+similarity index 100%
+rename from old.py
+rename to new.py
+diff --git a/run.sh b/run.sh
+old mode 100644
+new mode 100755
+diff --git a/logo.png b/logo.png
+index 1111111..2222222 100644
+Binary files a/logo.png and b/logo.png differ
+"""
+
+
+def test_unified_layout_rows_and_line_numbers():
+    files = parse_patch(PATCH)
+    layout = build_layout(files)
+    kinds = [r.kind for r in layout.rows]
+    assert kinds[0] == FILE and kinds[1] == HUNK
+    assert layout.file_starts == [0, kinds.index(FILE, 1)]
+    lines = [r for r in layout.rows if r.kind == LINE]
+    assert [(r.line.origin, r.old_no, r.new_no) for r in lines[:5]] == [
+        (" ", 1, 1), ("-", 2, None), ("+", None, 2), ("+", None, 3), (" ", 3, 4)]
+    assert layout.rows[-1].kind == MARK  # "\ No newline" is a marker, never content
+    assert layout.file_at(len(layout.rows) - 1) == 1
+    assert layout.width >= len("extra")
+
+
+def test_hunk_title_is_not_doubled():
+    files = parse_patch(PATCH)
+    title = hunk_title(files[0].hunks[0])
+    assert title.count("@@") == 2 and title.endswith("def f():")
+
+
+def test_split_layout_pairs_deletions_with_additions():
+    layout = build_layout(parse_patch(PATCH), split=True)
+    lines = [r for r in layout.rows if r.kind == LINE and r.file == 0]
+    assert lines[0].line is lines[0].right  # context on both sides
+    assert lines[1].line.raw == b"two" and lines[1].right.raw == b"TWO"
+    assert lines[2].line is None and lines[2].right.raw == b"extra"
+    assert layout.split
+
+
+def test_findings_attach_to_their_added_line_and_unplaced_ones_to_the_file():
+    files = parse_patch(PATCH)
+    findings = [
+        {"path": "app/x.py", "line": 3, "rule": "r1", "severity": "high"},
+        {"path": "app/x.py", "line": 99, "rule": "r2", "severity": "low"},
+        {"path": "elsewhere.py", "line": 1, "rule": "r3", "severity": "low"},
+    ]
+    for split in (False, True):
+        layout = build_layout(files, findings, split=split)
+        placed = layout.findings_at
+        on_line = [i for i, fs in placed.items() if any(f["rule"] == "r1" for f in fs)]
+        assert len(on_line) == 1 and layout.rows[on_line[0]].new_no == 3
+        assert any(f["rule"] == "r2" for f in placed[layout.file_starts[0]])  # never lost
+        assert all(f["rule"] != "r3" for fs in placed.values() for f in fs)
+        assert layout.finding_rows == sorted(placed)
+
+
+def test_find_row_maps_between_views():
+    files = parse_patch(PATCH)
+    unified, split = build_layout(files), build_layout(files, split=True)
+    for layout in (unified, split):
+        row = layout.find_row(0, new_no=3)
+        assert layout.rows[row].new_no == 3
+        row = layout.find_row(0, old_no=2)
+        assert layout.rows[row].old_no == 2
+    assert unified.find_row(5, new_no=1) is None
+
+
+def test_special_files_always_have_a_note():
+    files = parse_patch(SPECIAL)
+    notes = [file_notes(f) for f in files]
+    assert all(notes)
+    assert any("renamed" in n for n in notes[0])
+    assert any("+x" in n for n in notes[1])
+    assert any("binary" in n for n in notes[2])
+    layout = build_layout(files)
+    assert sum(1 for r in layout.rows if r.kind == NOTE) >= 3
+
+
+def test_next_position_wraps_and_stops():
+    pos = [3, 10, 20]
+    assert next_position(pos, 0) == 3
+    assert next_position(pos, 3) == 10
+    assert next_position(pos, 20) == 3
+    assert next_position(pos, 20, wrap=False) is None
+    assert next_position(pos, 10, forward=False) == 3
+    assert next_position(pos, 3, forward=False) == 20
+    assert next_position(pos, 3, forward=False, wrap=False) is None
+    assert next_position([], 5) is None
+
+
+def test_hidden_counts_see_bidi_and_zero_width_but_not_crlf():
+    patch = (b"diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -0,0 +1,3 @@\n"
+             + "+x = 1 \u202e\u2066 # admin\u2069\n".encode() + "+zero\u200bwidth\n".encode() + b"+crlf\r\n")
+    assert hidden_counts(parse_patch(patch)) == [4]
+
+
+def test_checklist_items_merge_answers_and_progress():
+    items = checklist_items(
+        [{"id": "a", "text": "A?"}, {"id": "b", "text": "B?", "area": "auth"}, {"text": "no id"}],
+        {"a": {"answer": "yes", "note": "ok"}},
+    )
+    assert [(i.id, i.answer, i.note) for i in items] == [("a", "yes", "ok"), ("b", None, ""), ("item-3", None, "")]
+    assert checklist_progress(items) == (1, 3)
+
+
+def test_quick_approve_only_for_low_without_findings():
+    assert quick_approve_allowed("LOW", 0)
+    assert not quick_approve_allowed("LOW", 1)
+    assert not quick_approve_allowed("MEDIUM", 0)
+    assert not quick_approve_allowed("LOW", 0, sampled=True)
+
+
+def test_approval_concerns_name_every_risk():
+    assert approval_concerns(tier="LOW", findings=0) == []
+    text = " ".join(approval_concerns(tier="CRITICAL", findings=2, sampled=True, hidden=4, truncated=1,
+                                      checklist_no=1, checklist_open=2, load_error="boom"))
+    for word in ("CRITICAL", "2 findings", "deep-dive", "4 hidden", "truncated", "answered no", "unanswered",
+                 "boom"):
+        assert word in text
+
+
+def test_review_timer_is_monotonic():
+    ticks = iter([10.0, 12.5, 11.0])
+    timer = ReviewTimer(lambda: next(ticks))
+    assert timer.seconds() == 2.5
+    assert timer.seconds() == 1.0
+
+
+def test_queue_filter_cycles_and_kwargs():
+    f = QueueFilter()
+    assert not f.active
+    assert cycle(TIER_CYCLE, None) == "CRITICAL" and cycle(TIER_CYCLE, "LOW") is None
+    assert cycle(STATE_CYCLE, None) == "unreviewed"
+    f = f.with_(tier="HIGH", state="reviewed")
+    assert f.active
+    kw = f.load_kwargs()
+    assert kw["tiers"] == ["HIGH"] and kw["state"] == "reviewed" and kw["include_all"] is False
+    assert dict(f.describe())["tier"] == "HIGH"
+
+
+@dataclass
+class Item:
+    id: str = "git:r:abc"
+    short_id: str = "abc"
+    title: str = "Add password reset tokens"
+    agent: str | None = "copilot"
+    kind: str = "ai"
+    author: str = "Copilot"
+    assignee: str | None = None
+    tier: str = "HIGH"
+    state: str = "unreviewed"
+    verdict: str | None = None
+    sampled: bool = False
+    findings: int = 2
+    files: list = field(default_factory=lambda: [{"path": "app/auth/reset.py"}])
+
+
+def test_search_matches_every_word_anywhere():
+    it = Item()
+    assert matches_search(it, "")
+    assert matches_search(it, "reset AUTH")
+    assert matches_search(it, "copilot tokens")
+    assert not matches_search(it, "reset claude")
+
+
+def test_age_label():
+    assert age_label(0, 45) == "45s"
+    assert age_label(0, 3600 * 5) == "5h"
+    assert age_label(0, 86400 * 20 + 5) == "20d"
+    assert age_label(100, 50) == "0s"
+
+
+def test_queue_stats_counts():
+    items = [Item(tier="LOW"), Item(tier="HIGH", verdict="approve", state="approve", sampled=True),
+             Item(agent=None, kind="human", tier="LOW")]
+    s = queue_stats(items, [30.0, 0, 90.0])
+    assert s.total == 3 and s.by_tier["LOW"] == 2 and list(s.by_tier) == ["CRITICAL", "HIGH", "MEDIUM", "LOW"]
+    assert s.by_agent == {"copilot": 2, "human": 1}
+    assert s.verdicts["approve"] == 1 and s.reviewed == 1 and s.unreviewed == 2 and s.sampled == 1
+    assert s.review_seconds == 120.0 and s.reviewed_sessions == 2
+
+
+def test_load_files_from_a_forge_patch():
+    files = load_files({"source": "github", "patch": PATCH, "sha": ""})
+    assert [f.path for f in files] == ["app/x.py", "app/y.py"]
+
+
+def test_load_files_from_git(tmp_path):
+    repo = pygit2.init_repository(str(tmp_path / "r"), initial_head="main")
+    sig = pygit2.Signature("A", "a@example.com", 1_700_000_000, 0)
+    tb = repo.TreeBuilder()
+    tb.insert("a.txt", repo.create_blob(b"hello\n"), pygit2.enums.FileMode.BLOB)
+    oid = repo.create_commit("refs/heads/main", sig, sig, "add", tb.write(), [])
+    row = {"source": "git", "sha": str(oid), "repo_path": str(tmp_path / "gone"), "repo": "r", "patch": None}
+    with pytest.raises(TriageError, match="not available"):
+        load_files(row)
+    files = load_files(row, tmp_path / "r")  # the --repo fallback
+    assert files[0].path == "a.txt" and files[0].added == 1
+    with pytest.raises(TriageError, match="not in"):
+        load_files({**row, "sha": "0" * 39 + "1"}, tmp_path / "r")
+    with pytest.raises(TriageError, match="no diff"):
+        load_files({"source": "github", "patch": None, "sha": ""})

@@ -1,0 +1,98 @@
+"""Every key is declared as a Binding with an id and a tooltip, shown in the help, and the palette's commands run."""
+
+from __future__ import annotations
+
+import pytest
+from textual.binding import BindingsMap
+from tui_helpers import SIZE, open_change, settle, ADMIN_SHA
+
+from tui.app import TriageApp
+from tui.commands import VIEW_COMMANDS, REVIEW_COMMANDS, commands_for
+from tui.screens.help import HelpScreen, binding_rows, help_text, sections
+from tui.screens.queue import QueueScreen
+from tui.screens.review import ReviewScreen
+
+
+def own_bindings(cls):
+    return [b for bs in BindingsMap(cls.__dict__.get("BINDINGS", [])).key_to_bindings.values() for b in bs]
+
+
+OUR_CLASSES = [cls for _, classes in sections() for cls in classes if cls.__module__.startswith("tui.")]
+
+
+@pytest.mark.parametrize("cls", OUR_CLASSES, ids=lambda c: c.__name__)
+def test_every_binding_has_an_id_a_description_and_a_tooltip(cls):
+    bindings = own_bindings(cls)
+    assert bindings, f"{cls.__name__} declares no keys"
+    for b in bindings:
+        assert b.id and b.description and b.tooltip, (cls.__name__, b.key)
+
+
+def test_binding_ids_are_unique_per_action():
+    seen: dict[str, tuple] = {}
+    for cls in OUR_CLASSES:
+        for b in own_bindings(cls):
+            other = seen.setdefault(b.id, (cls, b.action))
+            assert other == (cls, b.action), f"id {b.id} reused"
+
+
+def test_help_lists_every_key_of_every_screen():
+    text = help_text().plain
+    for _, classes in sections():
+        for keys, desc, _ in binding_rows(classes):
+            assert desc in text
+    for cls in OUR_CLASSES:
+        for b in own_bindings(cls):
+            assert b.key in text and b.description in text, (cls.__name__, b.key)
+    for screen in ("Queue", "Review", "Verdict form", "Stats", "Help", "Everywhere", "checklist"):
+        assert screen in text
+
+
+async def test_help_screen_shows_the_keys(make_demo_app):
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        tables = app.screen.query(".help-table")
+        assert len(tables) == len(sections())
+
+
+def test_palette_commands_are_namespaced_and_runnable():
+    for command in (*VIEW_COMMANDS, *REVIEW_COMMANDS):
+        assert command.title.split(":")[0] in ("view", "app", "review") and command.help
+        target = TriageApp if command.target == "app" else ReviewScreen
+        assert hasattr(target, f"action_{command.action}"), command.title
+
+
+async def test_palette_offers_the_commands_of_the_current_screen(make_demo_app):
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue_titles = [c.title for c in commands_for(app.screen)]
+        for title in ("queue: filter CRITICAL", "queue: filter state unreviewed", "queue: filter agent claude",
+                      "queue: search", "view: stats", "view: help"):
+            assert title in queue_titles
+        assert not any(t.startswith("review:") for t in queue_titles)
+        for c in commands_for(app.screen):
+            target = app if c.target == "app" else app.screen
+            assert callable(getattr(target, f"action_{c.action}")), c.title
+        await open_change(pilot, ADMIN_SHA)
+        review_titles = [c.title for c in commands_for(app.screen)]
+        assert "review: next finding" in review_titles and not any(t.startswith("queue:") for t in review_titles)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"next finding")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert screen.query_one("DiffView").cursor == screen.layout_.finding_rows[0]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"view: queue")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)

@@ -1,0 +1,62 @@
+"""SVG snapshots of every screen on the demo data, with a fixed clock, reviewer and theme.
+
+Regenerate with ``pytest tests/tui --snapshot-update`` only after looking at
+``snapshot_report.html``: the demo data (rules, risk weights, checklists) is
+part of the picture, so a change there shows up here too.
+"""
+
+from __future__ import annotations
+
+from tui_helpers import ADMIN_SHA, SIZE, change_id, ensure_checklist, open_change, settle
+
+
+def test_queue_screen(snap_compare, make_demo_app):
+    async def run_before(pilot):
+        await settle(pilot)
+
+    assert snap_compare(make_demo_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_empty_queue(snap_compare, make_demo_app, tmp_path):
+    async def run_before(pilot):
+        await settle(pilot)
+
+    assert snap_compare(make_demo_app(tmp_path / "empty.db", demo=False), terminal_size=SIZE, run_before=run_before)
+
+
+def test_review_screen_on_a_finding(snap_compare, make_demo_app, demo_db):
+    ensure_checklist(demo_db, change_id(demo_db, ADMIN_SHA))
+
+    async def run_before(pilot):
+        await open_change(pilot, ADMIN_SHA)
+        await pilot.press("n", "n")  # the bidi finding
+        await pilot.pause()
+
+    assert snap_compare(make_demo_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_verdict_modal(snap_compare, make_demo_app):
+    async def run_before(pilot):
+        await open_change(pilot, ADMIN_SHA)
+        await pilot.press("v", "f")
+        await pilot.pause()
+
+    assert snap_compare(make_demo_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_stats_screen(snap_compare, make_demo_app):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+
+    assert snap_compare(make_demo_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_help_screen(snap_compare, make_demo_app):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(make_demo_app(), terminal_size=SIZE, run_before=run_before)

@@ -1,0 +1,524 @@
+"""Provides the pure logic behind the review screens: no textual, no rich.
+
+The TUI draws; this module decides. It loads the diff of a stored change
+(:func:`load_files`), lays it out as display rows with findings attached
+(:func:`build_layout`, unified or side by side), moves between findings and
+files, holds the queue filter and the checklist state, says when a verdict may
+be recorded without confirmation (:func:`approval_concerns`) and sums up the
+queue for the stats screen. Everything here is testable without a terminal.
+
+Untrusted text (paths, diff lines, notes) passes through unchanged: the TUI
+sanitises it at its own boundary (``tui/safe.py``) when it draws it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from triage.errors import TriageError
+from triage.git import db_text
+from triage.models import TIERS, VERDICTS, DiffLine, FileDiff, Hunk
+from triage.sanitize import hidden_chars
+
+__all__ = [
+    "ChecklistItem",
+    "DiffLayout",
+    "DiffRow",
+    "QueueFilter",
+    "ReviewTimer",
+    "age_label",
+    "approval_concerns",
+    "build_layout",
+    "checklist_items",
+    "checklist_progress",
+    "file_title",
+    "hidden_counts",
+    "load_files",
+    "matches_search",
+    "next_position",
+    "queue_stats",
+    "quick_approve_allowed",
+]
+
+# ---------------------------------------------------------------- loading
+
+
+def load_files(row: dict, repo: str | Path | None = None, *, max_lines_per_file: int = 200_000) -> list[FileDiff]:
+    """The :class:`FileDiff` list of a stored change.
+
+    A forge change keeps its diff in the ``patch`` column and is parsed from
+    it; a local commit is re-diffed with pygit2 from ``row["repo_path"]`` (or
+    ``repo`` when that path is gone). Call this in the thread that will use
+    the result: it opens its own repository.
+
+    Raises:
+        TriageError: when neither a patch nor a readable repository is there.
+    """
+    from triage.diff import DiffError, diff_commit, parse_patch
+
+    patch = row.get("patch")
+    if patch:
+        return parse_patch(bytes(patch), max_lines_per_file=max_lines_per_file)
+    sha = row.get("sha") or ""
+    if row.get("source", "git") != "git" or not sha:
+        raise TriageError("no diff is stored for this change (sync it again to fetch its patch)")
+    import pygit2
+
+    from triage.git import open_repo
+
+    candidates = [p for p in (row.get("repo_path"), repo) if p]
+    path = next((p for p in candidates if Path(p).exists()), None)
+    if path is None:
+        where = candidates[0] if candidates else row.get("repo", "?")
+        raise TriageError(f"repository {where} is not available: pass --repo PATH to show this diff")
+    git_repo = open_repo(path)
+    try:
+        commit = git_repo.get(pygit2.Oid(hex=sha))
+    except (ValueError, pygit2.GitError):
+        commit = None
+    if not isinstance(commit, pygit2.Commit):
+        raise TriageError(f"commit {sha[:12]} is not in {path} (was the history rewritten?)")
+    try:
+        return diff_commit(git_repo, commit, max_lines_per_file=max_lines_per_file)
+    except DiffError as exc:
+        raise TriageError(str(exc)) from None
+
+
+# ----------------------------------------------------------------- layout
+
+FILE, NOTE, HUNK, LINE, MARK = "file", "note", "hunk", "line", "mark"
+"""Row kinds: a file header, a file note, a hunk header, a diff line, a no-newline marker."""
+
+
+@dataclass(slots=True)
+class DiffRow:
+    """One display row of a diff.
+
+    ``line`` is the diff line (unified view) or the old side (split view);
+    ``right`` is the new side in the split view. ``text`` holds a header or
+    note (untrusted: sanitise before drawing).
+    """
+
+    kind: str
+    file: int
+    line: DiffLine | None = None
+    text: str = ""
+    right: DiffLine | None = None
+
+    @property
+    def new_no(self) -> int | None:
+        """The post-image line number this row shows, if any."""
+        side = self.right if self.right is not None else self.line
+        return side.new_no if side is not None else None
+
+    @property
+    def old_no(self) -> int | None:
+        """The pre-image line number this row shows, if any."""
+        return self.line.old_no if self.line is not None else None
+
+
+@dataclass
+class DiffLayout:
+    """A change laid out as rows, with indexes for navigation."""
+
+    rows: list[DiffRow]
+    file_starts: list[int]
+    finding_rows: list[int]
+    findings_at: dict[int, list[dict]]
+    width: int
+    split: bool = False
+
+    def file_at(self, row: int) -> int:
+        """Index of the file that row ``row`` belongs to (0 when empty)."""
+        i = bisect_right(self.file_starts, row) - 1
+        return max(i, 0)
+
+    def find_row(self, file: int, *, new_no: int | None = None, old_no: int | None = None) -> int | None:
+        """The first row of ``file`` showing post-image ``new_no`` (else pre-image ``old_no``)."""
+        if not 0 <= file < len(self.file_starts):
+            return None
+        start = self.file_starts[file]
+        end = self.file_starts[file + 1] if file + 1 < len(self.file_starts) else len(self.rows)
+        for want, attr in ((new_no, "new_no"), (old_no, "old_no")):
+            if want is None:
+                continue
+            for i in range(start, end):
+                r = self.rows[i]
+                if r.kind == LINE and getattr(r, attr) == want:
+                    return i
+        return None
+
+
+def file_title(fd: FileDiff) -> str:
+    """A file header: status and path (both paths for a rename or copy). Untrusted."""
+    if fd.status in ("R", "C") and fd.old_path and fd.old_path != fd.new_path:
+        return f"{fd.status} {fd.old_path} → {fd.path}"
+    return f"{fd.status} {fd.path}"
+
+
+def hunk_title(h: Hunk) -> str:
+    """A hunk's header line (``@@ -a,b +c,d @@ context``). Untrusted."""
+    if h.header.startswith("@@"):
+        return h.header
+    head = f"@@ -{h.old_start},{h.old_lines} +{h.new_start},{h.new_lines} @@"
+    return f"{head} {h.header}" if h.header else head
+
+
+def file_notes(fd: FileDiff) -> list[str]:
+    """What to say about a file besides its lines; never empty for a file without hunks."""
+    notes = list(fd.notes)
+    if fd.truncated and not any("truncated" in n for n in notes):
+        notes.append("diff truncated: not every line is shown")
+    if not fd.hunks and not notes:
+        notes.append("no line changes to show")
+    return notes
+
+
+def _finding_key(path: str) -> str:
+    return db_text(path)
+
+
+def _split_hunk(lines: list[DiffLine], file: int, out: list[DiffRow]) -> None:
+    """Pair each run of deletions with the run of additions that follows it."""
+    i, n = 0, len(lines)
+    while i < n:
+        ln = lines[i]
+        if ln.origin == " ":
+            out.append(DiffRow(LINE, file, ln, right=ln))
+            i += 1
+        elif ln.origin == "\\":
+            out.append(DiffRow(MARK, file, text="no newline at end of file"))
+            i += 1
+        else:
+            olds: list[DiffLine] = []
+            news: list[DiffLine] = []
+            while i < n and lines[i].origin == "-":
+                olds.append(lines[i])
+                i += 1
+            while i < n and lines[i].origin == "+":
+                news.append(lines[i])
+                i += 1
+            for k in range(max(len(olds), len(news))):
+                out.append(DiffRow(LINE, file, olds[k] if k < len(olds) else None,
+                                   right=news[k] if k < len(news) else None))
+            if not olds and not news:  # an origin we do not know: show it, never drop it
+                out.append(DiffRow(LINE, file, lines[i]))
+                i += 1
+
+
+def build_layout(files: Sequence[FileDiff], findings: Iterable[dict] = (), *, split: bool = False) -> DiffLayout:
+    """Lay ``files`` out as rows; attach ``findings`` to the rows of their lines.
+
+    A finding whose line is not shown (a truncated diff) is attached to its
+    file's header row, so it is never lost. ``split`` pairs deletions and
+    additions side by side.
+    """
+    by_path: dict[str, list[dict]] = {}
+    for f in findings:
+        by_path.setdefault(f["path"], []).append(f)
+    rows: list[DiffRow] = []
+    starts: list[int] = []
+    findings_at: dict[int, list[dict]] = {}
+    width = 0
+    for fi, fd in enumerate(files):
+        start = len(rows)
+        starts.append(start)
+        rows.append(DiffRow(FILE, fi, text=file_title(fd)))
+        for note in file_notes(fd):
+            rows.append(DiffRow(NOTE, fi, text=note))
+        first_line = len(rows)
+        for h in fd.hunks:
+            rows.append(DiffRow(HUNK, fi, text=hunk_title(h)))
+            if split:
+                _split_hunk(h.lines, fi, rows)
+            else:
+                for ln in h.lines:
+                    if ln.origin == "\\":
+                        rows.append(DiffRow(MARK, fi, text="no newline at end of file"))
+                    else:
+                        rows.append(DiffRow(LINE, fi, ln))
+            for ln in h.lines:
+                if len(ln.raw) > width:
+                    width = len(ln.raw)
+        mine = by_path.get(_finding_key(fd.path))
+        if mine:
+            wanted: dict[int, list[dict]] = {}
+            for f in mine:
+                wanted.setdefault(int(f["line"]), []).append(f)
+            for i in range(first_line, len(rows)):
+                r = rows[i]
+                if r.kind == LINE:
+                    side = r.right if split else r.line
+                    if side is not None and side.origin == "+" and side.new_no in wanted:
+                        findings_at.setdefault(i, []).extend(wanted.pop(side.new_no))
+            for rest in wanted.values():
+                findings_at.setdefault(start, []).extend(rest)
+    return DiffLayout(rows, starts, sorted(findings_at), findings_at, width, split)
+
+
+def next_position(positions: Sequence[int], current: int, forward: bool = True, *, wrap: bool = True) -> int | None:
+    """The next (or previous) entry of sorted ``positions`` after ``current``.
+
+    Wraps around at the ends when ``wrap``; ``None`` when ``positions`` is empty.
+    """
+    if not positions:
+        return None
+    if forward:
+        i = bisect_right(positions, current)
+        if i < len(positions):
+            return positions[i]
+        return positions[0] if wrap else None
+    i = bisect_left(positions, current) - 1
+    if i >= 0:
+        return positions[i]
+    return positions[-1] if wrap else None
+
+
+_MAYBE_HIDDEN = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f-\xff]")
+
+
+def hidden_counts(files: Sequence[FileDiff]) -> list[int]:
+    """Per file: how many bidi, invisible or control characters its added lines hold.
+
+    A trailing CR (CRLF) is not counted: the diff notes report line endings.
+    """
+    out = []
+    for fd in files:
+        n = 0
+        for h in fd.hunks:
+            for ln in h.lines:
+                if ln.origin != "+" or not _MAYBE_HIDDEN.search(ln.raw):
+                    continue
+                raw = ln.raw[:-1] if ln.raw.endswith(b"\r") else ln.raw
+                n += len(hidden_chars(raw.decode("utf-8", "replace")))
+        out.append(n)
+    return out
+
+
+# -------------------------------------------------------------- checklist
+
+ANSWERS: tuple[str, ...] = ("yes", "no", "n/a")
+"""The answers a checklist item takes."""
+
+
+@dataclass
+class ChecklistItem:
+    """A checklist question for one change, with its latest answer."""
+
+    id: str
+    text: str
+    kind: str = ""
+    area: str = ""
+    answer: str | None = None
+    note: str = ""
+
+
+def checklist_items(checklist: Iterable[dict], answers: dict[str, dict] | None = None) -> list[ChecklistItem]:
+    """Merge a change's checklist (``row["checklist"]``) with its latest answers."""
+    answers = answers or {}
+    out = []
+    for n, item in enumerate(checklist):
+        iid = str(item.get("id") or f"item-{n + 1}")
+        ans = answers.get(iid) or {}
+        out.append(ChecklistItem(iid, str(item.get("text", iid)), str(item.get("kind", "")),
+                                 str(item.get("area", "")), ans.get("answer"), ans.get("note", "") or ""))
+    return out
+
+
+def checklist_progress(items: Sequence[ChecklistItem]) -> tuple[int, int]:
+    """``(answered, total)``."""
+    return sum(1 for i in items if i.answer), len(items)
+
+
+# --------------------------------------------------------------- verdicts
+
+
+def quick_approve_allowed(tier: str, findings: int, sampled: bool = False) -> bool:
+    """True when one key may approve without a confirmation: LOW, no findings, not a deep-dive sample."""
+    return tier == "LOW" and findings == 0 and not sampled
+
+
+def approval_concerns(
+    *,
+    tier: str,
+    findings: int,
+    sampled: bool = False,
+    hidden: int = 0,
+    truncated: int = 0,
+    checklist_no: int = 0,
+    checklist_open: int = 0,
+    load_error: str = "",
+) -> list[str]:
+    """Why approving this change needs an explicit confirmation; empty when it does not.
+
+    Approving is never silent on a risky change: each concern is shown and
+    the reviewer must acknowledge them.
+    """
+    out = []
+    if tier != "LOW":
+        out.append(f"risk tier is {tier}")
+    if findings:
+        out.append(f"{findings} finding{'s' if findings != 1 else ''} on added lines")
+    if sampled:
+        out.append("drawn for a deep-dive review (★)")
+    if hidden:
+        out.append(f"{hidden} hidden or bidirectional character{'s' if hidden != 1 else ''} in added lines")
+    if truncated:
+        out.append(f"{truncated} file diff{'s' if truncated != 1 else ''} truncated: review incomplete")
+    if checklist_no:
+        out.append(f"{checklist_no} checklist item{'s' if checklist_no != 1 else ''} answered no")
+    if checklist_open:
+        out.append(f"{checklist_open} checklist item{'s' if checklist_open != 1 else ''} unanswered")
+    if load_error:
+        out.append(f"the diff could not be shown: {load_error}")
+    return out
+
+
+class ReviewTimer:
+    """Time spent on a change, on a monotonic clock (immune to wall-clock jumps)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.started = clock()
+
+    def seconds(self) -> float:
+        """Seconds since the timer started."""
+        return max(0.0, self._clock() - self.started)
+
+
+# ------------------------------------------------------------------ queue
+
+TIER_CYCLE: tuple[str | None, ...] = (None, *reversed(TIERS))
+"""Tier filter values in the order a key cycles through them."""
+
+STATE_CYCLE: tuple[str | None, ...] = (None, "unreviewed", "reviewed", *VERDICTS)
+"""State filter values in the order a key cycles through them."""
+
+
+def cycle(values: Sequence, current) -> object:
+    """The value after ``current`` in ``values`` (the first when unknown)."""
+    try:
+        return values[(list(values).index(current) + 1) % len(values)]
+    except ValueError:
+        return values[0]
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the queue screen shows; ``None`` means "any"."""
+
+    tier: str | None = None
+    agent: str | None = None
+    reviewer: str | None = None
+    state: str | None = None
+    include_all: bool = False
+    sampled_only: bool = False
+
+    def load_kwargs(self) -> dict:
+        """Keyword arguments for :func:`triage.queue.load_queue`."""
+        return {
+            "include_all": self.include_all,
+            "tiers": [self.tier] if self.tier else None,
+            "agent": self.agent,
+            "reviewer": self.reviewer,
+            "state": self.state,
+            "sampled_only": self.sampled_only,
+        }
+
+    def with_(self, **changes) -> "QueueFilter":
+        """A copy with ``changes`` applied."""
+        return replace(self, **changes)
+
+    @property
+    def active(self) -> bool:
+        """True when anything is filtered out."""
+        return self != QueueFilter(include_all=self.include_all)
+
+    def describe(self) -> list[tuple[str, str]]:
+        """``(name, value)`` pairs for the filter bar (values may be untrusted)."""
+        return [
+            ("tier", self.tier or "all"),
+            ("agent", self.agent or "all"),
+            ("reviewer", self.reviewer or "anyone"),
+            ("state", self.state or "all"),
+            ("authors", "everyone" if self.include_all else "AI only"),
+            ("sample", "deep-dive ★ only" if self.sampled_only else "all"),
+        ]
+
+
+def matches_search(item, query: str) -> bool:
+    """True when ``query`` (case-insensitive, all words) occurs in the item's title, id, agent, author or paths."""
+    words = query.lower().split()
+    if not words:
+        return True
+    hay = " ".join([
+        item.title, item.id, item.short_id, item.agent or "", item.author or "", item.assignee or "",
+        item.tier, item.state, *(f.get("path", "") for f in item.files),
+    ]).lower()
+    return all(w in hay for w in words)
+
+
+def age_label(ts: float, now: float | None = None) -> str:
+    """A compact age: ``45s``, ``12m``, ``3h``, ``20d``."""
+    secs = max(0, int((time.time() if now is None else now) - ts))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if secs >= size:
+            return f"{secs // size}{unit}"
+    return f"{secs}s"
+
+
+@dataclass
+class QueueStats:
+    """Counts the stats screen shows (grow it by adding fields)."""
+
+    total: int = 0
+    by_tier: dict[str, int] = field(default_factory=dict)
+    by_agent: dict[str, int] = field(default_factory=dict)
+    verdicts: dict[str, int] = field(default_factory=dict)
+    reviewed: int = 0
+    unreviewed: int = 0
+    sampled: int = 0
+    findings: int = 0
+    review_seconds: float = 0.0
+    reviewed_sessions: int = 0
+
+
+def queue_stats(items: Sequence, review_seconds: Iterable[float] = ()) -> QueueStats:
+    """Counts by tier, by agent and by verdict for ``items`` (queue items)."""
+    tiers = Counter(i.tier for i in items)
+    agents = Counter(i.agent or i.kind for i in items)
+    verdicts = Counter(i.verdict for i in items if i.verdict)
+    secs = [s for s in review_seconds if s]
+    return QueueStats(
+        total=len(items),
+        by_tier={t: tiers.get(t, 0) for t in reversed(TIERS)},
+        by_agent=dict(sorted(agents.items(), key=lambda kv: (-kv[1], kv[0]))),
+        verdicts={v: verdicts.get(v, 0) for v in VERDICTS},
+        reviewed=sum(1 for i in items if i.verdict),
+        unreviewed=sum(1 for i in items if not i.verdict),
+        sampled=sum(1 for i in items if i.sampled),
+        findings=sum(i.findings for i in items),
+        review_seconds=sum(secs),
+        reviewed_sessions=len(secs),
+    )
+
+
+def queue_facets(store) -> dict[str, list[str]]:
+    """Agents and reviewers known to ``store``, for the filter keys to cycle through."""
+    agents = [r["agent"] for r in store.query(
+        "SELECT DISTINCT agent FROM changes WHERE analyzed = 1 AND agent IS NOT NULL ORDER BY agent")]
+    reviewers = sorted({r["name"] for r in store.query(
+        "SELECT assignee AS name FROM changes WHERE assignee IS NOT NULL AND assignee != '' "
+        "UNION SELECT reviewer AS name FROM verdicts WHERE reviewer != ''")})
+    return {"agents": agents, "reviewers": reviewers}
+
+
+def review_seconds(store) -> list[float]:
+    """Seconds of every recorded review session."""
+    return [r["seconds"] for r in store.query("SELECT seconds FROM review_sessions")]

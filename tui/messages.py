@@ -1,0 +1,100 @@
+"""Provides the messages workers post back to the screens (past-tense events).
+
+Workers run in threads, each with its own Store and Repository, and never
+touch a widget: they post one of these (``post_message`` is thread-safe) and
+the screen's handler updates the widgets on the UI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from triage.models import FileDiff
+from triage.review import DiffLayout, QueueFilter, QueueStats
+
+
+@dataclass
+class QueueLoaded(Message, bubble=False):
+    """The queue was read from the store."""
+
+    items: list
+    filter: QueueFilter
+    facets: dict[str, list[str]]
+    select: str | None = None
+
+
+@dataclass
+class ChangeLoaded(Message, bubble=False):
+    """A change's row, findings and checklist answers were read (the diff follows)."""
+
+    change_id: str
+    row: dict
+    findings: list[dict]
+    answers: dict[str, dict]
+
+
+@dataclass
+class DiffLoaded(Message, bubble=False):
+    """A change's diff was loaded and laid out."""
+
+    change_id: str
+    files: list[FileDiff]
+    layout: DiffLayout
+    hidden: list[int]
+    seconds: float = 0.0
+
+
+@dataclass
+class DiffFailed(Message, bubble=False):
+    """A change's diff could not be loaded; ``error`` is untrusted text."""
+
+    change_id: str
+    error: str
+
+
+@dataclass
+class VerdictRecorded(Message, bubble=False):
+    """A verdict was appended to the store."""
+
+    change_id: str
+    verdict: str
+    note: str
+    verdict_id: str
+    seconds: float | None = None
+
+
+@dataclass
+class ChecklistAnswered(Message, bubble=False):
+    """A checklist answer was appended to the store."""
+
+    change_id: str
+    item_id: str
+    answer: str
+    note: str
+
+
+@dataclass
+class StatsLoaded(Message, bubble=False):
+    """The stats were computed."""
+
+    stats: QueueStats
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class StoreFailed(Message, bubble=False):
+    """A store read or write failed; ``error`` is untrusted text."""
+
+    action: str
+    error: str
+
+
+@dataclass
+class LayoutBuilt(Message, bubble=False):
+    """The diff was laid out again (unified or side by side); ``anchor`` is the row to keep the cursor on."""
+
+    change_id: str
+    layout: DiffLayout
+    anchor: int

@@ -1,0 +1,407 @@
+"""Provides :class:`ReviewScreen`: one change, its annotated diff, findings, checklist and verdict.
+
+Loading runs in a thread worker that opens its own Store and Repository:
+first the change row (:class:`~tui.messages.ChangeLoaded`, so the header,
+file list and checklist show at once), then the diff, laid out by
+:func:`triage.review.build_layout` (:class:`~tui.messages.DiffLoaded`). The
+time spent is measured on a monotonic clock from the moment the screen opens
+and recorded with the verdict (or as a review session when leaving without one).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+
+from triage.git import db_text
+from triage.review import (
+    DiffLayout,
+    ReviewTimer,
+    age_label,
+    approval_concerns,
+    build_layout,
+    checklist_items,
+    hidden_counts,
+    load_files,
+    next_position,
+)
+from tui.messages import ChangeLoaded, ChecklistAnswered, DiffFailed, DiffLoaded, LayoutBuilt, StoreFailed
+from tui.safe import ESCAPE_STYLE, safe_line, safe_plain, safe_text
+from tui.screens.details import FactorsModal
+from tui.screens.note import NoteModal
+from tui.screens.verdict import VerdictChoice, VerdictModal
+from tui.widgets.checklist import ChecklistPanel
+from tui.widgets.diff_view import DiffView
+from tui.widgets.file_list import FileEntry, FileList
+from tui.widgets.highlight import warm_lexers
+from tui.widgets.finding_panel import FindingPanel
+from tui.widgets.queue_table import state_text, tier_badge
+
+if TYPE_CHECKING:
+    from triage.models import FileDiff
+    from tui.app import TriageApp
+
+MIN_SPLIT_WIDTH = 110
+"""The diff needs this many columns for the side-by-side view."""
+
+
+FINDING_KEYS = Binding.Group("Finding", compact=True)
+FILE_KEYS = Binding.Group("File", compact=True)
+
+
+class ReviewScreen(Screen):
+    """Review one change: files, annotated diff, finding under the cursor, checklist, verdict."""
+
+    AUTO_FOCUS = "#diff"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Queue", id="review.back", tooltip="Back to the queue (the time spent is kept)."),
+        Binding("n", "next_finding", "Next finding", id="review.next_finding",
+                tooltip="Jump to the next finding.", group=FINDING_KEYS),
+        Binding("N", "prev_finding", "Prev finding", id="review.prev_finding",
+                tooltip="Jump to the previous finding.", group=FINDING_KEYS),
+        Binding("]", "next_file", "Next file", id="review.next_file", tooltip="Jump to the next file.",
+                group=FILE_KEYS),
+        Binding("[", "prev_file", "Prev file", id="review.prev_file", tooltip="Jump to the previous file.",
+                group=FILE_KEYS),
+        Binding("v", "verdict", "Verdict", id="review.verdict", tooltip="Record a verdict with a note."),
+        Binding("c", "focus_checklist", "Checklist", id="review.checklist",
+                tooltip="Go to the checklist (answer with y / n / a, note with e)."),
+        Binding("f", "factors", "Risk factors", id="review.factors",
+                tooltip="Show the risk factors, provenance evidence and full commit message."),
+        Binding("s", "toggle_split", "Side by side", id="review.split",
+                tooltip="Switch between the unified and the side-by-side diff (needs a wide terminal)."),
+        Binding("m", "toggle_viewed", "Viewed", show=False, id="review.viewed",
+                tooltip="Mark the current file viewed or not viewed."),
+        Binding("d", "focus_diff", "Diff", show=False, id="review.diff", tooltip="Put the focus on the diff."),
+        Binding("F", "focus_files", "Files", show=False, id="review.files", tooltip="Put the focus on the file list."),
+    ]
+    """Keys of the review screen (the diff adds j/k, g/G, PgUp/PgDn and h/l)."""
+
+    def __init__(self, change_id: str) -> None:
+        super().__init__()
+        self.change_id = change_id
+        self.row: dict | None = None
+        self.findings: list[dict] = []
+        self.files: list[FileDiff] = []
+        self.layout_: DiffLayout | None = None
+        self.hidden: list[int] = []
+        self.load_error = ""
+        self.timer: ReviewTimer | None = None
+        self.done = False
+
+    @property
+    def triage(self) -> "TriageApp":
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Loading…", style="dim"), id="review-title", markup=False)
+        yield Static("", id="hidden-banner", markup=False)
+        with Horizontal(id="review-body"):
+            with Vertical(id="sidebar"):
+                yield FileList(id="files")
+                yield ChecklistPanel(id="checklist")
+            with Vertical(id="main"):
+                yield DiffView(id="diff")
+                yield FindingPanel(id="finding")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.timer = ReviewTimer(self.triage.monotonic)
+        self.query_one("#hidden-banner").display = False
+        self.query_one(DiffView).focus()
+        self._load()
+
+    # ------------------------------------------------------------ loading
+
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False, description="Loading the change")
+    def _load(self) -> None:
+        from triage.errors import TriageError
+        from triage.store import Store
+
+        cid = self.change_id
+        try:
+            with Store(self.triage.db_path) as store:
+                row = store.get_change(cid)
+                if row is None:
+                    self.post_message(DiffFailed(cid, f"unknown change {cid}"))
+                    return
+                findings = store.findings_for(cid)
+                answers = store.checklist_answers(cid)
+        except Exception as exc:  # noqa: BLE001 - shown in the UI
+            self.post_message(DiffFailed(cid, str(exc)))
+            return
+        self.post_message(ChangeLoaded(cid, row, findings, answers))
+        try:
+            files = load_files(row, self.triage.repo)
+            layout = build_layout(files, findings)
+            hidden = hidden_counts(files)
+            warm_lexers(f.path for f in files if f.hunks)
+        except TriageError as exc:
+            self.post_message(DiffFailed(cid, str(exc)))
+            return
+        except Exception as exc:  # noqa: BLE001 - a broken repository must not crash the app
+            self.post_message(DiffFailed(cid, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(DiffLoaded(cid, files, layout, hidden))
+
+    def on_change_loaded(self, message: ChangeLoaded) -> None:
+        self.row = message.row
+        self.findings = message.findings
+        self.query_one("#review-title", Static).update(self._title())
+        entries = [
+            FileEntry(str(f.get("path", "")), f.get("status", "M"), f.get("added", 0), f.get("deleted", 0),
+                      f.get("findings", 0), notes=len(f.get("notes", [])))
+            for f in message.row.get("files", [])
+        ]
+        self.query_one(FileList).set_entries(entries)
+        self.query_one(ChecklistPanel).set_items(checklist_items(message.row.get("checklist", []), message.answers))
+
+    def on_diff_loaded(self, message: DiffLoaded) -> None:
+        self.files = message.files
+        self.layout_ = message.layout
+        self.hidden = message.hidden
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            if not f.get("suppressed"):
+                counts[f["path"]] = counts.get(f["path"], 0) + 1
+        entries = [
+            FileEntry(fd.path, fd.status, fd.added, fd.deleted, counts.get(db_text(fd.path), 0),
+                      message.hidden[i] if i < len(message.hidden) else 0, len(fd.notes))
+            for i, fd in enumerate(message.files)
+        ]
+        self.query_one(FileList).set_entries(entries)
+        total_hidden = sum(message.hidden)
+        banner = self.query_one("#hidden-banner", Static)
+        if total_hidden:
+            banner.update(Text.assemble(
+                ("⚠ ", "bold"),
+                f"{total_hidden} hidden, bidirectional or control character{'s' if total_hidden != 1 else ''} "
+                "in added lines, shown as ",
+                ("⟨U+202E RLO⟩", ESCAPE_STYLE), "-style tokens. Check them before approving.",
+            ))
+        banner.display = bool(total_hidden)
+        self.query_one(DiffView).set_diff(message.files, message.layout)
+
+    def on_diff_failed(self, message: DiffFailed) -> None:
+        self.load_error = message.error
+        self.query_one(DiffView).show_message(
+            Text.assemble(("Could not show the diff: ", "bold red"), safe_text(message.error)))
+        self.query_one(FindingPanel).show(self.findings, total=len(self.findings))
+
+    def _title(self) -> Text:
+        row = self.row or {}
+        text = Text(end="")
+        text.append_text(tier_badge(row.get("tier") or "LOW"))
+        text.append(" ★ " if row.get("sampled") else "   ", "bold yellow")
+        sha = row.get("sha") or ""
+        short = sha[:10] if row.get("source") == "git" else str(row.get("id", "")).split(":", 1)[-1]
+        text.append_text(safe_text(short, "cyan"))
+        text.append("  ")
+        text.append_text(safe_line(row.get("title", ""), "bold", limit=90))
+        text.append("\n")
+        text.append("   agent ", "dim")
+        text.append_text(safe_line(row.get("agent") or row.get("kind", ""), limit=20))
+        text.append("  author ", "dim")
+        text.append_text(safe_line(row.get("author_login") or row.get("author_name", ""), limit=30))
+        text.append(f"  {age_label(row.get('authored_at', 0), self.triage.now)} ago", "dim")
+        n_files = row.get("n_files", 0)
+        text.append(f"  {n_files} file{'s' if n_files != 1 else ''} ", "dim")
+        text.append(f"+{row.get('added', 0)}", "green")
+        text.append(f"/-{row.get('deleted', 0)}", "red")
+        active = sum(1 for f in self.findings if not f.get("suppressed"))
+        text.append(f"  {active} finding{'s' if active != 1 else ''}", "bold red" if active else "dim")
+        text.append(f"  score {row.get('score', 0):g}", "dim")
+        return text
+
+    # ------------------------------------------------------------ cursor
+
+    def on_diff_view_cursor_moved(self, message: DiffView.CursorMoved) -> None:
+        layout = self.layout_
+        if layout is None or not layout.rows:
+            return
+        found = layout.findings_at.get(message.row, [])
+        position = layout.finding_rows.index(message.row) + 1 if found else None
+        self.query_one(FindingPanel).show(found, position=position, total=len(layout.finding_rows))
+        files = self.query_one(FileList)
+        if files.entries and message.file < len(files.entries):
+            if files.highlighted != message.file:
+                files.highlighted = message.file
+            files.mark_viewed(message.file)
+
+    @on(OptionList.OptionSelected, "#files")
+    def _file_selected(self, event: OptionList.OptionSelected) -> None:
+        if self.layout_ is not None and event.option_index < len(self.layout_.file_starts):
+            diff = self.query_one(DiffView)
+            diff.move_cursor(self.layout_.file_starts[event.option_index], center=True)
+            diff.focus()
+
+    # ------------------------------------------------------------ actions
+
+    def _jump(self, positions: list[int], forward: bool, *, wrap: bool, empty: str, end: str) -> None:
+        diff = self.query_one(DiffView)
+        if not positions:
+            self.notify(empty, timeout=3)
+            return
+        target = next_position(positions, diff.cursor, forward, wrap=wrap)
+        if target is None:
+            self.notify(end, timeout=2)
+            return
+        diff.move_cursor(target, center=True)
+        diff.focus()
+
+    def action_next_finding(self) -> None:
+        if self.layout_ is not None:
+            self._jump(self.layout_.finding_rows, True, wrap=True, empty="No findings in this change.", end="")
+
+    def action_prev_finding(self) -> None:
+        if self.layout_ is not None:
+            self._jump(self.layout_.finding_rows, False, wrap=True, empty="No findings in this change.", end="")
+
+    def action_next_file(self) -> None:
+        if self.layout_ is not None:
+            self._jump(self.layout_.file_starts, True, wrap=False, empty="No files.", end="This is the last file.")
+
+    def action_prev_file(self) -> None:
+        if self.layout_ is not None:
+            self._jump(self.layout_.file_starts, False, wrap=False, empty="No files.",
+                       end="This is the first file.")
+
+    def action_toggle_viewed(self) -> None:
+        if self.layout_ is None or not self.layout_.rows:
+            return
+        index = self.layout_.file_at(self.query_one(DiffView).cursor)
+        files = self.query_one(FileList)
+        if index < len(files.entries):
+            files.mark_viewed(index, not files.entries[index].viewed)
+
+    def action_focus_checklist(self) -> None:
+        self.query_one(ChecklistPanel).focus()
+
+    def action_focus_diff(self) -> None:
+        self.query_one(DiffView).focus()
+
+    def action_focus_files(self) -> None:
+        self.query_one(FileList).focus()
+
+    def action_factors(self) -> None:
+        if self.row is not None:
+            self.app.push_screen(FactorsModal(self.row))
+
+    def action_toggle_split(self) -> None:
+        layout = self.layout_
+        if layout is None:
+            return
+        diff = self.query_one(DiffView)
+        if not layout.split and diff.size.width < MIN_SPLIT_WIDTH:
+            self.notify(f"Side by side needs {MIN_SPLIT_WIDTH} columns for the diff; it has {diff.size.width}.",
+                        severity="warning", timeout=4)
+            return
+        row = diff.current_row()
+        anchor = (layout.file_at(diff.cursor), row.new_no if row else None, row.old_no if row else None)
+        self._relayout(not layout.split, anchor)
+
+    @work(thread=True, exclusive=True, group="layout", exit_on_error=False, description="Laying out the diff")
+    def _relayout(self, split: bool, anchor: tuple[int, int | None, int | None]) -> None:
+        layout = build_layout(self.files, self.findings, split=split)
+        file, new_no, old_no = anchor
+        row = layout.find_row(file, new_no=new_no, old_no=old_no)
+        if row is None:
+            row = layout.file_starts[file] if file < len(layout.file_starts) else 0
+        self.post_message(LayoutBuilt(self.change_id, layout, row))
+
+    def on_layout_built(self, message: LayoutBuilt) -> None:
+        self.layout_ = message.layout
+        self.query_one(DiffView).set_diff(self.files, message.layout, cursor=message.anchor)
+
+    # ---------------------------------------------------------- checklist
+
+    def on_checklist_panel_answered(self, message: ChecklistPanel.Answered) -> None:
+        item = next((i for i in self.query_one(ChecklistPanel).items if i.id == message.item_id), None)
+        self._answer(message.item_id, message.answer, item.note if item else "")
+
+    def on_checklist_panel_note_requested(self, message: ChecklistPanel.NoteRequested) -> None:
+        panel = self.query_one(ChecklistPanel)
+        item = next((i for i in panel.items if i.id == message.item_id), None)
+        if item is None:
+            return
+        if not item.answer:
+            self.notify("Answer the item first (y / n / a), then add a note.", severity="warning", timeout=3)
+            return
+
+        def done(note: str | None) -> None:
+            if note is not None and item.answer:
+                self._answer(item.id, item.answer, note)
+
+        self.app.push_screen(NoteModal(safe_text(item.text), item.note), done)
+
+    @work(thread=True, group="checklist", exit_on_error=False, description="Saving a checklist answer")
+    def _answer(self, item_id: str, answer: str, note: str) -> None:
+        from triage.store import Store
+
+        try:
+            with Store(self.triage.db_path) as store:
+                store.answer_checklist(self.change_id, item_id, answer, note, reviewer=self.triage.reviewer)
+        except Exception as exc:  # noqa: BLE001 - shown in the UI
+            self.post_message(StoreFailed("save the checklist answer", str(exc)))
+            return
+        self.post_message(ChecklistAnswered(self.change_id, item_id, answer, note))
+
+    def on_checklist_answered(self, message: ChecklistAnswered) -> None:
+        self.query_one(ChecklistPanel).update_item(message.item_id, message.answer, message.note)
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self.notify(safe_plain(f"Could not {message.action}: {message.error}"), severity="error", markup=False)
+
+    # ------------------------------------------------------------ verdict
+
+    def concerns(self) -> list[str]:
+        """What approving this change needs acknowledged."""
+        row = self.row or {}
+        items = self.query_one(ChecklistPanel).items
+        return approval_concerns(
+            tier=row.get("tier") or "LOW",
+            findings=sum(1 for f in self.findings if not f.get("suppressed")),
+            sampled=bool(row.get("sampled")),
+            hidden=sum(self.hidden),
+            truncated=sum(1 for f in self.files if f.truncated),
+            checklist_no=sum(1 for i in items if i.answer == "no"),
+            checklist_open=sum(1 for i in items if not i.answer),
+            load_error=self.load_error,
+        )
+
+    def seconds_spent(self) -> float:
+        """Seconds since the screen opened (monotonic)."""
+        return self.timer.seconds() if self.timer is not None else 0.0
+
+    def action_verdict(self) -> None:
+        if self.row is None:
+            return
+        summary = Text(end="")
+        summary.append_text(tier_badge(self.row.get("tier") or "LOW"))
+        summary.append(" ")
+        summary.append_text(safe_line(self.row.get("title", ""), limit=80))
+        latest = self.triage.latest_verdict(self.change_id)
+        if latest:
+            summary.append("\ncurrent verdict: ", "dim")
+            summary.append_text(state_text(latest))
+
+        def done(choice: VerdictChoice | None) -> None:
+            if choice is not None:
+                self.done = True
+                self.triage.record_verdict(self.change_id, choice.verdict, choice.note, self.seconds_spent())
+
+        self.app.push_screen(VerdictModal(summary, concerns=self.concerns()), done)
+
+    def action_back(self) -> None:
+        if not self.done:
+            self.done = True
+            self.triage.record_review_time(self.change_id, self.seconds_spent())
+        self.app.pop_screen()

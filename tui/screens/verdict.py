@@ -1,0 +1,116 @@
+"""Provides :class:`VerdictModal`: choose approve / needs-fix / revert / escalate and write a note.
+
+Approving a change with concerns (not LOW, findings, a deep-dive sample,
+hidden characters, a truncated diff, open checklist items) is never silent:
+the concerns are listed and must be acknowledged before approval records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+
+from triage.models import VERDICTS
+
+VERDICT_LABELS: dict[str, str] = {
+    "approve": "approve      the change is fine as merged",
+    "needs-fix": "needs-fix    keep it, but it needs a follow-up fix",
+    "revert": "revert       take it out",
+    "escalate": "escalate     ask a specialist (security, owner)",
+}
+"""The radio labels (our own text, not user input)."""
+
+
+@dataclass
+class VerdictChoice:
+    """What the reviewer decided."""
+
+    verdict: str
+    note: str
+
+
+class VerdictModal(ModalScreen[VerdictChoice | None]):
+    """The verdict form: a verdict, an optional note, and an acknowledgement when approval is risky."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="verdict.cancel", tooltip="Close without recording."),
+        Binding("a", "pick('approve')", "Approve", id="verdict.approve", tooltip="Choose approve."),
+        Binding("f", "pick('needs-fix')", "Needs fix", id="verdict.needs_fix", tooltip="Choose needs-fix."),
+        Binding("r", "pick('revert')", "Revert", id="verdict.revert", tooltip="Choose revert."),
+        Binding("e", "pick('escalate')", "Escalate", id="verdict.escalate", tooltip="Choose escalate."),
+        Binding("ctrl+s", "record", "Record", id="verdict.record",
+                tooltip="Record the verdict (Enter in the note does the same)."),
+    ]
+    """Letter keys choose while the verdict list has focus; in the note, Enter records."""
+
+    def __init__(self, summary: Text, *, concerns: list[str] | None = None, initial: str = "approve") -> None:
+        super().__init__()
+        self.summary = summary
+        self.concerns = list(concerns or [])
+        self.initial = initial if initial in VERDICTS else "approve"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="verdict-dialog"):
+            yield Label("Record a verdict", id="verdict-heading")
+            yield Static(self.summary, id="verdict-summary", markup=False)
+            if self.concerns:
+                text = Text("Approving needs a confirmation:\n", style="bold yellow", end="")
+                for c in self.concerns:
+                    text.append(f"  ⚠ {c}\n", "yellow")
+                yield Static(text, id="verdict-concerns", markup=False)
+            with RadioSet(id="verdict-choice"):
+                for v in VERDICTS:
+                    yield RadioButton(VERDICT_LABELS[v], value=v == self.initial, id=f"verdict-{v}")
+            if self.concerns:
+                yield Checkbox("I have checked every concern above", id="verdict-ack")
+            yield Input(placeholder="Note (optional): what you found, what should happen next",
+                        id="verdict-note", max_length=4000)
+            yield Static("", id="verdict-error", markup=False)
+            with Horizontal(id="verdict-buttons"):
+                yield Button("Record", variant="primary", id="verdict-record")
+                yield Button("Cancel", id="verdict-cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(RadioSet).focus()
+
+    @property
+    def verdict(self) -> str:
+        """The chosen verdict."""
+        pressed = self.query_one(RadioSet).pressed_button
+        return pressed.id.removeprefix("verdict-") if pressed is not None and pressed.id else self.initial
+
+    def action_pick(self, verdict: str) -> None:
+        self.query_one(f"#verdict-{verdict}", RadioButton).value = True
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_record(self) -> None:
+        verdict = self.verdict
+        if verdict == "approve" and self.concerns and not self.query_one("#verdict-ack", Checkbox).value:
+            self.query_one("#verdict-error", Static).update(
+                Text("Tick the acknowledgement to approve despite the concerns.", style="bold red"))
+            self.query_one("#verdict-ack", Checkbox).focus()
+            return
+        self.dismiss(VerdictChoice(verdict, self.query_one("#verdict-note", Input).value.strip()))
+
+    @on(Input.Submitted, "#verdict-note")
+    def _note_submitted(self) -> None:
+        self.action_record()
+
+    @on(Button.Pressed, "#verdict-record")
+    def _record_pressed(self) -> None:
+        self.action_record()
+
+    @on(Button.Pressed, "#verdict-cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)
