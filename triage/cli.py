@@ -28,7 +28,7 @@ DEMO_SECRET = b"triage-demo-sampling-secret"
 
 OpenTui = Callable[..., int]
 
-COMMAND_MODULES: tuple[str, ...] = ("triage.commands_team",)
+COMMAND_MODULES: tuple[str, ...] = ("triage.commands_team", "triage.commands_forge")
 """Modules that add subcommands: each has ``register(subparsers, common)`` and
 sets ``handler=`` (a function of ``args``) with ``set_defaults``."""
 

@@ -1,0 +1,152 @@
+"""Provides the ``triage sync`` and ``triage push`` commands (forge IO).
+
+``triage sync --forge github|gitea|gitlab --repo OWNER/NAME [--url BASE]
+[--since WHEN] [--label L] [--all]`` pulls merged and labelled open pull
+requests into the queue; ``triage push`` posts recorded verdicts (the outbox).
+Tokens come from the environment or the forge's CLI (see
+:func:`triage.forges.auth.discover_token`) and are never stored or printed.
+
+Also runnable as ``python -m triage.commands_forge sync|push …``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from triage.forges import FORGES
+
+EXIT_INCOMPLETE = 1
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from triage.paths import default_db_path
+
+    return Path(args.db) if getattr(args, "db", None) else default_db_path()
+
+
+def _err(text: str) -> None:
+    from triage.sanitize import display
+
+    sys.stderr.write(f"triage: {display(text)}\n")
+
+
+def _notify(text: str) -> None:
+    _err(text)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Pull one repository's merged and flagged pull requests into the queue."""
+    from triage.cli import open_store
+    from triage.config import load_config
+    from triage.forges import open_forge
+    from triage.forges.cache import cache_path_for
+    from triage.forges.redact import install
+    from triage.sampling import load_secret
+    from triage.sync import review_label, sync
+    from triage.timeparse import parse_since
+
+    install()
+    cfg = load_config(None)
+    since = parse_since(args.since) if args.since else None
+    label = args.label if args.label is not None else review_label(cfg)
+    secret = load_secret(cfg)
+    with open_store(args) as store:
+        forge = open_forge(args.forge, args.repo, args.url, cache_file=cache_path_for(_db_path(args)),
+                           notify=_notify)
+        try:
+            progress = None if args.json or not sys.stderr.isatty() else _notify
+            result = sync(store, forge, since=since, label=label, include_all=args.all, cfg=cfg, secret=secret,
+                          progress=progress)
+        finally:
+            forge.close()
+    if args.json:
+        sys.stdout.write(json.dumps({
+            "forge": result.forge, "repo": result.repo, "since": result.since, "listed": result.listed,
+            "analysed": result.analysed, "already_stored": result.skipped_known,
+            "not_ai": result.skipped_human, "incomplete": result.incomplete, "ids": result.ids,
+            "seconds": round(result.seconds, 3)}, indent=2) + "\n")
+        return 0
+    when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(result.since))
+    extra = f", {result.incomplete} with an incomplete diff" if result.incomplete else ""
+    sys.stdout.write(
+        f"synced {result.forge}:{result.repo} since {when} UTC: {result.analysed} analysed, "
+        f"{result.skipped_known} already stored, {result.skipped_human} not AI-authored (use --all to include "
+        f"them){extra}; {result.listed} listed in {result.seconds:.2f}s\n")
+    return 0
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    """Post recorded verdicts (the outbox) to their forges."""
+    from triage.cli import open_store
+    from triage.errors import TriageError
+    from triage.forges import open_forge
+    from triage.forges.cache import cache_path_for
+    from triage.forges.http import RetryPolicy
+    from triage.forges.outbox import push
+    from triage.forges.redact import install
+
+    install()
+    if bool(args.forge) != bool(args.repo):
+        raise TriageError("give --forge and --repo together (or neither, to push everything)")
+    cache = cache_path_for(_db_path(args))
+
+    def connect(source: str, repo: str, api_base: str):
+        # Rate limits surface at once: the outbox persists the pause and waits without holding a lease.
+        return open_forge(source, repo, api_base=api_base, cache_file=cache,
+                          policy=RetryPolicy(rate_limit_max_wait=0.0), notify=_notify)
+
+    with open_store(args) as store:
+        result = push(store, connect, retry_blocked=args.retry_blocked,
+                      only=(args.forge, args.repo.strip().strip("/")) if args.forge else None, notify=_notify)
+    for msg in result.messages:
+        _err(msg)
+    if args.json:
+        sys.stdout.write(json.dumps({
+            "posted": result.posted, "already_posted": result.reconciled, "blocked": result.blocked,
+            "failed": result.failed, "pending": result.pending, "paused_until": result.paused_until or None,
+            "messages": result.messages}, indent=2) + "\n")
+    else:
+        sys.stdout.write(
+            f"pushed: {result.posted} posted, {result.reconciled} found already posted, {result.blocked} blocked, "
+            f"{result.failed} failed, {result.pending} pending\n")
+    return 0 if not (result.pending or result.blocked or result.failed) else EXIT_INCOMPLETE
+
+
+def register(subparsers, common: argparse.ArgumentParser) -> None:
+    """Add ``sync`` and ``push`` to the ``triage`` command line."""
+    s = subparsers.add_parser("sync", parents=[common],
+                              help="pull merged and flagged pull requests from a forge into the queue")
+    s.add_argument("--forge", required=True, choices=FORGES, help="github (also GHES), gitea (also Forgejo), gitlab")
+    s.add_argument("--repo", required=True, metavar="OWNER/NAME", help="the repository (GitLab: GROUP/…/NAME)")
+    s.add_argument("--url", metavar="BASE", help="forge URL: GHES https://HOST (or its /api/v3), a Gitea or "
+                   "GitLab host; default github.com ($GH_HOST) or gitlab.com")
+    s.add_argument("--since", metavar="WHEN", help="merged since WHEN (default: the last sync, else 7 days)")
+    s.add_argument("--label", metavar="L", help="also pull open pull requests with this label "
+                   "(default: [forge] review_label, 'ai-review'; '' for none)")
+    s.add_argument("--all", action="store_true", help="keep merged pull requests that are not AI-authored too")
+    s.add_argument("--json", action="store_true", help="JSON summary")
+    s.set_defaults(handler=cmd_sync)
+
+    p = subparsers.add_parser("push", parents=[common], help="post recorded verdicts to their forges (the outbox)")
+    p.add_argument("--forge", choices=FORGES, help="only this forge (with --repo)")
+    p.add_argument("--repo", metavar="OWNER/NAME", help="only this repository (with --forge)")
+    p.add_argument("--retry-blocked", action="store_true", help="retry posts blocked by a missing permission")
+    p.add_argument("--json", action="store_true", help="JSON summary")
+    p.set_defaults(handler=cmd_push)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the triage CLI with these commands registered (for ``python -m``)."""
+    from triage import cli
+
+    if __name__ not in cli.COMMAND_MODULES and "triage.commands_forge" not in cli.COMMAND_MODULES:
+        cli.COMMAND_MODULES = (*cli.COMMAND_MODULES, "triage.commands_forge")
+    return cli.main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
