@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from triage.forges import FORGES
+FORGES: tuple[str, ...] = ("github", "gitea", "gitlab")  # kept here so the CLI starts without httpx
 
 EXIT_INCOMPLETE = 1
 
