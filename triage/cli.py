@@ -213,6 +213,8 @@ def cmd_verdict(args: argparse.Namespace) -> int:
 
 
 def cmd_gate(args: argparse.Namespace) -> int:
+    import pygit2
+
     from triage.config import load_config
     from triage.diff import diff_commit, post_image
     from triage.git import change_from_commit, open_repo, repo_key, repo_root, resolve
@@ -226,7 +228,10 @@ def cmd_gate(args: argparse.Namespace) -> int:
     commit = resolve(repo, args.rev)
     change = change_from_commit(commit, repo_key(repo))
     prov = detect(change, ProvenanceRules.from_config(cfg["provenance"]))
-    change.files = diff_commit(repo, commit)
+    try:
+        change.files = diff_commit(repo, commit)
+    except pygit2.GitError as exc:
+        raise TriageError(f"cannot diff {change.sha[:12]}: {exc}") from None
     ctx = GitRepoContext(repo, commit, tuple(f.path for f in change.files), cfg)
     a = assess(change, prov, ctx, lambda f: post_image(repo, commit, f), cfg, load_secret(cfg))
     gate = cfg.get("gate", {})
