@@ -7,10 +7,14 @@ Usage::
 It builds the demo repository and database in a temporary directory (the
 same deterministic demo as ``triage demo``), then drives the app with its
 real key bindings, a fixed clock and a fixed theme, and saves
-``queue.svg``, ``review.svg``, ``verdict.svg``, ``stats.svg`` and
-``help.svg``. The queue screenshot has the cursor on the demo commit whose
+``queue.svg``, ``review.svg``, ``verdict.svg``, ``digest.svg``, ``stats.svg``
+and ``help.svg``. The queue screenshot has the cursor on the demo commit whose
 title is Rich markup plus an OSC 52 sequence, and the review screenshot
 shows the bidi finding, so both prove untrusted text is shown literally.
+The digest screenshot is ``triage review --digest`` three weeks after a
+digest was last read (recorded in the demo database first), so the window
+covers the demo's commits; the stats screenshot is the fresh demo, where
+every control figure still says it rests on too few samples.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from triage import digest  # noqa: E402
 from triage.cli import DEMO_SECRET  # noqa: E402
 from triage.demo import build  # noqa: E402
 from triage.ingest import ingest  # noqa: E402
@@ -31,6 +36,9 @@ from triage.store import Store  # noqa: E402
 
 NOW = 1_795_000_000.0
 """The fixed clock of the screenshots (2026-11-18 UTC)."""
+
+DIGEST_AGE = 21 * 86400
+"""The last digest was read this long before :data:`NOW` (the demo's commits are two weeks old)."""
 
 PWNED_SHA = "5ca9004b9c"
 ADMIN_SHA = "65b321315f"
@@ -75,12 +83,18 @@ async def _stats(pilot) -> None:
     await _settle(pilot)
 
 
+async def _digest(pilot) -> None:
+    await pilot.press("D")
+    await _settle(pilot)
+
+
 async def _help(pilot) -> None:
     await pilot.press("question_mark")
     await pilot.pause()
 
 
-SHOTS = {"queue": _queue, "review": _review, "verdict": _verdict, "stats": _stats, "help": _help}
+SHOTS = {"queue": _queue, "review": _review, "verdict": _verdict, "digest": _digest, "stats": _stats,
+         "help": _help}
 """Screenshot name -> the keys that reach it from a freshly opened queue."""
 
 
@@ -116,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         db = Path(tmp) / "demo.db"
         with Store(db) as store:
             ingest(store, repo, include_all=True, secret=DEMO_SECRET)
+            digest.mark_run(store, None, NOW - DIGEST_AGE)
         for path in asyncio.run(shoot(db, repo, Path(args.out), (width, height))):
             print(path)
     return 0

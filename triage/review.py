@@ -4,8 +4,11 @@ The TUI draws; this module decides. It loads the diff of a stored change
 (:func:`load_files`), lays it out as display rows with findings attached
 (:func:`build_layout`, unified or side by side), moves between findings and
 files, holds the queue filter and the checklist state, says when a verdict may
-be recorded without confirmation (:func:`approval_concerns`) and sums up the
-queue for the stats screen. Everything here is testable without a terminal.
+be recorded without confirmation (:func:`approval_concerns`), sums up the
+queue for the stats screen, and arranges the digest (:func:`digest_outline`)
+and the control report's figures (:func:`percent`, :func:`interval_label`,
+:func:`velocity_series`) for drawing. Everything here is testable without a
+terminal.
 
 Untrusted text (paths, diff lines, notes) passes through unchanged: the TUI
 sanitises it at its own boundary (``tui/safe.py``) when it draws it.
@@ -37,6 +40,11 @@ __all__ = [
     "build_layout",
     "checklist_items",
     "checklist_progress",
+    "DigestLine",
+    "digest_outline",
+    "interval_label",
+    "percent",
+    "velocity_series",
     "file_title",
     "hidden_counts",
     "load_files",
@@ -522,3 +530,92 @@ def queue_facets(store) -> dict[str, list[str]]:
 def review_seconds(store) -> list[float]:
     """Seconds of every recorded review session."""
     return [r["seconds"] for r in store.query("SELECT seconds FROM review_sessions")]
+
+
+# ------------------------------------------------------------------ digest
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One line of the digest screen.
+
+    ``kind`` is ``heading``, ``tier`` (a tier sub-heading), ``item`` (a queue
+    item dict of :func:`triage.digest.build`), ``waiting`` (an unreviewed
+    item), ``verdict`` (a verdict row), ``escape`` (an escape row), ``more``
+    (``text`` counts what was left out) or ``empty`` (``text`` says the
+    section is empty). ``change_id`` is set on the lines that open a review.
+    """
+
+    kind: str
+    text: str = ""
+    data: dict | None = None
+    change_id: str | None = None
+
+
+def digest_outline(d: dict) -> list[DigestLine]:
+    """The digest of :func:`triage.digest.build` as screen lines, section by section.
+
+    Merged changes by tier (CRITICAL first), then what is still unreviewed
+    (oldest first), the verdicts given in the window, and the escapes recorded.
+    """
+    out = [DigestLine("heading", f"Merged in this window: {d['merged_total']}")]
+    if not d["merged_total"]:
+        out.append(DigestLine("empty", "Nothing merged in this window."))
+    for tier, items in d["merged"].items():
+        n = d["merged_counts"].get(tier, len(items))
+        if not n:
+            continue
+        sampled = sum(1 for it in items if it.get("sampled"))
+        out.append(DigestLine("tier", tier, {"n": n, "sampled": sampled}))
+        out += [DigestLine("item", data=it, change_id=it["id"]) for it in items]
+        if n > len(items):
+            out.append(DigestLine("more", f"… and {n - len(items)} more"))
+    out.append(DigestLine("heading", f"Still unreviewed: {d['unreviewed_total']} (oldest first)"))
+    if not d["unreviewed"]:
+        out.append(DigestLine("empty", "Nothing is waiting."))
+    out += [DigestLine("waiting", data=it, change_id=it["id"]) for it in d["unreviewed"]]
+    if d["unreviewed_total"] > len(d["unreviewed"]):
+        out.append(DigestLine("more", f"… and {d['unreviewed_total'] - len(d['unreviewed'])} more"))
+    out.append(DigestLine("heading", f"Verdicts given: {d['verdicts_total']}"))
+    if not d["verdicts"]:
+        out.append(DigestLine("empty", "No verdicts in this window."))
+    out += [DigestLine("verdict", data=v, change_id=v["change_id"]) for v in d["verdicts"]]
+    if d["verdicts_total"] > len(d["verdicts"]):
+        out.append(DigestLine("more", f"… and {d['verdicts_total'] - len(d['verdicts'])} more"))
+    if d.get("escapes"):
+        out.append(DigestLine("heading", f"Escapes recorded: {d['escapes_total']}"))
+        out += [DigestLine("escape", data=e, change_id=e["change_id"]) for e in d["escapes"]]
+    return out
+
+
+# --------------------------------------------------------------- controls
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """``0.667`` as ``66.7%``; ``None`` (no estimate) as ``—``."""
+    return "—" if value is None else f"{100 * value:.{digits}f}%"
+
+
+def interval_label(fig: dict) -> str:
+    """A figure's 95 % interval, ``20.8–93.9%`` (``—`` when it has none)."""
+    low, high = fig.get("low"), fig.get("high")
+    if low is None or high is None:
+        return "—"
+    return f"{100 * low:.1f}–{100 * high:.1f}%"
+
+
+def velocity_series(velocity: Sequence[dict], weeks: int = 12) -> tuple[list[str], list[int], list[int], list[int]]:
+    """``(labels, merged, found_in_review, escaped)`` for the last ``weeks`` ISO weeks of a report.
+
+    Labels are the week part (``W45``); when the weeks span a year end, the
+    first week of each year carries its year (``2026-W01``).
+    """
+    rows = list(velocity)[-weeks:] if weeks > 0 else []
+    parts = [str(w["week"]).partition("-") for w in rows]
+    one_year = len({y for y, _, _ in parts}) <= 1
+    labels: list[str] = []
+    for n, (y, _, wk) in enumerate(parts):
+        new_year = n == 0 or parts[n - 1][0] != y
+        labels.append(wk if one_year or not new_year else f"{y}-{wk}")
+    return (labels, [int(w["merged"]) for w in rows], [int(w["found_in_review"]) for w in rows],
+            [int(w["escaped"]) for w in rows])

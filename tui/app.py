@@ -2,10 +2,16 @@
 
 The app owns what outlives a screen: the database path, the repository
 fallback, the reviewer's name, the clock (``now`` fixes ages for snapshots;
-``monotonic`` measures time spent), and the verdict writes, so a verdict
-recorded from the queue or from a review takes the same path: a thread
-worker with its own Store posts :class:`~tui.messages.VerdictRecorded`, the
-review (if open) closes, and the queue reloads with the verdict shown.
+``monotonic`` measures time spent), the deep-dive mode, and the team writes,
+so a verdict or a hand-over from the queue, the digest or a review takes the
+same path: a thread worker with its own Store calls the team rules
+(:func:`triage.commands_team.record_verdict`, :func:`triage.rotation.handover`)
+and posts :class:`~tui.messages.VerdictRecorded` (or ``VerdictRefused``,
+``HandedOver``, ``HandoverFailed``); the review (if open) closes, and the
+queue and the digest reload.
+
+With ``digest=True`` (``triage review --digest``) the app opens on the
+:class:`~tui.screens.digest.DigestScreen`, above the queue.
 """
 
 from __future__ import annotations
@@ -21,8 +27,17 @@ from textual.binding import Binding, BindingType
 
 from triage.review import QueueFilter
 from tui.commands import TriageCommands
-from tui.messages import StoreFailed, VerdictRecorded
+from tui.messages import (
+    HandedOver,
+    HandoverFailed,
+    RosterLoaded,
+    StoreFailed,
+    VerdictRecorded,
+    VerdictRefused,
+)
 from tui.safe import safe_plain
+from tui.screens.digest import DigestScreen
+from tui.screens.handover import HandoverChoice, HandoverModal, member_choices
 from tui.screens.help import HelpScreen
 from tui.screens.queue import QueueScreen
 from tui.screens.review import ReviewScreen
@@ -52,7 +67,8 @@ class TriageApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave triage."),
         Binding("question_mark,f1", "show_help", "Help", id="app.help", tooltip="Every key of every screen."),
-        Binding("S", "show_stats", "Stats", show=False, id="app.stats", tooltip="Counts by tier and agent, verdicts, progress."),
+        Binding("S", "show_stats", "Stats", show=False, id="app.stats",
+                tooltip="Review effectiveness, defect rate, review time, velocity; queue counts."),
     ]
     """Keys that work on every screen (unless a screen or a text field uses the key)."""
 
@@ -67,6 +83,7 @@ class TriageApp(App[None]):
         monotonic: Callable[[], float] = time.monotonic,
         demo: bool = False,
         deep_dive: bool = False,
+        digest: bool = False,
         **options: object,
     ) -> None:
         super().__init__()
@@ -82,10 +99,16 @@ class TriageApp(App[None]):
         self.demo = demo
         self.options = options
         self.initial_filter = QueueFilter(sampled_only=deep_dive)
+        self.deep_dive_mode = deep_dive
+        self.digest_mode = digest
         self.theme = theme
 
     def get_default_screen(self) -> QueueScreen:
         return QueueScreen(self.initial_filter)
+
+    def on_mount(self) -> None:
+        if self.digest_mode:
+            self.push_screen(DigestScreen())
 
     @property
     def queue_screen(self) -> QueueScreen:
@@ -93,6 +116,15 @@ class TriageApp(App[None]):
         screen = self.screen_stack[0]
         assert isinstance(screen, QueueScreen)
         return screen
+
+    @property
+    def deep_dive(self) -> bool:
+        """Deep-dive mode: started with ``--deep-dive``, or the queue's deep-dive filter (``d``) is on."""
+        return self.deep_dive_mode or self.queue_screen.filter.sampled_only
+
+    def clock(self) -> float:
+        """The fixed "now" when one was given, else the wall clock."""
+        return self.now if self.now is not None else time.time()
 
     # -------------------------------------------------------------- views
 
@@ -107,6 +139,11 @@ class TriageApp(App[None]):
     def action_show_stats(self) -> None:
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen(include_all=self.queue_screen.filter.include_all))
+
+    def action_show_digest(self) -> None:
+        """Open the daily digest (what merged since the last one, what waits, what was decided)."""
+        if not isinstance(self.screen, DigestScreen):
+            self.push_screen(DigestScreen(include_all=self.queue_screen.filter.include_all))
 
     def action_show_queue(self) -> None:
         while len(self.screen_stack) > 1:
@@ -143,17 +180,30 @@ class TriageApp(App[None]):
     # ------------------------------------------------------------- writes
 
     @work(thread=True, group="verdicts", exit_on_error=False, description="Recording a verdict")
-    def record_verdict(self, change_id: str, verdict: str, note: str, seconds: float | None) -> None:
-        """Append a verdict in a worker; posts :class:`VerdictRecorded` or :class:`StoreFailed`."""
+    def record_verdict(self, change_id: str, verdict: str, note: str, seconds: float | None,
+                       deep_dive: bool = False) -> None:
+        """Append a verdict under the team rules in a worker.
+
+        :func:`triage.commands_team.record_verdict` enforces the deep-dive
+        checklist (``deep_dive``) and assigns an escalation to the security
+        group. Posts :class:`VerdictRecorded`, or :class:`VerdictRefused`
+        when the rules said no or the store failed.
+        """
+        from triage.commands_team import record_verdict
+        from triage.errors import TriageError
         from triage.store import Store
 
         try:
             with Store(self.db_path) as store:
-                vid = store.record_verdict(change_id, verdict, note, reviewer=self.reviewer, seconds_spent=seconds)
-        except Exception as exc:  # noqa: BLE001 - shown in the UI; the verdict is not reported as saved
-            self.post_message(StoreFailed("record the verdict", str(exc)))
+                vid, extra = record_verdict(store, change_id, verdict, note=note, reviewer=self.reviewer,
+                                            deep_dive=deep_dive, seconds_spent=seconds)
+        except TriageError as exc:  # the rules' one-line refusal, or a store that cannot be opened
+            self.post_message(VerdictRefused(change_id, verdict, str(exc)))
             return
-        self.post_message(VerdictRecorded(change_id, verdict, note, vid, seconds))
+        except Exception as exc:  # noqa: BLE001 - shown in the UI; the verdict is not reported as saved
+            self.post_message(VerdictRefused(change_id, verdict, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(VerdictRecorded(change_id, verdict, note, vid, seconds, extra))
 
     @work(thread=True, group="sessions", exit_on_error=False, description="Recording review time")
     def record_review_time(self, change_id: str, seconds: float) -> None:
@@ -173,8 +223,87 @@ class TriageApp(App[None]):
         if isinstance(screen, ReviewScreen) and screen.change_id == message.change_id:
             self.pop_screen()
         self.queue_screen.reload(select=message.change_id)
+        self._reload_digests()
         short = message.change_id.rsplit(":", 1)[-1][:10]
         self.notify(safe_plain(f"Recorded {message.verdict} on {short}"), title="Verdict", markup=False, timeout=3)
+        if message.extra:
+            self.notify(safe_plain(message.extra), title="Escalated", markup=False, timeout=6)
+
+    def on_verdict_refused(self, message: VerdictRefused) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, ReviewScreen) and screen.change_id == message.change_id:
+                screen.done = False  # still open: its time is recorded when it closes
+        self.notify(safe_plain(f"Could not record the verdict: {message.error}"), title="Not recorded",
+                    severity="error", markup=False, timeout=8)
+
+    def _reload_digests(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, DigestScreen):
+                screen.reload()
+
+    # ---------------------------------------------------------- hand-over
+
+    def start_handover(self, change_id: str) -> None:
+        """Read the roster in a worker, then ask whom to hand ``change_id`` to."""
+        self._load_roster(change_id)
+
+    @work(thread=True, exclusive=True, group="roster", exit_on_error=False, description="Reading the roster")
+    def _load_roster(self, change_id: str) -> None:
+        from triage.commands_team import roster_from_config, team_config
+        from triage.rotation import candidate_from_store, current_assignees
+        from triage.store import Store
+
+        try:
+            roster = roster_from_config(team_config())
+            with Store(self.db_path) as store:
+                rows = store.query("SELECT * FROM changes WHERE id = ?", (change_id,))
+                if not rows:
+                    raise ValueError(f"unknown change id {change_id!r}")
+                row = rows[0]  # the stored row: candidate_from_store reads its JSON columns itself
+                cand = candidate_from_store(store, row)
+                current = current_assignees(store).get(change_id)
+        except Exception as exc:  # noqa: BLE001 - a missing or broken roster is explained, never a crash
+            self.post_message(HandoverFailed(change_id, str(exc)))
+            return
+        assignee = current["reviewer"] if current else row.get("assignee")
+        self.post_message(RosterLoaded(change_id, row, member_choices(roster, cand, assignee), assignee))
+
+    def on_roster_loaded(self, message: RosterLoaded) -> None:
+        def done(choice: HandoverChoice | None) -> None:
+            if choice is not None:
+                self._handover(message.change_id, choice.name, choice.note)
+
+        self.push_screen(HandoverModal(message.row, message.members, message.assignee), done)
+
+    @work(thread=True, group="roster", exit_on_error=False, description="Handing a change over")
+    def _handover(self, change_id: str, name: str, note: str) -> None:
+        from triage.commands_team import roster_from_config, team_config
+        from triage.rotation import handover
+        from triage.store import Store
+
+        try:
+            roster = roster_from_config(team_config())
+            with Store(self.db_path) as store:
+                row = handover(store, roster, change_id, name, note=note)
+        except Exception as exc:  # noqa: BLE001 - the rules' refusal (an author) is shown as it is
+            self.post_message(HandoverFailed(change_id, str(exc)))
+            return
+        self.post_message(HandedOver(change_id, row["reviewer"], row["handed_over_from"]))
+
+    def on_handed_over(self, message: HandedOver) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, ReviewScreen) and screen.change_id == message.change_id:
+                screen.show_assignee(message.reviewer)
+        self.queue_screen.reload(select=message.change_id)
+        self._reload_digests()
+        short = message.change_id.rsplit(":", 1)[-1][:10]
+        frm = f" from {message.previous}" if message.previous else ""
+        self.notify(safe_plain(f"Handed {short} over{frm} to {message.reviewer}"), title="Hand-over",
+                    markup=False, timeout=4)
+
+    def on_handover_failed(self, message: HandoverFailed) -> None:
+        self.notify(safe_plain(message.error), title="Hand-over refused", severity="error", markup=False,
+                    timeout=8)
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self.notify(safe_plain(f"Could not {message.action}: {message.error}"), severity="error", markup=False,
@@ -189,6 +318,8 @@ def make_app(db: Path | str, repo: Path | str | None = None, *, now: float | int
         db: The triage database file.
         repo: A repository to diff from when a change's recorded path is gone.
         now: A fixed "now" (unix seconds or datetime) for ages; ``None`` uses the clock.
-        **options: ``reviewer``, ``theme``, ``monotonic``, ``demo``, ``deep_dive``; unknown ones are ignored.
+        **options: ``reviewer``, ``theme``, ``monotonic``, ``demo``, ``deep_dive`` (verdicts on deep-dive
+            changes need their security checklist answered), ``digest`` (open on the daily digest);
+            unknown ones are ignored.
     """
     return TriageApp(db, repo, now=now, **options)

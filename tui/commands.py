@@ -2,7 +2,7 @@
 
 One registry, :func:`commands_for`, lists the commands that make sense on the
 current screen (the queue's filters on the queue, finding navigation in a
-review, views everywhere). Each command names an action method of its target
+review, marking the digest read on the digest, views everywhere). Each command names an action method of its target
 (the app or the screen) and its arguments, so the palette and the key
 bindings run the same code. Agent names come from the store, so they are made
 safe and never parsed as markup.
@@ -40,7 +40,10 @@ class PaletteCommand:
 
 VIEW_COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("view: queue", "Go back to the review queue.", "app", "show_queue"),
-    PaletteCommand("view: stats", "Counts by tier and agent, verdict mix, progress.", "app", "show_stats"),
+    PaletteCommand("view: daily digest", "Merged since the last digest, still unreviewed, verdicts given (D).",
+                   "app", "show_digest"),
+    PaletteCommand("view: stats", "Review effectiveness, defect rate, review time, velocity, queue counts (S).",
+                   "app", "show_stats"),
     PaletteCommand("view: help", "Every key of every screen.", "app", "show_help"),
     PaletteCommand("app: quit", "Leave triage.", "app", "quit"),
 )
@@ -57,7 +60,17 @@ REVIEW_COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("review: mark file viewed", "Toggle the current file's viewed mark (m).", "screen",
                    "toggle_viewed"),
     PaletteCommand("review: verdict", "Record a verdict with a note (v).", "screen", "verdict"),
+    PaletteCommand("review: hand over", "Hand the change to another reviewer of the team roster (o).", "screen",
+                   "handover"),
     PaletteCommand("review: back to the queue", "Leave this change (Esc).", "screen", "back"),
+)
+
+DIGEST_COMMANDS: tuple[PaletteCommand, ...] = (
+    PaletteCommand("digest: review selected", "Review the change under the cursor (Enter).", "screen",
+                   "open_review"),
+    PaletteCommand("digest: mark read and continue", "The next digest starts now; go to the queue (m).", "screen",
+                   "mark_read"),
+    PaletteCommand("digest: reload", "Gather the digest again (r).", "screen", "reload"),
 )
 
 
@@ -75,6 +88,8 @@ def _queue_commands(screen) -> list[PaletteCommand]:
         PaletteCommand("queue: approve selected", "Approve; risky changes ask for confirmation (a).", "screen",
                        "quick_approve"),
         PaletteCommand("queue: verdict on selected", "Record a verdict with a note (v).", "screen", "verdict"),
+        PaletteCommand("queue: hand over selected", "Hand the change to another reviewer of the team roster (o).",
+                       "screen", "handover"),
         PaletteCommand("queue: reload", "Read the queue from the database again (r).", "screen", "reload"),
     ]
     out += [PaletteCommand(f"queue: filter {t}", f"Only {t} changes.", "screen", "filter", ("tier", t))
@@ -97,11 +112,15 @@ def commands_for(screen: "Screen") -> list[PaletteCommand]:
     from tui.screens.queue import QueueScreen
     from tui.screens.review import ReviewScreen
 
+    from tui.screens.digest import DigestScreen
+
     out: list[PaletteCommand] = []
     if isinstance(screen, QueueScreen):
         out += _queue_commands(screen)
     elif isinstance(screen, ReviewScreen):
         out += REVIEW_COMMANDS
+    elif isinstance(screen, DigestScreen):
+        out += DIGEST_COMMANDS
     return out + list(VIEW_COMMANDS)
 
 

@@ -63,6 +63,25 @@ class VerdictRecorded(Message, bubble=False):
     note: str
     verdict_id: str
     seconds: float | None = None
+    extra: str = ""
+    """The team rules' one-line outcome, e.g. "assigned to carol (security)" (untrusted names inside)."""
+
+
+@dataclass
+class VerdictRefused(Message, bubble=False):
+    """A verdict was not recorded: the team rules refused it (deep dive) or the store failed; one line."""
+
+    change_id: str
+    verdict: str
+    error: str
+
+
+@dataclass
+class DeepDiveChecked(Message, bubble=False):
+    """The open security checklist items of a change were read (before a verdict form opens)."""
+
+    change_id: str
+    missing: list[dict]
 
 
 @dataclass
@@ -81,6 +100,50 @@ class StatsLoaded(Message, bubble=False):
 
     stats: QueueStats
     extra: dict = field(default_factory=dict)
+    report: dict = field(default_factory=dict)
+    """The control-effectiveness report of :func:`triage.controls.compute`."""
+
+
+@dataclass
+class DigestLoaded(Message, bubble=False):
+    """The digest of :func:`triage.digest.build` was gathered; ``first`` is true for a first digest."""
+
+    digest: dict
+    first: bool = False
+
+
+@dataclass
+class DigestMarked(Message, bubble=False):
+    """The digest was marked read up to ``until`` (the next one starts there)."""
+
+    until: float
+
+
+@dataclass
+class RosterLoaded(Message, bubble=False):
+    """The ``[team]`` roster was read for a hand-over of ``change_id``."""
+
+    change_id: str
+    row: dict
+    members: list
+    assignee: str | None
+
+
+@dataclass
+class HandedOver(Message, bubble=False):
+    """A change was handed over to ``reviewer`` (from ``previous``, if anyone)."""
+
+    change_id: str
+    reviewer: str
+    previous: str | None
+
+
+@dataclass
+class HandoverFailed(Message, bubble=False):
+    """A hand-over was refused or failed; ``error`` is a one-line, untrusted message."""
+
+    change_id: str
+    error: str
 
 
 @dataclass

@@ -262,3 +262,74 @@ def test_load_files_from_git(tmp_path):
         load_files({**row, "sha": "0" * 39 + "1"}, tmp_path / "r")
     with pytest.raises(TriageError, match="no diff"):
         load_files({"source": "github", "patch": None, "sha": ""})
+
+
+# ------------------------------------------------------------------ digest and control figures
+
+
+def _digest(**over):
+    from triage.models import TIERS
+
+    item = {"id": "git:r:a", "tier": "CRITICAL", "sampled": True}
+    d = {"merged_total": 0, "merged": {t: [] for t in reversed(TIERS)}, "merged_counts": {t: 0 for t in TIERS},
+         "unreviewed": [], "unreviewed_total": 0, "verdicts": [], "verdicts_total": 0, "escapes": [],
+         "escapes_total": 0}
+    d.update(over)
+    return d, item
+
+
+def test_digest_outline_sections_in_order():
+    from triage.review import digest_outline
+
+    d, item = _digest()
+    d["merged_total"] = 3
+    d["merged"]["CRITICAL"] = [item]
+    d["merged_counts"]["CRITICAL"] = 3  # two left out by the limit
+    d["unreviewed"], d["unreviewed_total"] = [item], 1
+    d["verdicts"], d["verdicts_total"] = [{"change_id": "git:r:b", "verdict": "approve"}], 1
+    lines = digest_outline(d)
+    assert [(ln.kind, ln.change_id) for ln in lines] == [
+        ("heading", None), ("tier", None), ("item", "git:r:a"), ("more", None),
+        ("heading", None), ("waiting", "git:r:a"),
+        ("heading", None), ("verdict", "git:r:b"),
+    ]
+    assert lines[1].text == "CRITICAL" and lines[1].data == {"n": 3, "sampled": 1}
+    assert lines[3].text == "… and 2 more"
+
+
+def test_digest_outline_says_when_sections_are_empty():
+    from triage.review import digest_outline
+
+    d, _ = _digest()
+    lines = digest_outline(d)
+    assert [ln.text for ln in lines if ln.kind == "empty"] == [
+        "Nothing merged in this window.", "Nothing is waiting.", "No verdicts in this window."]
+    assert not any(ln.change_id for ln in lines)
+
+
+def test_escapes_get_their_own_section():
+    from triage.review import digest_outline
+
+    d, _ = _digest(escapes=[{"change_id": "git:r:c"}], escapes_total=1)
+    assert digest_outline(d)[-2:][0].text == "Escapes recorded: 1"
+    assert digest_outline(d)[-1].kind == "escape" and digest_outline(d)[-1].change_id == "git:r:c"
+
+
+def test_percent_and_interval_labels():
+    from triage.review import interval_label, percent
+
+    assert percent(None) == "—" and percent(2 / 3) == "66.7%" and percent(0.5, 0) == "50%"
+    assert interval_label({"low": 0.208, "high": 0.939}) == "20.8–93.9%"
+    assert interval_label({}) == "—"
+
+
+def test_velocity_series_keeps_the_last_weeks_and_marks_years():
+    from triage.review import velocity_series
+
+    weeks = [{"week": f"2025-W{n:02d}", "merged": n, "found_in_review": 1, "escaped": 0} for n in (50, 51, 52)]
+    weeks.append({"week": "2026-W01", "merged": 4, "found_in_review": 0, "escaped": 1})
+    labels, merged, found, escaped = velocity_series(weeks, weeks=3)
+    assert labels == ["2025-W51", "W52", "2026-W01"]
+    assert merged == [51, 52, 4] and found == [1, 1, 0] and escaped == [0, 0, 1]
+    assert velocity_series(weeks[:2])[0] == ["W50", "W51"]
+    assert velocity_series([]) == ([], [], [], [])

@@ -96,3 +96,23 @@ async def test_palette_offers_the_commands_of_the_current_screen(make_demo_app):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
+
+
+def test_team_commands_name_real_actions():
+    from tui.commands import DIGEST_COMMANDS
+    from tui.screens.digest import DigestScreen
+
+    for command in DIGEST_COMMANDS:
+        assert command.title.startswith("digest: ") and command.help
+        assert hasattr(DigestScreen, f"action_{command.action}"), command.title
+    assert any(c.action == "show_digest" for c in VIEW_COMMANDS) and hasattr(TriageApp, "action_show_digest")
+    assert any(c.action == "handover" for c in REVIEW_COMMANDS) and hasattr(ReviewScreen, "action_handover")
+    assert hasattr(QueueScreen, "action_handover") and hasattr(QueueScreen, "action_digest")
+
+
+def test_new_keys_are_in_the_help():
+    text = help_text().plain
+    for key, desc in (("o", "Hand over"), ("D", "Digest"), ("m", "Mark read"), ("enter", "Review")):
+        assert f"  {key:<16} {desc}" in text, (key, desc)
+    for section in ("Daily digest (D)", "Hand-over (o)"):
+        assert section in text

@@ -225,3 +225,52 @@ async def test_driver_output_has_no_content_escape_sequences(make_demo_app, demo
     assert "[bold red]pwned[/]" in text
     assert "^[]52;c;ZXZpbA==^G" in text
     assert HOSTILE_TITLE not in out
+
+
+async def test_digest_handover_and_stats_show_hostile_text_literally(make_demo_app, demo_db, monkeypatch, tmp_path):
+    """Titles, agents, notes, reviewer and roster names are literal in the team screens too."""
+    import sqlite3
+
+    from tui_helpers import NOW, SALES_SHA, change_id, mark_digest_read, use_config
+
+    from tui.screens.digest import DigestScreen
+    from tui.screens.handover import HandoverModal
+
+    cid = add_hostile_change(demo_db)
+    with sqlite3.connect(demo_db) as conn:
+        conn.execute("INSERT INTO verdicts (id, change_id, verdict, note, reviewer, created_at, seconds_spent) "
+                     "VALUES ('vh', ?, 'needs-fix', ?, ?, ?, 30)",
+                     (change_id(demo_db, SALES_SHA), "[bold]n[/] \x1b]52;c;eA==\x07", "[@click=app.quit]r[/]",
+                      NOW - 60))
+    use_config(monkeypatch, tmp_path, '[team]\nmembers = [{name = "[@click=app.quit]eve[/]"}, {name = "bob"}]\n'
+                                      'security = ["[@click=app.quit]eve[/]"]\n')
+    mark_digest_read(demo_db, NOW - 2 * 86400)
+    app = make_demo_app(demo_db, digest=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DigestScreen) and screen.digest["merged_total"] == 1
+        assert "[bold red]pwned[/]" in svg_text(app.export_screenshot())
+        listing = screen.query_one("#digest-list")
+        prompts = [listing.get_option_at_index(i).prompt for i in range(listing.option_count)]
+        assert all(isinstance(p, Text) and not DANGEROUS.search(p.plain) for p in prompts)
+        verdict = next(p.plain for p, line in zip(prompts, screen.lines) if line.kind == "verdict")
+        assert "by [@click=app.qui" in verdict and "[bold]n[/] ^[]52;c;eA==^G" in verdict
+        await pilot.press("escape")
+        await settle(pilot)
+        from tui.widgets.queue_table import QueueTable
+
+        table = app.screen.query_one(QueueTable)
+        table.move_cursor(row=next(i for i, it in enumerate(table.items) if it.id == cid), animate=False)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, HandoverModal)
+        assert "[@click=app.quit]eve[/]" in svg_text(app.export_screenshot())
+        await pilot.press("enter")  # hand it to eve: the notification is literal too
+        await settle(pilot)
+        assert app.is_running
+        assert any("to [@click=app.quit]eve[/]" in n.message and n.markup is False for n in app._notifications)
+        await pilot.press("S")
+        await settle(pilot)
+        assert app.is_running
+        assert HOSTILE_AGENT in svg_text(app.export_screenshot())

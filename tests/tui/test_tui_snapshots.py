@@ -7,7 +7,19 @@ part of the picture, so a change there shows up here too.
 
 from __future__ import annotations
 
-from tui_helpers import ADMIN_SHA, SIZE, change_id, ensure_checklist, open_change, settle
+from tui_helpers import (
+    ADMIN_SHA,
+    FALLBACK_CHECKLIST,
+    NOW,
+    SIZE,
+    add_review_history,
+    change_id,
+    ensure_checklist,
+    mark_digest_read,
+    open_change,
+    set_checklist,
+    settle,
+)
 
 
 def test_queue_screen(snap_compare, make_demo_app):
@@ -60,3 +72,49 @@ def test_help_screen(snap_compare, make_demo_app):
         await pilot.pause()
 
     assert snap_compare(make_demo_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_stats_screen_with_reviews(snap_compare, make_demo_app, demo_db):
+    """The control figures with numbers: verdicts, review time and an escape at fixed times."""
+    add_review_history(demo_db)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+
+    assert snap_compare(make_demo_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_stats_screen_at_100_columns(snap_compare, make_demo_app, demo_db):
+    add_review_history(demo_db)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+
+    assert snap_compare(make_demo_app(), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_digest_screen(snap_compare, make_demo_app, demo_db):
+    """``triage review --digest`` three weeks after the last digest read, with verdicts and an escape."""
+    add_review_history(demo_db)
+    mark_digest_read(demo_db, NOW - 21 * 86400)
+
+    async def run_before(pilot):
+        await settle(pilot)
+
+    assert snap_compare(make_demo_app(digest=True), terminal_size=SIZE, run_before=run_before)
+
+
+def test_deep_dive_verdict_refused(snap_compare, make_demo_app, demo_db):
+    """Deep-dive mode: the verdict form lists the open security items and refuses needs-fix."""
+    set_checklist(demo_db, change_id(demo_db, ADMIN_SHA), FALLBACK_CHECKLIST)
+
+    async def run_before(pilot):
+        await open_change(pilot, ADMIN_SHA)
+        await pilot.press("v", "f", "ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(make_demo_app(deep_dive=True), terminal_size=SIZE, run_before=run_before)

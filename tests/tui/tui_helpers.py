@@ -188,3 +188,69 @@ def add_big_change(db: Path, root: Path, lines: int = 50_000) -> str:
         conn.execute(f"INSERT INTO changes ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                      [row[c] for c in cols])
     return cid
+
+
+def set_checklist(db: Path, cid: str, items: list[dict]) -> None:
+    """Store ``items`` as the change's checklist (so a test does not depend on the checklist catalogue)."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE changes SET checklist = ? WHERE id = ?", (json.dumps(items), cid))
+
+
+TEAM_TOML = """
+[team]
+members = [
+  {name = "alice", emails = ["alice@example.com"]},
+  {name = "bruno", emails = ["bruno@example.com"]},
+  {name = "carol", emails = ["carol@example.com"]},
+]
+security = ["carol"]
+"""
+"""A roster for the demo: alice wrote the admin check, carol is the security group."""
+
+
+def use_config(monkeypatch, tmp_path: Path, text: str = TEAM_TOML) -> Path:
+    """Point ``TRIAGE_CONFIG`` at a file holding ``text``, from a directory with no ``.triage.toml``."""
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("TRIAGE_CONFIG", str(path))
+    monkeypatch.chdir(tmp_path)
+    return path
+
+
+def mark_digest_read(db: Path, when: float) -> None:
+    """Remember a digest read at ``when`` (the next digest starts there)."""
+    from triage import digest
+    from triage.store import Store
+
+    with Store(db) as store:
+        digest.mark_run(store, None, when)
+
+
+def add_review_history(db: Path) -> dict[str, str]:
+    """Verdicts, review time and an escape on the demo, so every control figure has numbers.
+
+    Returns the ids used, by role. Timestamps are fixed (relative to :data:`NOW`).
+    """
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT id, sampled FROM changes WHERE kind = 'ai' ORDER BY tier_rank DESC, id").fetchall()
+    ids = [r[0] for r in rows]
+    plan = {
+        ids[0]: ("needs-fix", "parametrise the query", 240.0),
+        ids[1]: ("revert", "breaks the reset flow", 420.0),
+        ids[2]: ("approve", "", 60.0),
+        ids[3]: ("approve", "", 90.0),
+        ids[4]: ("needs-fix", "missing test", 150.0),
+        ids[5]: ("escalate", "crypto: ask security", 30.0),
+        ids[6]: ("approve", "", 45.0),
+    }
+    with sqlite3.connect(db) as conn:  # inserted with fixed times (verdicts are append-only)
+        for n, (cid, (verdict, note, secs)) in enumerate(plan.items()):
+            at = NOW - 7200 + 60 * n
+            conn.execute("INSERT INTO verdicts (id, change_id, verdict, note, reviewer, created_at, seconds_spent) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)", (f"v{n:04d}", cid, verdict, note, "reviewer", at, secs))
+            conn.execute("INSERT INTO review_sessions (change_id, reviewer, started_at, seconds) VALUES (?, ?, ?, ?)",
+                         (cid, "reviewer", at - secs, secs))
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO escapes (id, change_id, note, link, found_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                     ("e0001", ids[2], "the approved change leaked a token", "", NOW - 3600, NOW - 3600))
+    return {"found": ids[0], "escaped": ids[2]}

@@ -22,6 +22,8 @@ def sections() -> list[tuple[str, list[type]]]:
     """``(title, classes)`` for each part of the app, in reading order."""
     from tui.app import TriageApp
     from tui.screens.details import FactorsModal
+    from tui.screens.digest import DigestList, DigestScreen
+    from tui.screens.handover import HandoverModal
     from tui.screens.note import NoteModal
     from tui.screens.queue import QueueScreen
     from tui.screens.review import ReviewScreen
@@ -41,6 +43,8 @@ def sections() -> list[tuple[str, list[type]]]:
         ("Verdict form (v)", [VerdictModal]),
         ("Checklist note (e)", [NoteModal]),
         ("Risk factors (f)", [FactorsModal]),
+        ("Hand-over (o)", [HandoverModal]),
+        ("Daily digest (D)", [DigestScreen, DigestList]),
         ("Stats", [StatsScreen]),
         ("Help", [HelpScreen]),
     ]

@@ -3,7 +3,9 @@
 The queue is read from the store in a thread worker (its own Store), posted
 back as :class:`~tui.messages.QueueLoaded`. Filters (tier, agent, reviewer,
 state, deep-dive sample, AI-only) reload from the store; the ``/`` search
-filters the loaded rows as you type.
+filters the loaded rows as you type. In deep-dive mode, a verdict on a change
+in the deep dive first reads its open security checklist items (a worker), so
+the verdict form can refuse until they are answered.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from triage.review import (
     queue_facets,
     quick_approve_allowed,
 )
-from tui.messages import QueueLoaded, StoreFailed
+from triage.deepdive import in_scope
+from tui.messages import DeepDiveChecked, QueueLoaded, StoreFailed
 from tui.safe import safe_line, safe_plain, safe_text
 from tui.screens.verdict import VerdictChoice, VerdictModal
 from tui.widgets.queue_table import TIER_STYLE, QueueTable, tier_badge
@@ -75,6 +78,10 @@ class QueueScreen(Screen):
         Binding("a", "quick_approve", "Approve", id="queue.approve",
                 tooltip="Approve: at once for a LOW change with no findings, otherwise after a confirmation."),
         Binding("v", "verdict", "Verdict", id="queue.verdict", tooltip="Record a verdict with a note."),
+        Binding("o", "handover", "Hand over", show=False, id="queue.handover",
+                tooltip="Hand the selected change to another reviewer of the team roster (never its author)."),
+        Binding("D", "digest", "Digest", id="queue.digest",
+                tooltip="The daily digest: merged since the last one, still unreviewed, verdicts given."),
         Binding("r", "reload", "Reload", show=False, id="queue.reload", tooltip="Read the queue again."),
         Binding("escape", "escape", "Close search", show=False, id="queue.escape", tooltip="Clear and close the search."),
     ]
@@ -87,6 +94,7 @@ class QueueScreen(Screen):
         self.facets: dict[str, list[str]] = {"agents": [], "reviewers": []}
         self.search = ""
         self.loaded = False
+        self._pending: tuple | None = None
 
     @property
     def triage(self) -> "TriageApp":
@@ -293,11 +301,49 @@ class QueueScreen(Screen):
             self._ask_verdict(item, "approve" if not concerns else "needs-fix", concerns)
 
     def _ask_verdict(self, item, initial: str, concerns: list[str]) -> None:
+        if self.triage.deep_dive and in_scope(item):
+            self._pending = (item, initial, concerns)
+            self._check_deep_dive(item.id)
+            return
+        self._open_verdict(item, initial, concerns, [])
+
+    def _open_verdict(self, item, initial: str, concerns: list[str], blocked: list[dict]) -> None:
+        deep_dive = self.triage.deep_dive
+
         def done(choice: VerdictChoice | None) -> None:
             if choice is not None:
-                self.triage.record_verdict(item.id, choice.verdict, choice.note, None)
+                self.triage.record_verdict(item.id, choice.verdict, choice.note, None, deep_dive)
 
-        self.app.push_screen(VerdictModal(change_summary(item), concerns=concerns, initial=initial), done)
+        self.app.push_screen(VerdictModal(change_summary(item), concerns=concerns, initial=initial, blocked=blocked),
+                             done)
+
+    @work(thread=True, exclusive=True, group="deep-dive", exit_on_error=False, description="Reading the checklist")
+    def _check_deep_dive(self, change_id: str) -> None:
+        from triage.deepdive import verdict_allowed
+        from triage.store import Store
+
+        try:
+            with Store(self.triage.db_path) as store:
+                row = store.get_change(change_id) or {}
+                missing = verdict_allowed(row, store.checklist_answers(change_id))[1]
+        except Exception as exc:  # noqa: BLE001 - reported in the UI
+            self.post_message(StoreFailed("read the checklist", str(exc)))
+            return
+        self.post_message(DeepDiveChecked(change_id, missing))
+
+    def on_deep_dive_checked(self, message: DeepDiveChecked) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None and pending[0].id == message.change_id and self.is_current:
+            item, initial, concerns = pending
+            self._open_verdict(item, initial, concerns, message.missing)
+
+    def action_handover(self) -> None:
+        change_id = self.query_one(QueueTable).selected_id()
+        if change_id is not None:
+            self.triage.start_handover(change_id)
+
+    def action_digest(self) -> None:
+        self.triage.action_show_digest()
 
     def notify_error(self, text: str) -> None:
         """Show an error toast (the text is untrusted)."""

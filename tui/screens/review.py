@@ -6,6 +6,10 @@ file list and checklist show at once), then the diff, laid out by
 :func:`triage.review.build_layout` (:class:`~tui.messages.DiffLoaded`). The
 time spent is measured on a monotonic clock from the moment the screen opens
 and recorded with the verdict (or as a review session when leaving without one).
+
+The header names the assignee (``o`` hands the change over) and, in deep-dive
+mode, how many security checklist items are still open: until they are all
+answered, the verdict form refuses everything but ``escalate``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
+from triage.deepdive import in_scope, security_items, verdict_allowed
 from triage.git import db_text
 from triage.review import (
     DiffLayout,
@@ -78,6 +83,8 @@ class ReviewScreen(Screen):
                 tooltip="Show the risk factors, provenance evidence and full commit message."),
         Binding("s", "toggle_split", "Side by side", id="review.split",
                 tooltip="Switch between the unified and the side-by-side diff (needs a wide terminal)."),
+        Binding("o", "handover", "Hand over", show=False, id="review.handover",
+                tooltip="Hand the change to another reviewer of the team roster (never its author)."),
         Binding("m", "toggle_viewed", "Viewed", show=False, id="review.viewed",
                 tooltip="Mark the current file viewed or not viewed."),
         Binding("d", "focus_diff", "Diff", show=False, id="review.diff", tooltip="Put the focus on the diff."),
@@ -155,14 +162,14 @@ class ReviewScreen(Screen):
     def on_change_loaded(self, message: ChangeLoaded) -> None:
         self.row = message.row
         self.findings = message.findings
-        self.query_one("#review-title", Static).update(self._title())
+        self.query_one(ChecklistPanel).set_items(checklist_items(message.row.get("checklist", []), message.answers))
+        self.query_one("#review-title", Static).update(self._title())  # after the checklist: it counts answers
         entries = [
             FileEntry(str(f.get("path", "")), f.get("status", "M"), f.get("added", 0), f.get("deleted", 0),
                       f.get("findings", 0), notes=len(f.get("notes", [])))
             for f in message.row.get("files", [])
         ]
         self.query_one(FileList).set_entries(entries)
-        self.query_one(ChecklistPanel).set_items(checklist_items(message.row.get("checklist", []), message.answers))
 
     def on_diff_loaded(self, message: DiffLoaded) -> None:
         self.files = message.files
@@ -205,7 +212,13 @@ class ReviewScreen(Screen):
         short = sha[:10] if row.get("source") == "git" else str(row.get("id", "")).split(":", 1)[-1]
         text.append_text(safe_text(short, "cyan"))
         text.append("  ")
-        text.append_text(safe_line(row.get("title", ""), "bold", limit=90))
+        deep = self.triage.deep_dive and in_scope(row)
+        text.append_text(safe_line(row.get("title", ""), "bold", limit=56 if deep else 90))
+        if deep:
+            total = len(security_items(row.get("checklist")))
+            open_ = len(self.deep_dive_missing())
+            text.append("   deep dive: ", "bold magenta")
+            text.append(f"{total - open_}/{total} security items answered", "bold magenta" if open_ else "bold green")
         text.append("\n")
         text.append("   agent ", "dim")
         text.append_text(safe_line(row.get("agent") or row.get("kind", ""), limit=20))
@@ -219,7 +232,16 @@ class ReviewScreen(Screen):
         active = sum(1 for f in self.findings if not f.get("suppressed"))
         text.append(f"  {active} finding{'s' if active != 1 else ''}", "bold red" if active else "dim")
         text.append(f"  score {row.get('score', 0):g}", "dim")
+        text.append("  assigned to ", "dim")
+        assignee = row.get("assignee")
+        text.append_text(safe_line(assignee, "bold cyan", limit=24) if assignee else Text("nobody", style="dim"))
         return text
+
+    def show_assignee(self, name: str | None) -> None:
+        """Show a new assignee in the header (after a hand-over)."""
+        if self.row is not None:
+            self.row["assignee"] = name
+            self.query_one("#review-title", Static).update(self._title())
 
     # ------------------------------------------------------------ cursor
 
@@ -356,6 +378,8 @@ class ReviewScreen(Screen):
 
     def on_checklist_answered(self, message: ChecklistAnswered) -> None:
         self.query_one(ChecklistPanel).update_item(message.item_id, message.answer, message.note)
+        if self.row is not None:
+            self.query_one("#review-title", Static).update(self._title())
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self.notify(safe_plain(f"Could not {message.action}: {message.error}"), severity="error", markup=False)
@@ -377,6 +401,14 @@ class ReviewScreen(Screen):
             load_error=self.load_error,
         )
 
+    def deep_dive_missing(self) -> list[dict]:
+        """The security checklist items still open, when deep-dive mode applies to this change."""
+        row = self.row
+        if row is None or not self.triage.deep_dive or not in_scope(row):
+            return []
+        answers = {i.id: i.answer for i in self.query_one(ChecklistPanel).items if i.answer}
+        return verdict_allowed(row, answers)[1]
+
     def seconds_spent(self) -> float:
         """Seconds since the screen opened (monotonic)."""
         return self.timer.seconds() if self.timer is not None else 0.0
@@ -393,12 +425,20 @@ class ReviewScreen(Screen):
             summary.append("\ncurrent verdict: ", "dim")
             summary.append_text(state_text(latest))
 
+        deep_dive = self.triage.deep_dive
+
         def done(choice: VerdictChoice | None) -> None:
             if choice is not None:
                 self.done = True
-                self.triage.record_verdict(self.change_id, choice.verdict, choice.note, self.seconds_spent())
+                self.triage.record_verdict(self.change_id, choice.verdict, choice.note, self.seconds_spent(),
+                                           deep_dive)
 
-        self.app.push_screen(VerdictModal(summary, concerns=self.concerns()), done)
+        self.app.push_screen(VerdictModal(summary, concerns=self.concerns(), blocked=self.deep_dive_missing()),
+                             done)
+
+    def action_handover(self) -> None:
+        if self.row is not None:
+            self.triage.start_handover(self.change_id)
 
     def action_back(self) -> None:
         if not self.done:

@@ -1,7 +1,14 @@
-"""Provides :class:`StatsScreen`: counts by tier and agent, the verdict mix and review progress.
+"""Provides :class:`StatsScreen`: are the review controls working, and what is in the queue.
 
-Each panel is a function of :class:`~triage.review.QueueStats` registered in
-:data:`PANELS`; add a panel by appending ``(title, function)``.
+The top of the screen is the control-effectiveness report of
+:func:`triage.controls.compute` (review effectiveness with its interval, the
+estimated defect rate of the unreviewed population per tier, review time per
+changed line, the verdict mix per agent, and a weekly chart of velocity next
+to the defects found and escaped), drawn by :mod:`tui.widgets.report`. Below
+it, the queue counts: each a function of :class:`~triage.review.QueueStats`
+registered in :data:`PANELS` (add one by appending ``(title, function)``).
+Both are computed in one thread worker with its own Store. The page scrolls
+(``j``/``k``, PgUp/PgDn); below 96 columns the top row stacks.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -20,11 +27,19 @@ from triage.review import QueueStats, queue_stats, review_seconds
 from tui.messages import StatsLoaded, StoreFailed
 from tui.safe import safe_line, safe_text
 from tui.widgets.queue_table import STATE_STYLE, TIER_STYLE
+from tui.widgets.report import (
+    VelocityChart,
+    defect_rate_panel,
+    effectiveness_panel,
+    review_time_panel,
+    velocity_note,
+    verdict_mix_panel,
+)
 
 if TYPE_CHECKING:
     from tui.app import TriageApp
 
-BAR_WIDTH = 28
+BAR_WIDTH = 24
 
 
 def bar_rows(rows: list[tuple[Text, int, str]], total: int) -> Text:
@@ -91,22 +106,39 @@ PANELS: list[tuple[str, Callable[[QueueStats], Text]]] = [
     ("Verdicts", verdict_panel),
     ("Progress", progress_panel),
 ]
-"""The stats panels, in order: ``(title, render)``."""
+"""The queue panels, in order: ``(title, render)``."""
+
+REPORT_PANELS: list[tuple[str, str, Callable[[dict], object]]] = [
+    ("stats-effectiveness", "Review effectiveness", effectiveness_panel),
+    ("stats-defect-rate", "Estimated defect rate of the unreviewed, by tier (Hájek; Wilson 95% CI on n_eff)",
+     defect_rate_panel),
+    ("stats-review-time", "Review time per changed line (seconds), by tier and agent", review_time_panel),
+    ("stats-verdict-mix", "Verdict mix by agent (latest verdicts)", verdict_mix_panel),
+]
+"""The control-effectiveness panels: ``(id, title, render(report))``."""
+
+NARROW = 96
+"""Below this width the top row (effectiveness and progress | chart) stacks."""
 
 
 class StatsScreen(Screen):
     """Queue statistics."""
 
+    AUTO_FOCUS = "#stats-body"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="stats.back", tooltip="Back to the previous screen."),
         Binding("r", "reload", "Reload", id="stats.reload", tooltip="Compute the stats again."),
         Binding("H", "toggle_all", "Humans too", id="stats.all", tooltip="Include human- and bot-authored changes."),
+        Binding("j", "scroll('down')", "Down", show=False, id="stats.down", tooltip="Scroll down."),
+        Binding("k", "scroll('up')", "Up", show=False, id="stats.up", tooltip="Scroll up."),
     ]
-    """Keys of the stats screen."""
+    """Keys of the stats screen (the arrows, PgUp/PgDn and Home/End scroll too)."""
 
     def __init__(self, include_all: bool = False) -> None:
         super().__init__()
         self.include_all = include_all
+        self.report: dict = {}
 
     @property
     def triage(self) -> "TriageApp":
@@ -114,15 +146,33 @@ class StatsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("triage · stats", style="bold"), id="stats-title", markup=False)
-        with Grid(id="stats-grid"):
-            for n, (title, _) in enumerate(PANELS):
-                panel = Static(Text("…", style="dim"), id=f"stats-panel-{n}", classes="stats-panel", markup=False)
-                panel.border_title = title
-                yield panel
+        with VerticalScroll(id="stats-body"):
+            with Horizontal(id="stats-top"):
+                with Vertical(id="stats-top-left"):
+                    yield self._panel("stats-effectiveness", REPORT_PANELS[0][1])
+                    yield self._panel(f"stats-panel-{len(PANELS) - 1}", PANELS[-1][0])
+                with Vertical(id="stats-velocity", classes="stats-panel") as box:
+                    box.border_title = "Velocity per ISO week"
+                    yield VelocityChart(id="stats-chart")
+                    yield Static(Text("…", style="dim"), id="stats-velocity-note", markup=False)
+            for panel_id, title, _ in REPORT_PANELS[1:]:
+                yield self._panel(panel_id, title)
+            with Horizontal(id="stats-queue"):
+                for n, (title, _) in enumerate(PANELS[:-1]):
+                    yield self._panel(f"stats-panel-{n}", title)
         yield Footer()
+
+    @staticmethod
+    def _panel(panel_id: str, title: str) -> Static:
+        panel = Static(Text("…", style="dim"), id=panel_id, classes="stats-panel", markup=False)
+        panel.border_title = title
+        return panel
 
     def on_mount(self) -> None:
         self.action_reload()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "-narrow")
 
     def action_reload(self) -> None:
         self._load(self.include_all)
@@ -134,8 +184,13 @@ class StatsScreen(Screen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def action_scroll(self, direction: str) -> None:
+        self.query_one("#stats-body", VerticalScroll).scroll_relative(y=1 if direction == "down" else -1,
+                                                                     animate=False)
+
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False, description="Computing stats")
     def _load(self, include_all: bool) -> None:
+        from triage.controls import compute
         from triage.queue import load_queue
         from triage.store import Store
 
@@ -143,10 +198,11 @@ class StatsScreen(Screen):
             with Store(self.triage.db_path) as store:
                 items = load_queue(store, include_all=include_all)
                 secs = review_seconds(store)
+                report = compute(store, include_all=include_all, now=self.triage.now)
         except Exception as exc:  # noqa: BLE001 - shown in the UI
             self.post_message(StoreFailed("compute the stats", str(exc)))
             return
-        self.post_message(StatsLoaded(queue_stats(items, secs), {"include_all": include_all}))
+        self.post_message(StatsLoaded(queue_stats(items, secs), {"include_all": include_all}, report))
 
     def on_stats_loaded(self, message: StatsLoaded) -> None:
         scope = "all authors" if message.extra.get("include_all") else "AI-authored changes"
@@ -154,6 +210,12 @@ class StatsScreen(Screen):
             Text.assemble(("triage · stats", "bold"), (f"   {message.stats.total} {scope}", "dim")))
         for n, (_, render) in enumerate(PANELS):
             self.query_one(f"#stats-panel-{n}", Static).update(render(message.stats))
+        self.report = message.report
+        if message.report:
+            for panel_id, _, render in REPORT_PANELS:
+                self.query_one(f"#{panel_id}", Static).update(render(message.report))
+            self.query_one(VelocityChart).show(message.report["velocity"])
+            self.query_one("#stats-velocity-note", Static).update(velocity_note(message.report))
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self.query_one("#stats-title", Static).update(

@@ -3,6 +3,11 @@
 Approving a change with concerns (not LOW, findings, a deep-dive sample,
 hidden characters, a truncated diff, open checklist items) is never silent:
 the concerns are listed and must be acknowledged before approval records.
+
+In deep-dive mode a change in the deep dive whose security checklist items
+are not all answered is ``blocked``: the form lists the open items and
+refuses every verdict but ``escalate`` (the rule of
+:func:`triage.deepdive.verdict_allowed`, which the app's write enforces again).
 """
 
 from __future__ import annotations
@@ -14,11 +19,15 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from triage.models import VERDICTS
+from tui.safe import safe_line
+
+BLOCKED_SHOWN = 4
+"""At most this many open security items are listed (the rest are counted)."""
 
 VERDICT_LABELS: dict[str, str] = {
     "approve": "approve      the change is fine as merged",
@@ -51,21 +60,42 @@ class VerdictModal(ModalScreen[VerdictChoice | None]):
     ]
     """Letter keys choose while the verdict list has focus; in the note, Enter records."""
 
-    def __init__(self, summary: Text, *, concerns: list[str] | None = None, initial: str = "approve") -> None:
+    def __init__(self, summary: Text, *, concerns: list[str] | None = None, initial: str = "approve",
+                 blocked: list[dict] | None = None) -> None:
         super().__init__()
         self.summary = summary
         self.concerns = list(concerns or [])
+        self.blocked = list(blocked or [])
         self.initial = initial if initial in VERDICTS else "approve"
 
+    def blocked_text(self) -> Text:
+        """The open security items that block every verdict but escalate."""
+        n = len(self.blocked)
+        text = Text(f"Deep dive: answer the {n} open security checklist item{'s' if n != 1 else ''} first, "
+                    "or escalate:\n", style="bold magenta", end="")
+        for item in self.blocked[:BLOCKED_SHOWN]:
+            text.append("  ☐ ", "magenta")
+            text.append_text(safe_line(str(item.get("id", "")), "bold", limit=28))
+            text.append("  ")
+            text.append_text(safe_line(str(item.get("text", "")), limit=44))
+            text.append("\n")
+        if n > BLOCKED_SHOWN:
+            text.append(f"  … and {n - BLOCKED_SHOWN} more\n", "dim")
+        text.rstrip()
+        return text
+
     def compose(self) -> ComposeResult:
-        with Vertical(id="verdict-dialog"):
+        with VerticalScroll(id="verdict-dialog"):
             yield Label("Record a verdict", id="verdict-heading")
             yield Static(self.summary, id="verdict-summary", markup=False)
             if self.concerns:
                 text = Text("Approving needs a confirmation:\n", style="bold yellow", end="")
                 for c in self.concerns:
                     text.append(f"  ⚠ {c}\n", "yellow")
+                text.rstrip()
                 yield Static(text, id="verdict-concerns", markup=False)
+            if self.blocked:
+                yield Static(self.blocked_text(), id="verdict-blocked", markup=False)
             with RadioSet(id="verdict-choice"):
                 for v in VERDICTS:
                     yield RadioButton(VERDICT_LABELS[v], value=v == self.initial, id=f"verdict-{v}")
@@ -96,6 +126,17 @@ class VerdictModal(ModalScreen[VerdictChoice | None]):
 
     def action_record(self) -> None:
         verdict = self.verdict
+        if self.blocked and verdict != "escalate":
+            n = len(self.blocked)
+            refusal = Text(f"✗ Not recorded: {n} security checklist item{'s are' if n != 1 else ' is'} still "
+                           "open. Answer them (c in the review), or choose escalate (e).\n", style="bold red",
+                           end="")
+            self.query_one("#verdict-blocked", Static).update(refusal + self.blocked_text())
+            error = refusal.copy()
+            error.rstrip()
+            self.query_one("#verdict-error", Static).update(error)
+            self.query_one("#verdict-dialog").scroll_home(animate=False)
+            return
         if verdict == "approve" and self.concerns and not self.query_one("#verdict-ack", Checkbox).value:
             self.query_one("#verdict-error", Static).update(
                 Text("Tick the acknowledgement to approve despite the concerns.", style="bold red"))
