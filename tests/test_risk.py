@@ -83,3 +83,12 @@ def test_tier_is_monotonic_in_score(a, b):
 def test_thresholds_reach_every_tier():
     th = CFG["thresholds"]
     assert [tier_for(x, th) for x in (0, th["MEDIUM"], th["HIGH"], th["CRITICAL"])] == list(TIERS)
+
+
+def test_an_unreadable_file_makes_the_change_incomplete_and_never_low():
+    broken = fd("tests/test_a.py", added=0, notes=["could not diff this file: object not found"])
+    r = score([broken], prov=HUMAN)
+    assert any(f.name == "incomplete" for f in r.factors)
+    assert r.tier == "MEDIUM"
+    forge = fd("tests/test_b.py", notes=["patch withheld by the forge: review incomplete"])
+    assert score([forge], prov=HUMAN).tier != "LOW"

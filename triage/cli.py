@@ -122,11 +122,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         items = load_queue(store, include_all=args.all, tiers=args.tier, agent=args.agent,
-                           reviewer=args.reviewer, state=args.state, repo=args.repo)
-    if args.deep_dive:
-        from triage.deepdive import in_scope
-
-        items = [i for i in items if in_scope(i)]
+                           reviewer=args.reviewer, state=args.state, repo=args.repo, deep_dive=args.deep_dive)
     if args.json:
         _out(json.dumps([i.to_json() for i in items], indent=2, ensure_ascii=True))
     else:

@@ -144,11 +144,13 @@ def load_queue(
     state: str | None = None,
     repo: str | None = None,
     sampled_only: bool = False,
+    deep_dive: bool = False,
 ) -> list[QueueItem]:
     """The ordered queue with filters applied.
 
     ``state`` is ``unreviewed``, ``reviewed`` or a verdict name; ``reviewer``
-    matches the assignee or the reviewer of the latest verdict.
+    matches the assignee or the reviewer of the latest verdict; ``deep_dive``
+    keeps the security deep dive: HIGH and CRITICAL changes plus every sampled one.
     """
     where = ["analyzed = 1"]
     params: list = []
@@ -170,6 +172,8 @@ def load_queue(
         params.extend([repo, repo])
     if sampled_only:
         where.append("sampled = 1")
+    if deep_dive:
+        where.append("(tier IN ('HIGH', 'CRITICAL') OR sampled = 1)")
     rows = store.query(f"SELECT {QUEUE_COLUMNS} FROM changes WHERE {' AND '.join(where)}", params)
     latest = store.latest_verdicts()
     items = [item_from_row(decode_change(r), latest.get(r["id"])) for r in rows]

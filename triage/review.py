@@ -426,7 +426,7 @@ class QueueFilter:
     reviewer: str | None = None
     state: str | None = None
     include_all: bool = False
-    sampled_only: bool = False
+    deep_dive: bool = False
 
     def load_kwargs(self) -> dict:
         """Keyword arguments for :func:`triage.queue.load_queue`."""
@@ -436,7 +436,7 @@ class QueueFilter:
             "agent": self.agent,
             "reviewer": self.reviewer,
             "state": self.state,
-            "sampled_only": self.sampled_only,
+            "deep_dive": self.deep_dive,
         }
 
     def with_(self, **changes) -> "QueueFilter":
@@ -456,7 +456,7 @@ class QueueFilter:
             ("reviewer", self.reviewer or "anyone"),
             ("state", self.state or "all"),
             ("authors", "everyone" if self.include_all else "AI only"),
-            ("sample", "deep-dive ★ only" if self.sampled_only else "all"),
+            ("deep-dive", "HIGH+CRITICAL+★" if self.deep_dive else "off"),
         ]
 
 

@@ -28,6 +28,15 @@ def is_source_path(path: str) -> bool:
     return not is_test_path(path) and not _DOC_PATH.search(path)
 
 
+INCOMPLETE_NOTES = ("could not diff", "a blob is missing", "review incomplete", "too large to diff")
+"""File notes meaning part of the change could not be read: nobody can review what is not shown."""
+
+
+def is_incomplete(f: FileDiff) -> bool:
+    """True when some of this file's change could not be read or shown."""
+    return any(n.startswith(INCOMPLETE_NOTES) or "review incomplete" in n for n in f.notes)
+
+
 @lru_cache(maxsize=64)
 def _compile(pattern: str) -> re.Pattern:
     return re.compile(pattern)
@@ -113,6 +122,10 @@ def score_change(inp: RiskInput, cfg: dict) -> RiskScore:
     binaries = [f.path for f in inp.files if f.is_binary]
     if binaries:
         factors.append(Factor("binary", r.get("binary", 0), f"{len(binaries)} binary file(s), e.g. {binaries[0]}"))
+    unreadable = [f.path for f in inp.files if is_incomplete(f)]
+    if unreadable:
+        factors.append(Factor("incomplete", r.get("incomplete", 10),
+                              f"{len(unreadable)} file(s) could not be fully read, e.g. {unreadable[0]}"))
     if inp.provenance.kind == "ai":
         factors.append(Factor("provenance", r.get("ai_authored", 0), f"AI-authored ({inp.provenance.agent})"))
     elif inp.provenance.kind == "bot":
@@ -123,6 +136,10 @@ def score_change(inp: RiskInput, cfg: dict) -> RiskScore:
     factors = [f for f in factors if f.points]
     score = round(sum(f.points for f in factors), 2)
     tier = tier_for(score, r["thresholds"])
+    floor = r.get("incomplete_floor", "MEDIUM")
+    if unreadable and TIER_RANK[floor] > TIER_RANK[tier]:
+        factors.append(Factor("floor:incomplete", 0, f"an incompletely read change is at least {floor}"))
+        tier = floor
     floors = r.get("floors", {})
     for rule in sorted(per_rule):
         floor = floors.get(rule)

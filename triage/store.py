@@ -28,15 +28,48 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import sqlite_utils
-from sqlite_utils import Migrations
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:  # sqlite_utils costs ~0.3 s to import: only migrations need it
+    import sqlite_utils
 
 from triage.errors import TriageError
 from triage.models import VERDICTS
 
 BUSY_TIMEOUT_S = 15.0
 
-migrations = Migrations("triage")
+MIGRATION_SET = "triage"
+_MIGRATIONS: list[Callable] = []
+
+
+def migrations() -> Callable[[Callable], Callable]:
+    """Register a schema migration (applied in registration order, once, recorded by name)."""
+
+    def register(fn: Callable) -> Callable:
+        _MIGRATIONS.append(fn)
+        return fn
+
+    return register
+
+
+def pending_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Names of the registered migrations this database has not applied yet."""
+    try:
+        applied = {r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,))}
+    except sqlite3.OperationalError:  # no migrations table yet: a new database
+        applied = set()
+    return [fn.__name__ for fn in _MIGRATIONS if fn.__name__ not in applied]
+
+
+def apply_migrations(conn: sqlite3.Connection) -> None:
+    """Apply pending migrations with sqlite-utils' ``Migrations`` (call inside a write transaction)."""
+    import sqlite_utils
+
+    sets = sqlite_utils.Migrations(MIGRATION_SET)
+    for fn in _MIGRATIONS:
+        sets(name=fn.__name__)(fn)
+    sets.apply(sqlite_utils.Database(conn))
 
 
 @migrations()
@@ -237,6 +270,17 @@ def _create_private(path: Path) -> None:
                 pass
 
 
+def _read_only_place(path: Path) -> bool:
+    """True when ``path``'s directory cannot be written (read-only mount or permissions)."""
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        if os.statvfs(directory).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False
+    return not os.access(directory, os.W_OK)
+
+
 def describe_sqlite_error(exc: BaseException, path: Path | str) -> str:
     """A one-line, user-facing description of a sqlite3 failure on ``path``."""
     msg = str(exc)
@@ -251,6 +295,9 @@ def describe_sqlite_error(exc: BaseException, path: Path | str) -> str:
     if "full" in low:
         return f"database {path}: disk or database is full ({msg}); nothing was written"
     if "unable to open" in low:
+        if _read_only_place(Path(path)):
+            return (f"database {path} is on a read-only file system or in a directory triage cannot write "
+                    "(SQLite needs to create its -wal and -shm files beside it); nothing was written")
         return f"cannot open database {path} ({msg})"
     return f"database {path}: {msg}"
 
@@ -278,16 +325,22 @@ class Store:
         except sqlite3.Error as exc:
             raise TriageError(describe_sqlite_error(exc, self.path)) from None
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         if migrate:
             try:
-                if migrations.pending(self.db):
+                if pending_migrations(conn):
                     with self.write():
-                        migrations.apply(self.db)
+                        apply_migrations(conn)
             except sqlite3.Error as exc:
                 raise TriageError(describe_sqlite_error(exc, self.path)) from None
 
     # ---------------------------------------------------------------- plumbing
+
+    @property
+    def db(self) -> "sqlite_utils.Database":
+        """A sqlite-utils view of the same connection (imported on first use)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
         """Close the connection."""

@@ -98,7 +98,7 @@ class TriageApp(App[None]):
         self.monotonic = monotonic
         self.demo = demo
         self.options = options
-        self.initial_filter = QueueFilter(sampled_only=deep_dive)
+        self.initial_filter = QueueFilter(deep_dive=deep_dive)
         self.deep_dive_mode = deep_dive
         self.digest_mode = digest
         self.theme = theme
@@ -120,7 +120,7 @@ class TriageApp(App[None]):
     @property
     def deep_dive(self) -> bool:
         """Deep-dive mode: started with ``--deep-dive``, or the queue's deep-dive filter (``d``) is on."""
-        return self.deep_dive_mode or self.queue_screen.filter.sampled_only
+        return self.deep_dive_mode or self.queue_screen.filter.deep_dive
 
     def clock(self) -> float:
         """The fixed "now" when one was given, else the wall clock."""

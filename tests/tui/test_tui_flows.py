@@ -105,9 +105,11 @@ async def test_filters_by_tier_state_agent_and_clear(make_demo_app):
         await settle(pilot)
         assert table.row_count == 0
         assert "No change matches" in str(app.screen.query_one("#queue-empty").render())
-        await pilot.press("x", "d")  # deep-dive samples only
+        await pilot.press("x", "d")  # the security deep dive: HIGH, CRITICAL and samples
         await settle(pilot)
-        assert table.items and all(i.sampled for i in table.items)
+        assert table.items and all(i.sampled or i.tier in ("HIGH", "CRITICAL") for i in table.items)
+        assert any(i.tier in ("LOW", "MEDIUM") for i in table.items)  # a sampled lower-tier change
+        assert table.row_count < total
         await pilot.press("x", "H")  # human changes too
         await settle(pilot)
         assert table.row_count > total

@@ -71,7 +71,7 @@ class QueueScreen(Screen):
         Binding("s", "cycle_state", "State", id="queue.state",
                 tooltip="Filter by state: all, unreviewed, reviewed, then each verdict."),
         Binding("d", "toggle_sampled", "Deep-dive", show=False, id="queue.sampled",
-                tooltip="Only changes drawn for a deep-dive review (★)."),
+                tooltip="The security deep dive: HIGH and CRITICAL changes plus every deep-dive sample (★)."),
         Binding("H", "toggle_all", "Humans too", show=False, id="queue.all",
                 tooltip="Include human- and bot-authored changes."),
         Binding("x", "clear_filters", "Clear", show=False, id="queue.clear", tooltip="Clear every filter and the search."),
@@ -190,7 +190,7 @@ class QueueScreen(Screen):
 
     def _render_filter_bar(self) -> None:
         text = Text("filters ", style="dim", end="")
-        keys = {"tier": "t", "agent": "w", "reviewer": "m", "state": "s", "authors": "H", "sample": "d"}
+        keys = {"tier": "t", "agent": "w", "reviewer": "m", "state": "s", "authors": "H", "deep-dive": "d"}
         defaults = QueueFilter().describe()
         for (name, value), (_, default) in zip(self.filter.describe(), defaults):
             text.append(f" {keys[name]}", "bold")
@@ -223,7 +223,7 @@ class QueueScreen(Screen):
         self.set_filter(self.filter.with_(state=cycle(STATE_CYCLE, self.filter.state)))
 
     def action_toggle_sampled(self) -> None:
-        self.set_filter(self.filter.with_(sampled_only=not self.filter.sampled_only))
+        self.set_filter(self.filter.with_(deep_dive=not self.filter.deep_dive))
 
     def action_toggle_all(self) -> None:
         self.set_filter(self.filter.with_(include_all=not self.filter.include_all))
