@@ -1,0 +1,36 @@
+"""The benchmark runs end to end on a tiny repository and reports every row (no thresholds here)."""
+
+import json
+import subprocess
+import sys
+
+from triage.bench.run import MEASUREMENTS
+
+
+def test_bench_reports_every_row_with_a_numeric_ratio_or_a_reason(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "triage.bench", "--commits", "60", "--repeat", "1", "--json", "--quiet",
+         "--keep", str(tmp_path), "--diff-lines", "1500", "--small-diff-lines", "150"],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    report = json.loads(proc.stdout)
+    rows = {r["name"]: r for r in report["rows"]}
+    assert list(rows) == list(MEASUREMENTS)
+    for name, row in rows.items():
+        if row["note"].startswith("not available:"):
+            assert name.startswith("tui-"), row  # only the app's rows may be skipped, with a reason
+            continue
+        assert isinstance(row["ours"], float) and isinstance(row["baseline"], float), row
+        assert isinstance(row["ratio"], float) and row["ratio"] > 0, row
+        assert (row["met"] is None) == (row["target"] is None), row
+    assert rows["ingest-all"]["target"] == 2.0 and rows["ingest-ai"]["target"] == 0.3
+    assert rows["reingest-warm"]["target"] == 0.05
+
+
+def test_bench_table_renders_missing_values():
+    from triage.bench.run import Row, render_table
+
+    text = render_table([Row("x", "label", "base", ours=1.0, baseline=2.0, target=2.0),
+                         Row("y", "other", "base", note="not available: no app")])
+    assert "0.5×" in text and "met" in text and "not available: no app" in text
