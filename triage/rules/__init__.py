@@ -23,6 +23,13 @@ __all__ = ["analyze", "RepoContext", "Rule", "SourceFile", "register", "REGISTRY
 
 RULE_MODULES: tuple[str, ...] = (
     "triage.rules.basic",
+    "triage.rules.unicode",
+    "triage.rules.sql",
+    "triage.rules.injection",
+    "triage.rules.credentials",
+    "triage.rules.transport",
+    "triage.rules.reliability",
+    "triage.rules.context",
 )
 """Modules that define (and register) rules; imported on first use."""
 
@@ -88,7 +95,9 @@ def analyze(
         src = by_path.get(fd.path)
         if src is None or fd.line not in src.added_lines:
             continue
-        lines = line_cache.setdefault(fd.path, src.lines())
+        lines = line_cache.get(fd.path)
+        if lines is None:  # split each file once, not once per finding
+            lines = line_cache[fd.path] = src.lines()
         if fd.rule in _suppressed_ids(lines, fd.line):
             fd = Finding(fd.rule, fd.severity, fd.path, fd.line, fd.message, fd.question, True)
         out.setdefault((fd.path, fd.line, fd.rule, fd.message), fd)

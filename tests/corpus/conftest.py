@@ -1,0 +1,3 @@
+"""The corpus holds analysis inputs, not tests: pytest must not collect them."""
+
+collect_ignore_glob = ["*"]

@@ -1,0 +1,2 @@
+def total(items, discount=0):
+    return sum(items) - discount

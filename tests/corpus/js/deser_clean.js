@@ -1,0 +1,5 @@
+function profile(req) {
+  return JSON.parse(req.cookies.profile);
+}
+
+module.exports = { profile };

@@ -1,0 +1,3 @@
+#!/bin/sh
+curl -k -o /tmp/app.tgz https://artifacts.internal/app.tgz  # expect: insecure-tls-verify
+# TODO: verify the checksum (expect: unresolved-todo)

@@ -1,0 +1,6 @@
+﻿"""Strings with benign non-ASCII: emoji, ZWJ sequences, Persian, Hebrew."""
+HEART = "❤️"
+FAMILY = "👨‍👩‍👧"
+PERSIAN = "می‌خواهم"
+HEBREW = "שלום‏!"
+CAFE = "café"

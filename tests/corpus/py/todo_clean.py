@@ -1,0 +1,18 @@
+from abc import ABC, abstractmethod
+
+
+class Exporter(ABC):
+    @abstractmethod
+    def export(self, rows):
+        raise NotImplementedError
+
+
+class BaseStore:
+    def save(self, item):
+        raise NotImplementedError
+
+
+def todos():
+    todo_list = ["write docs"]
+    # Note: the todo list lives in the tracker
+    return todo_list, "todo app"

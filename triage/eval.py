@@ -1,0 +1,217 @@
+"""Provides the rule evaluation harness: precision and recall on a labelled corpus.
+
+Run ``python -m triage.eval`` (or ``--json``). The corpus lives in
+``tests/corpus/``: ``index.toml`` lists each case (a file, the findings it must
+produce as rule id + line, and whether it is a defect or a clean look-alike).
+Every line of a corpus file is treated as added, and each case is analysed as a
+one-file change against a small repository directory (manifests, tests) read
+through the same :class:`~triage.rules.base.RepoContext` interface the real
+pipeline uses.
+
+A finding matches a label when rule and line are equal. Per rule: true
+positives, false positives (findings with no label, clean files included),
+false negatives (labels with no finding), precision and recall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from triage.rules import RepoContext, SourceFile, all_rule_ids, analyze
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
+
+
+@dataclass
+class Case:
+    """One labelled corpus file."""
+
+    file: str
+    kind: str
+    expect: set[tuple[str, int]]
+    path: str
+    repo: str = "repos/plain"
+    changed: tuple[str, ...] = ()
+
+
+@dataclass
+class RuleStats:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    clean_fp: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+
+@dataclass
+class Report:
+    """The outcome of one evaluation run."""
+
+    rules: dict[str, RuleStats]
+    cases: int
+    defects: int
+    clean: int
+    missed: list[dict] = field(default_factory=list)
+    false_positives: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def totals(self) -> RuleStats:
+        t = RuleStats()
+        for s in self.rules.values():
+            t.tp += s.tp
+            t.fp += s.fp
+            t.fn += s.fn
+            t.clean_fp += s.clean_fp
+        return t
+
+    def to_dict(self) -> dict:
+        def row(s: RuleStats) -> dict:
+            return {
+                "tp": s.tp, "fp": s.fp, "fn": s.fn, "clean_fp": s.clean_fp,
+                "precision": None if s.precision is None else round(s.precision, 4),
+                "recall": None if s.recall is None else round(s.recall, 4),
+            }
+
+        return {
+            "cases": self.cases,
+            "defect_cases": self.defects,
+            "clean_cases": self.clean,
+            "rules": {k: row(v) for k, v in sorted(self.rules.items())},
+            "totals": row(self.totals()),
+            "missed": self.missed,
+            "false_positives": self.false_positives,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def load_index(corpus: Path | None = None) -> list[Case]:
+    """The cases of ``corpus/index.toml``."""
+    corpus = Path(corpus or DEFAULT_CORPUS)
+    with (corpus / "index.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    out = []
+    for c in data.get("case", []):
+        exp = {(str(e["rule"]), int(e["line"])) for e in c.get("expect", [])}
+        out.append(
+            Case(
+                file=c["file"],
+                kind=c.get("kind", "defect" if exp else "clean"),
+                expect=exp,
+                path=c.get("path", c["file"]),
+                repo=c.get("repo", "repos/plain"),
+                changed=tuple(c.get("changed", ())),
+            )
+        )
+    return out
+
+
+def _context(corpus: Path, case: Case, data: bytes) -> RepoContext:
+    repo = (corpus / case.repo).resolve()
+    files = sorted(str(p.relative_to(repo)).replace("\\", "/") for p in repo.rglob("*") if p.is_file()) if repo.is_dir() else []
+
+    def read(path: str) -> bytes | None:
+        if path == case.path:
+            return data
+        target = (repo / path).resolve()
+        if repo not in target.parents or not target.is_file():
+            return None
+        return target.read_bytes()
+
+    paths = tuple(sorted(set(files) | {case.path}))
+    return RepoContext(read=read, paths=paths, changed_paths=(case.path, *case.changed))
+
+
+def run(corpus: Path | None = None, disabled: tuple[str, ...] = ()) -> Report:
+    """Analyse every case and score the findings against the labels."""
+    corpus = Path(corpus or DEFAULT_CORPUS)
+    cases = load_index(corpus)
+    stats: dict[str, RuleStats] = {r: RuleStats() for r in all_rule_ids() if r not in disabled}
+    report = Report(stats, len(cases), sum(c.kind != "clean" for c in cases), sum(c.kind == "clean" for c in cases))
+    t0 = time.perf_counter()
+    for case in cases:
+        data = (corpus / case.file).read_bytes()
+        text = data.decode("utf-8", "replace")
+        added = frozenset(range(1, text.count("\n") + 2))
+        src = SourceFile(path=case.path, text=text, added_lines=added)
+        findings = analyze([src], _context(corpus, case, data), disabled=disabled)
+        got = {(f.rule, f.line) for f in findings if not f.suppressed}
+        messages = {(f.rule, f.line): f.message for f in findings}
+        for rule, line in sorted(got):
+            s = stats.setdefault(rule, RuleStats())
+            if (rule, line) in case.expect:
+                s.tp += 1
+            else:
+                s.fp += 1
+                if case.kind == "clean":
+                    s.clean_fp += 1
+                report.false_positives.append({"file": case.file, "rule": rule, "line": line, "message": messages.get((rule, line), "")})
+        for rule, line in sorted(case.expect - got):
+            if rule in disabled:
+                continue
+            stats.setdefault(rule, RuleStats()).fn += 1
+            report.missed.append({"file": case.file, "rule": rule, "line": line})
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _pct(x: float | None) -> str:
+    return "    -" if x is None else f"{x * 100:5.1f}"
+
+
+def format_table(report: Report) -> str:
+    """A plain-text table: one row per rule, then the totals."""
+    width = max(len(r) for r in report.rules) if report.rules else 10
+    head = f"{'rule':<{width}}  {'TP':>4} {'FP':>4} {'FN':>4} {'cleanFP':>7}  {'prec%':>5}  {'rec%':>5}"
+    lines = [head, "-" * len(head)]
+    for rule, s in sorted(report.rules.items()):
+        lines.append(f"{rule:<{width}}  {s.tp:>4} {s.fp:>4} {s.fn:>4} {s.clean_fp:>7}  {_pct(s.precision)}  {_pct(s.recall)}")
+    t = report.totals()
+    lines.append("-" * len(head))
+    lines.append(f"{'TOTAL':<{width}}  {t.tp:>4} {t.fp:>4} {t.fn:>4} {t.clean_fp:>7}  {_pct(t.precision)}  {_pct(t.recall)}")
+    lines.append(f"{report.cases} cases ({report.defects} defect, {report.clean} clean) in {report.seconds:.2f} s")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m triage.eval``."""
+    ap = argparse.ArgumentParser(prog="python -m triage.eval", description="Precision and recall of the rules on the labelled corpus.")
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus directory (holds index.toml)")
+    ap.add_argument("--json", action="store_true", help="print the report as JSON")
+    ap.add_argument("--verbose", "-v", action="store_true", help="also list missed labels and false positives")
+    ap.add_argument("--disable", action="append", default=[], metavar="RULE", help="evaluate with a rule disabled")
+    args = ap.parse_args(argv)
+    if not (args.corpus / "index.toml").is_file():
+        print(f"error: no index.toml in {args.corpus}", file=sys.stderr)
+        return 2
+    try:
+        report = run(args.corpus, tuple(args.disable))
+    except (OSError, tomllib.TOMLDecodeError, KeyError, ValueError) as exc:
+        print(f"error: cannot evaluate the corpus: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, sort_keys=True))
+    else:
+        print(format_table(report))
+        if args.verbose:
+            for m in report.missed:
+                print(f"missed  {m['file']}:{m['line']}  {m['rule']}")
+            for f in report.false_positives:
+                print(f"extra   {f['file']}:{f['line']}  {f['rule']}  {f['message']}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,441 @@
+"""Provides the dependency manifests of a repository at one commit.
+
+Read through :class:`~triage.rules.base.RepoContext` (``ctx.read`` and
+``ctx.paths``), never from the working tree:
+
+* Python: ``pyproject.toml`` (``[project]`` dependencies and optional
+  dependencies, ``[dependency-groups]``, ``[build-system] requires``, Poetry, PDM,
+  uv and Hatch tables), ``requirements*.txt`` (following ``-r``; ``-c``
+  constraints count as pins), ``setup.cfg``, ``setup.py``, ``Pipfile``; lockfiles
+  ``poetry.lock``, ``uv.lock``, ``pdm.lock``, ``Pipfile.lock``;
+* JavaScript: every ``package.json`` (all dependency tables; workspace package
+  names are first-party), ``tsconfig.json``/``jsconfig.json`` path aliases;
+  lockfiles ``package-lock.json``, ``yarn.lock``, ``pnpm-lock.yaml``;
+* Go: ``go.mod`` (``module``, ``require``, ``replace``) and ``go.sum``.
+
+The parse is cached per context object, so one ``analyze`` call over a change
+reads each manifest once.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import posixpath
+import re
+import tomllib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from triage.rules.base import RepoContext
+
+MAX_MANIFESTS = 200
+MAX_MANIFEST_BYTES = 5_000_000
+MAX_LOCK_BYTES = 40_000_000
+
+_SKIP_DIRS = re.compile(r"(^|/)(node_modules|\.venv|venv|\.tox|site-packages|vendor|third_party|\.git|dist|build)/")
+_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_ROOT_PROBES = (
+    "pyproject.toml", "requirements.txt", "requirements-dev.txt", "requirements/base.txt", "setup.cfg",
+    "setup.py", "Pipfile", "package.json", "go.mod", "tsconfig.json", "jsconfig.json",
+)
+
+
+def normalize(name: str) -> str:
+    """PEP 503 normalisation: ``Foo_Bar.baz`` -> ``foo-bar-baz``."""
+    return re.sub(r"[-_.]+", "-", name).lower().strip()
+
+
+def req_name(spec: str) -> str | None:
+    """The distribution name of a PEP 508 requirement string, normalised."""
+    spec = spec.strip()
+    if not spec or spec.startswith(("#", "-", "git+", "http:", "https:", "file:", ".", "/")):
+        m = re.search(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)", spec)
+        return normalize(m.group(1)) if m else None
+    m = _REQ_NAME.match(spec)
+    return normalize(m.group(1)) if m else None
+
+
+def _json_loose(text: str):
+    """JSON with comments and trailing commas (tsconfig)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+        else:
+            out.append(c)
+            i += 1
+    cleaned = re.sub(r",(\s*[}\]])", r"\1", "".join(out))
+    try:
+        return json.loads(cleaned)
+    except ValueError:
+        return None
+
+
+@dataclass
+class Manifests:
+    """What a repository declares, per ecosystem (``None``: no manifest found)."""
+
+    python: set[str] | None = None
+    js: set[str] | None = None
+    go: list[str] | None = None
+    go_module: str = ""
+    python_files: list[str] = field(default_factory=list)
+    js_files: list[str] = field(default_factory=list)
+    js_aliases: set[str] = field(default_factory=set)
+    js_base_url: bool = False
+    first_party_py: set[str] = field(default_factory=set)
+    top_dirs: set[str] = field(default_factory=set)
+    lockfiles: dict[str, list[str]] = field(default_factory=dict)
+    _locks: dict[str, set[str]] = field(default_factory=dict)
+
+    def locked(self, eco: str, name: str, read) -> bool:
+        """True when ``name`` appears only in a lockfile of ``eco`` (read lazily)."""
+        if eco not in self._locks:
+            names: set[str] = set()
+            for path in self.lockfiles.get(eco, []):
+                data = _read(read, path, MAX_LOCK_BYTES)
+                if data is not None:
+                    names |= _parse_lock(path, data)
+            self._locks[eco] = names
+        return name in self._locks[eco]
+
+
+def _read(read, path: str, limit: int = MAX_MANIFEST_BYTES) -> str | None:
+    try:
+        data = read(path)
+    except Exception:  # noqa: BLE001 - a broken reader must not stop analysis
+        return None
+    if data is None or len(data) > limit:
+        return None
+    if isinstance(data, str):
+        return data
+    return data.decode("utf-8", "replace")
+
+
+def _parse_lock(path: str, text: str) -> set[str]:
+    base = posixpath.basename(path)
+    out: set[str] = set()
+    if base in ("poetry.lock", "uv.lock", "pdm.lock"):
+        out = {normalize(m) for m in re.findall(r'(?m)^name\s*=\s*"([^"]+)"', text)}
+    elif base == "Pipfile.lock":
+        d = _json_loose(text) or {}
+        for sec in ("default", "develop"):
+            out |= {normalize(k) for k in (d.get(sec) or {})}
+    elif base in ("package-lock.json", "npm-shrinkwrap.json"):
+        d = _json_loose(text) or {}
+        for k in (d.get("packages") or {}):
+            if "node_modules/" in k:
+                out.add(k.rsplit("node_modules/", 1)[1])
+        out |= set((d.get("dependencies") or {}).keys())
+    elif base == "yarn.lock":
+        for m in re.finditer(r'(?m)^"?(@?[^@\s"/]+(?:/[^@\s"]+)?)@', text):
+            out.add(m.group(1))
+    elif base == "pnpm-lock.yaml":
+        for m in re.finditer(r"(?m)^\s+'?/?(@?[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)?)@\d", text):
+            out.add(m.group(1))
+    elif base == "go.sum":
+        out = {line.split()[0] for line in text.splitlines() if line.strip()}
+    elif base.startswith("requirements") or base.startswith("constraints"):
+        for line in text.splitlines():
+            n = req_name(line)
+            if n:
+                out.add(n)
+    return out
+
+
+def _py_from_pyproject(text: str, names: set[str], projects: set[str]) -> None:
+    try:
+        d = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return
+
+    def add_all(items: Iterable) -> None:
+        for it in items or ():
+            if isinstance(it, str):
+                n = req_name(it)
+                if n:
+                    names.add(n)
+
+    proj = d.get("project") or {}
+    if isinstance(proj.get("name"), str):
+        projects.add(proj["name"])
+    add_all(proj.get("dependencies"))
+    for group in (proj.get("optional-dependencies") or {}).values():
+        add_all(group)
+    for group in (d.get("dependency-groups") or {}).values():
+        add_all(group if isinstance(group, list) else ())
+    add_all((d.get("build-system") or {}).get("requires"))
+    tool = d.get("tool") or {}
+    poetry = tool.get("poetry") or {}
+    if isinstance(poetry.get("name"), str):
+        projects.add(poetry["name"])
+    for table in [poetry.get("dependencies"), poetry.get("dev-dependencies")] + [
+        (g or {}).get("dependencies") for g in (poetry.get("group") or {}).values()
+    ]:
+        for k in table or {}:
+            if k.lower() != "python":
+                names.add(normalize(k))
+    pdm = tool.get("pdm") or {}
+    for group in (pdm.get("dev-dependencies") or {}).values():
+        add_all(group)
+    uv = tool.get("uv") or {}
+    add_all(uv.get("dev-dependencies"))
+    for env in ((tool.get("hatch") or {}).get("envs") or {}).values():
+        if isinstance(env, dict):
+            add_all(env.get("dependencies"))
+            add_all(env.get("extra-dependencies"))
+
+
+def _py_from_requirements(read, path: str, names: set[str], locks: list[str], seen: set[str]) -> None:
+    if path in seen or len(seen) > 50:
+        return
+    seen.add(path)
+    text = _read(read, path)
+    if text is None:
+        return
+    base = posixpath.dirname(path)
+    for raw in text.splitlines():
+        line = raw.split(" #", 1)[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        m = re.match(r"^(-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)", line)
+        if m:
+            target = posixpath.normpath(posixpath.join(base, m.group(2)))
+            if m.group(1) in ("-r", "--requirement"):
+                _py_from_requirements(read, target, names, locks, seen)
+            else:
+                locks.append(target)
+            continue
+        if line.startswith("-e ") or line.startswith("--editable"):
+            n = req_name(line.split(None, 1)[-1])
+        elif line.startswith("-"):
+            continue
+        else:
+            n = req_name(line)
+        if n:
+            names.add(n)
+
+
+def _py_from_setup_cfg(text: str, names: set[str], projects: set[str]) -> None:
+    cp = configparser.ConfigParser(interpolation=None)
+    try:
+        cp.read_string(text)
+    except (configparser.Error, ValueError):
+        return
+    if cp.has_option("metadata", "name"):
+        projects.add(cp.get("metadata", "name"))
+    if cp.has_option("options", "install_requires"):
+        for line in cp.get("options", "install_requires").splitlines():
+            n = req_name(line)
+            if n:
+                names.add(n)
+    if cp.has_section("options.extras_require"):
+        for _k, v in cp.items("options.extras_require"):
+            for line in v.splitlines():
+                n = req_name(line)
+                if n:
+                    names.add(n)
+
+
+def _py_from_setup_py(text: str, names: set[str], projects: set[str]) -> None:
+    for m in re.finditer(r"(?:install_requires|tests_require|setup_requires|extras_require)\s*=\s*([\[{][\s\S]{0,20000}?[\]}])\s*[,)]", text):
+        for s in re.findall(r"""['"]([^'"]+)['"]""", m.group(1)):
+            n = req_name(s)
+            if n:
+                names.add(n)
+    m = re.search(r"""\bname\s*=\s*['"]([^'"]+)['"]""", text)
+    if m:
+        projects.add(m.group(1))
+
+
+def _js_from_package(text: str, names: set[str]) -> None:
+    d = _json_loose(text)
+    if not isinstance(d, dict):
+        return
+    if isinstance(d.get("name"), str):
+        names.add(d["name"])
+    for key in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+        v = d.get(key)
+        if isinstance(v, dict):
+            names.update(v.keys())
+    for key in ("bundledDependencies", "bundleDependencies"):
+        v = d.get(key)
+        if isinstance(v, list):
+            names.update(x for x in v if isinstance(x, str))
+
+
+def _go_from_mod(text: str, mods: list[str]) -> str:
+    own = ""
+    m = re.search(r"(?m)^\s*module\s+(\S+)", text)
+    if m:
+        own = m.group(1).strip('"')
+    for block in re.finditer(r"(?ms)^\s*(?:require|replace)\s*\((.*?)^\s*\)", text):
+        for line in block.group(1).splitlines():
+            parts = line.split("//", 1)[0].split()
+            if parts:
+                mods.append(parts[0].strip('"'))
+    for line in re.findall(r"(?m)^\s*(?:require|replace)\s+([^\s(]\S*)", text):
+        mods.append(line.strip('"'))
+    return own
+
+
+def _identifier(seg: str) -> bool:
+    return seg.isidentifier()
+
+
+def build(ctx: RepoContext) -> Manifests:
+    """Parse every manifest of the repository at the context's commit."""
+    man = Manifests()
+    try:
+        paths = tuple(ctx.paths)
+    except Exception:  # noqa: BLE001
+        paths = ()
+    probe = not paths
+    if probe:
+        candidates = list(_ROOT_PROBES) + [p for p in ctx.changed_paths if posixpath.basename(p) in _ROOT_PROBES]
+        paths_for_manifests = [p for p in dict.fromkeys(candidates) if _read(ctx.read, p) is not None]
+    else:
+        paths_for_manifests = [p for p in paths if not _SKIP_DIRS.search(p)]
+    py_names: set[str] = set()
+    py_found = False
+    projects: set[str] = set()
+    js_names: set[str] = set()
+    js_found = False
+    go_mods: list[str] = []
+    go_found = False
+    py_locks: list[str] = []
+    js_locks: list[str] = []
+    go_locks: list[str] = []
+    count = 0
+    seen_req: set[str] = set()
+    for p in paths_for_manifests:
+        base = posixpath.basename(p)
+        low = base.lower()
+        is_manifest = (
+            base in ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile", "package.json", "go.mod", "tsconfig.json", "jsconfig.json")
+            or (low.startswith("requirements") and low.endswith((".txt", ".in")))
+            or (posixpath.basename(posixpath.dirname(p)) == "requirements" and low.endswith((".txt", ".in")))
+        )
+        if base in ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock"):
+            py_locks.append(p)
+            continue
+        if base in ("package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap.json"):
+            js_locks.append(p)
+            continue
+        if base == "go.sum":
+            go_locks.append(p)
+            continue
+        if not is_manifest:
+            continue
+        count += 1
+        if count > MAX_MANIFESTS:
+            break
+        if low.startswith("requirements") or low.endswith((".txt", ".in")):
+            py_found = True
+            man.python_files.append(p)
+            _py_from_requirements(ctx.read, p, py_names, py_locks, seen_req)
+            continue
+        text = _read(ctx.read, p)
+        if text is None:
+            continue
+        if base == "pyproject.toml":
+            before = len(py_names) + len(projects)
+            _py_from_pyproject(text, py_names, projects)
+            if len(py_names) + len(projects) > before or "[project]" in text or "[tool.poetry" in text:
+                py_found = True
+                man.python_files.append(p)
+        elif base == "setup.cfg":
+            before = len(py_names) + len(projects)
+            _py_from_setup_cfg(text, py_names, projects)
+            if len(py_names) + len(projects) > before:
+                py_found = True
+                man.python_files.append(p)
+        elif base == "setup.py":
+            py_found = True
+            man.python_files.append(p)
+            _py_from_setup_py(text, py_names, projects)
+        elif base == "Pipfile":
+            try:
+                d = tomllib.loads(text)
+            except (tomllib.TOMLDecodeError, ValueError):
+                d = {}
+            for sec in ("packages", "dev-packages"):
+                py_names |= {normalize(k) for k in (d.get(sec) or {})}
+            py_found = True
+            man.python_files.append(p)
+        elif base == "package.json":
+            js_found = True
+            man.js_files.append(p)
+            _js_from_package(text, js_names)
+        elif base in ("tsconfig.json", "jsconfig.json"):
+            d = _json_loose(text)
+            co = (d or {}).get("compilerOptions") if isinstance(d, dict) else None
+            if isinstance(co, dict):
+                if co.get("baseUrl"):
+                    man.js_base_url = True
+                for k in (co.get("paths") or {}):
+                    man.js_aliases.add(k.rstrip("*").rstrip("/") or k)
+        elif base == "go.mod":
+            go_found = True
+            own = _go_from_mod(text, go_mods)
+            if own:
+                man.go_module = own
+    man.python = py_names if py_found else None
+    man.js = js_names if js_found else None
+    man.go = go_mods if go_found else None
+    man.lockfiles = {"python": py_locks, "js": js_locks, "go": go_locks}
+    # first-party Python modules: every package directory and module stem in the tree
+    fp: set[str] = set()
+    tops: set[str] = set()
+    for p in (paths or tuple(ctx.changed_paths)):
+        segs = p.split("/")
+        if len(segs) > 1:
+            tops.add(segs[0])
+        if p.endswith((".py", ".pyi", ".pyx", ".so", ".pyd")):
+            for s in segs[:-1]:
+                if _identifier(s):
+                    fp.add(s)
+            stem = segs[-1].split(".", 1)[0]
+            if _identifier(stem):
+                fp.add(stem)
+    for name in projects:
+        fp.add(name.replace("-", "_"))
+        fp.add(name)
+    man.first_party_py = fp
+    man.top_dirs = tops
+    return man
+
+
+_CACHE: OrderedDict[int, tuple[RepoContext, Manifests]] = OrderedDict()
+
+
+def manifests(ctx: RepoContext) -> Manifests:
+    """The parsed manifests for ``ctx`` (cached while the context object lives)."""
+    key = id(ctx)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is ctx:
+        _CACHE.move_to_end(key)
+        return hit[1]
+    man = build(ctx)
+    _CACHE[key] = (ctx, man)
+    while len(_CACHE) > 8:
+        _CACHE.popitem(last=False)
+    return man

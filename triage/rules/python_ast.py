@@ -1,0 +1,102 @@
+"""Provides parsing and small helpers for the Python ``ast`` rules.
+
+The tree is parsed once per file (see :class:`triage.rules.fileinfo.FileInfo`);
+a file that does not parse yields ``None`` and the ast rules skip it while the
+token rules still run.
+"""
+
+from __future__ import annotations
+
+import ast
+
+MAX_PARSE_CHARS = 1_000_000
+"""Larger Python files are not parsed: ast rules skip them, token rules still run
+(parsing and walking a multi-megabyte module costs seconds per commit)."""
+
+
+def parse(text: str) -> ast.Module | None:
+    """``ast.parse(text)``, or None for a syntax error or pathological input."""
+    if len(text) > MAX_PARSE_CHARS:
+        return None
+    try:
+        return ast.parse(text.replace("\r\n", "\n"))
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return None
+
+
+def dotted(node: ast.AST | None) -> str:
+    """``a.b.c`` for a Name/Attribute chain; ``a.b()`` segments for calls; else ""."""
+    parts: list[str] = []
+    while node is not None:
+        if isinstance(node, ast.Name):
+            parts.append(node.id)
+            break
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call):
+            parts.append("()")
+            node = node.func
+        elif isinstance(node, ast.Subscript):
+            parts.append("[]")
+            node = node.value
+        else:
+            return ""
+    out = ""
+    for p in reversed(parts):
+        if p in ("()", "[]"):
+            out += p
+        else:
+            out = f"{out}.{p}" if out else p
+    return out
+
+
+class Aliases:
+    """Local name -> fully qualified name, from a module's imports.
+
+    ``import requests as r`` maps ``r`` to ``requests``; ``from urllib.request import
+    urlopen`` maps ``urlopen`` to ``urllib.request.urlopen``.
+    """
+
+    def __init__(self, tree: ast.AST | list) -> None:
+        self.map: dict[str, str] = {}
+        nodes = tree if isinstance(tree, list) else ast.walk(tree)
+        for node in nodes:
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.asname:
+                        self.map[a.asname] = a.name
+                    else:
+                        top = a.name.split(".")[0]
+                        self.map.setdefault(top, top)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for a in node.names:
+                    if a.name != "*":
+                        self.map[a.asname or a.name] = f"{node.module}.{a.name}"
+
+    def resolve(self, node: ast.AST | None) -> str:
+        """The qualified dotted name of an expression, with aliases expanded."""
+        name = dotted(node)
+        if not name:
+            return ""
+        head, dot, rest = name.partition(".")
+        bare = head.split("(")[0].split("[")[0]
+        suffix = head[len(bare):]
+        if bare in self.map:
+            return self.map[bare] + suffix + (dot + rest if dot else "")
+        return name
+
+
+def parent_map(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    """Child node -> parent node."""
+    out: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            out[child] = node
+    return out
+
+
+def span(node: ast.AST) -> tuple[int, int]:
+    """1-based first and last line of a node."""
+    a = getattr(node, "lineno", 1)
+    return a, getattr(node, "end_lineno", None) or a

@@ -1,0 +1,376 @@
+"""Provides the SQL rules: ``sql-interpolation`` and ``sql-partial-parameterization``.
+
+Both read the shared token stream. A SQL *site* is a string expression that
+looks like SQL and has at least one real interpolation point:
+
+* a Python f-string or JS template literal interpolating an expression;
+* a string followed by ``%`` (Python) or ``.format(`` — its ``%s``/``{}`` become
+  interpolation points;
+* ``+`` joining the string with a non-literal operand;
+* a variable earlier assigned SQL text, later formatted with ``%`` or ``.format``.
+
+Pygments marks ``%s`` and ``{}`` in *plain* strings as ``String.Interpol``; they
+are placeholders here unless one of the forms above applies, so
+``cur.execute("... WHERE id = %s", (uid,))`` is never flagged.
+
+Each interpolation point is classified by the SQL clause it sits in. A statement
+that has placeholders *and* whose every interpolation sits in an identifier,
+ORDER BY, GROUP BY, LIMIT or OFFSET position is ``sql-partial-parameterization``;
+any other site is ``sql-interpolation``. Interpolations of literals, UPPER_CASE
+constants, ``int()``/``len()`` results, placeholder lists, lookups in literal
+dicts, and names checked against an allowlist (``if x not in ALLOWED``) are safe.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from triage.models import Finding
+from triage.rules.base import RepoContext, register
+from triage.rules.fileinfo import FileInfo, FileRule, truncate
+from triage.rules.tokens import JAVASCRIPT, PYTHON, TokenStream
+
+_ITEM = r"""(?:\*|\x00|\w+\([^()]{0,80}\)|[\w.\x00"`\[\]]+)(?:\s+as\s+\w+)?"""
+_SQL_STMT = re.compile(
+    r"\bselect\s+(?:distinct\s+|top\s+\d+\s+)?" + _ITEM + r"(?:\s*,\s*" + _ITEM + r"){0,60}\s+from\s+[\w.\x00\"`\[(]"
+    r"|\binsert\s+(?:or\s+\w+\s+)?into\s+[\w.\x00\"`\[]"
+    r"|\bupdate\s+[\w.\x00\"`\[\]]+\s+set\s"
+    r"|\bdelete\s+from\s+[\w.\x00\"`\[]"
+    r"|\b(?:create|drop|alter|truncate)\s+table\s"
+    r"|\breplace\s+into\s",
+    re.I,
+)
+_SQL_UPPER = re.compile(r"\bSELECT\b[\s\S]{0,400}?\bFROM\b|\bDELETE\s+FROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\S+\s+SET\b")
+_SQL_FRAG = re.compile(
+    r"\b(?:WHERE|AND|OR|HAVING|ON)\s+[\w.\"`]+\s*(?:=|<>|!=|<=|>=|<|>|\bLIKE\b|\bIN\b|\bIS\b)"
+    r"|\b(?:ORDER|GROUP)\s+BY\b|\bLIMIT\s+(?:\d|\x00|%s|\?|\$|:|$)|\bOFFSET\s+(?:\d|\x00|$)|\bVALUES\s*\("
+)
+_CLAUSE = re.compile(
+    r"\b(select|from|join|into|update|table|where|and|or|on|set|values|order\s+by|group\s+by|having|limit|offset|like|in|as|by|when|then|else|case)\b|(=|<>|!=|<=|>=|<|>)",
+    re.I,
+)
+_PLACEHOLDER = re.compile(r"%(?:\(\w+\))?s|(?<![\w?])\?(?![\w?])|\$\d+\b|(?<![:\w]):[A-Za-z_]\w*|(?<!\w)@[A-Za-z_]\w*")
+_PCT_FMT = re.compile(r"%%|%(?:\(\w+\))?[-+ #0]*\d*(?:\.\d+)?[sdifrxXeEgGc]")
+_BRACE_FMT = re.compile(r"\{\{|\}\}|\{[^{}]{0,80}\}")
+
+_IDENT_CTX = {"select", "from", "join", "into", "update", "table", "order by", "group by", "as", "by"}
+_LIMIT_CTX = {"limit", "offset"}
+_SAFE_CALLS = re.compile(r"^(?:int|float|len|abs|round|bool|str\(len|math\.\w+|Number|parseInt|parseFloat)\s*\(")
+_PLACEHOLDER_EXPR = re.compile(r"placeholder|qmark|marks|binds|params_sql|param_list|['\"](?:\?|%s|\$\d+)['\"]", re.I)
+_CONST = re.compile(r"^[A-Z][A-Z0-9_]*(?:\.[A-Z][A-Z0-9_]*)*$")
+_SCAN_LIMIT = 20000
+
+
+def looks_like_sql(text: str) -> bool:
+    """True for text that reads like SQL (a statement, or an upper-case clause)."""
+    t = text[:_SCAN_LIMIT]
+    return bool(_SQL_STMT.search(t) or _SQL_UPPER.search(t) or _SQL_FRAG.search(t))
+
+
+@dataclass
+class _Interp:
+    expr: str
+    line: int
+
+
+@dataclass
+class Site:
+    """One SQL string expression with interpolation."""
+
+    rule: str
+    line: int
+    span: tuple[int, int]
+    message: str
+
+
+def _clause(before: str, after: str) -> str:
+    """The clause an interpolation point sits in: ``ident``, ``limit`` or ``value``."""
+    b = before.rstrip()
+    if b.endswith(("'", '"')):
+        return "value"
+    if re.match(r"\s*(?:=|<>|!=|<=|>=|<|>|\blike\b|\bin\b|\bis\b|\bbetween\b)", after, re.I):
+        return "ident"  # a column name left of an operator
+    last = None
+    tail = before[-400:]
+    for m in _CLAUSE.finditer(tail):
+        last = m
+    if last is None:
+        return "value"
+    if last.group(2):
+        return "value"
+    kw = re.sub(r"\s+", " ", last.group(1).lower())
+    if kw in _LIMIT_CTX:
+        return "limit"
+    if kw in _IDENT_CTX:
+        return "ident"
+    return "value"
+
+
+class _Allow:
+    """What counts as an allowlisted interpolation in one file."""
+
+    def __init__(self, fi: FileInfo) -> None:
+        self.fi = fi
+        self.literal_collections: set[str] = set()
+        tree = fi.tree
+        if tree is not None:
+            for node in fi.nodes(ast.Assign, ast.AnnAssign):
+                targets: list[ast.expr] = []
+                value = None
+                if isinstance(node, ast.Assign):
+                    targets, value = node.targets, node.value
+                elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                    targets, value = [node.target], node.value
+                if value is not None and isinstance(value, (ast.Dict, ast.Set, ast.List, ast.Tuple)):
+                    elts = list(value.values) if isinstance(value, ast.Dict) else list(value.elts)
+                    if elts and all(isinstance(e, ast.Constant) for e in elts):
+                        for t in targets:
+                            if isinstance(t, ast.Name):
+                                self.literal_collections.add(t.id)
+        else:
+            for m in re.finditer(r"(?m)^\s*(?:const\s+|let\s+|var\s+)?([A-Za-z_$][\w$]*)\s*(?::[^=\n]{0,40})?=\s*(?:new\s+Set\(\s*)?[\[{(]", fi.text[:2_000_000]):
+                self.literal_collections.add(m.group(1))
+
+    def safe(self, expr: str) -> bool:
+        e = expr.strip()
+        if not e:
+            return True
+        if re.fullmatch(r"-?\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\"|True|False|None|null|true|false", e):
+            return True
+        if _CONST.match(e):
+            return True
+        if _SAFE_CALLS.match(e) or _PLACEHOLDER_EXPR.search(e):
+            return True
+        m = re.match(r"^([A-Za-z_$][\w$]*)\s*(?:\[|\.get\(|\?\.\[)", e)
+        if m and (m.group(1) in self.literal_collections or _CONST.match(m.group(1))):
+            return True
+        m = re.fullmatch(r"[A-Za-z_$][\w$]*", e)
+        if m:
+            n = re.escape(e)
+            pat = (
+                rf"\b{n}\s+not\s+in\s+[\w.({{\[]|\bassert\s+{n}\s+in\b|\bif\s+{n}\s+in\s+[A-Z_]"
+                rf"|!\s*[\w.]+\.(?:includes|has)\(\s*{n}\s*\)|\b{n}\s*=\s*[\w.]*(?:ALLOWED|allowed|SORT|sort|COLUMNS|columns)\w*\s*(?:\[|\.get\()"
+            )
+            if re.search(pat, self.fi.text[:2_000_000]):
+                return True
+        return False
+
+
+def _is_literal(ts: TokenStream, a: int, b: int) -> bool:
+    toks = ts.toks[a:b]
+    return bool(toks) and all(
+        (t.kind == "str" and not t.interps) or t.kind == "num" or t.value in ("(", ")", ",", "[", "]")
+        for t in toks
+    )
+
+
+class SqlScan:
+    """Every SQL site of one file (computed once, shared by both rules)."""
+
+    def __init__(self, fi: FileInfo) -> None:
+        self.fi = fi
+        self.ts = fi.stream
+        self.allow = _Allow(fi)
+        self.sites: list[Site] = []
+        self.sql_vars: dict[str, str] = {}
+        self._run()
+
+    # -------------------------------------------------------------- building
+
+    def _site(self, text: str, interps: list[_Interp], span: tuple[int, int], how: str) -> None:
+        live = [x for x in interps if not self.allow.safe(x.expr)]
+        if not live or "\x00" not in text:
+            return
+        safe_idx = {i for i, x in enumerate(interps) if self.allow.safe(x.expr)}
+        pieces = text.split("\x00")
+        kinds: list[str] = []
+        for k in range(len(pieces) - 1):
+            if k in safe_idx:
+                continue
+            before = "\x00".join(pieces[: k + 1])
+            after = pieces[k + 1]
+            kinds.append(_clause(before, after))
+        plain = "".join(pieces)
+        has_ph = bool(_PLACEHOLDER.search(plain))
+        exprs = ", ".join(dict.fromkeys(truncate(x.expr, 40) for x in live))
+        lines = [x.line for x in live]
+        line = self.fi.anchor(lines, span)
+        if has_ph and kinds and all(k in ("ident", "limit") for k in kinds):
+            where = "ORDER BY/LIMIT" if "limit" in kinds or re.search(r"order\s+by|group\s+by", plain, re.I) else "an identifier"
+            msg = f"query binds some values as parameters but interpolates {exprs} into {where} ({how})"
+            self.sites.append(Site("sql-partial-parameterization", line, span, msg))
+        else:
+            msg = f"SQL built with {how}: {exprs} is interpolated into the query text"
+            self.sites.append(Site("sql-interpolation", line, span, msg))
+
+    def _concat_span(self, i: int) -> tuple[int, int, list[tuple[str, object]]]:
+        """From the str at ``i``, the ``+`` chain around it: (start, end, pieces)."""
+        ts, toks = self.ts, self.ts.toks
+        pieces: list[tuple[str, object]] = [("str", i)]
+        a, b = i, i + 1
+        while a >= 2 and toks[a - 1].value == "+" and toks[a - 1].kind == "op":
+            s = ts.primary_start(a - 2)
+            if s >= a - 1 or s < 0:
+                break
+            pieces.insert(0, ("str", s) if (b - a >= 0 and s == a - 2 and toks[s].kind == "str") else ("expr", (s, a - 1)))
+            a = s
+        while b + 1 < len(toks) and toks[b].value == "+" and toks[b].kind == "op":
+            e = ts.primary_end(b + 1)
+            if e <= b + 1:
+                break
+            if e == b + 2 and toks[b + 1].kind == "str":
+                pieces.append(("str", b + 1))
+            else:
+                pieces.append(("expr", (b + 1, e)))
+            b = e
+        return a, b, pieces
+
+    def _run(self) -> None:
+        ts = self.ts
+        toks = ts.toks
+        lang = ts.lang
+        done: set[int] = set()
+        for i, t in enumerate(toks):
+            if t.kind == "name" and t.value in self.sql_vars and i + 1 < len(toks):
+                self._var_use(i)
+                continue
+            if t.kind != "str" or i in done:
+                continue
+            a, b, pieces = self._concat_span(i)
+            if not any(k == "str" and looks_like_sql(toks[v].text) for k, v in pieces):  # type: ignore[index]
+                continue
+            for k, v in pieces:
+                if k == "str":
+                    done.add(v)  # type: ignore[arg-type]
+            text_parts: list[str] = []
+            interps: list[_Interp] = []
+            hows: list[str] = []
+            for k, v in pieces:
+                if k == "str":
+                    st = toks[v]  # type: ignore[index]
+                    text_parts.append(st.text)
+                    if st.interps:
+                        interps.extend(_Interp(e, ln) for e, ln in zip(st.interps, st.interp_lines))
+                        hows.append("a template literal" if "`" in st.prefix else "an f-string")
+                else:
+                    s, e = v  # type: ignore[misc]
+                    if _is_literal(ts, s, e):
+                        text_parts.append(" ".join(x.text for x in toks[s:e] if x.kind == "str"))
+                        continue
+                    text_parts.append("\x00")
+                    interps.append(_Interp(ts.source(s, e, 60), toks[s].line))
+                    if "concatenation (+)" not in hows:
+                        hows.append("concatenation (+)")
+            text = "".join(text_parts)
+            # assignment target: remember SQL variables
+            if a >= 2 and toks[a - 1].value in ("=", ":=") and toks[a - 2].kind == "name":
+                self.sql_vars[toks[a - 2].value] = text
+            elif a >= 2 and toks[a - 1].value == "+=" and toks[a - 2].kind == "name" and toks[a - 2].value in self.sql_vars:
+                text = self.sql_vars[toks[a - 2].value] + text
+            end = b
+            # "..." % args   /   "...".format(args)
+            if lang == PYTHON and b < len(toks) and toks[b].value == "%" and toks[b].kind == "op":
+                e = ts.primary_end(b + 1)
+                if e > b + 1 and not _is_literal(ts, b + 1, e):
+                    text, n = self._pct(text)
+                    src = ts.source(b + 1, e, 60)
+                    interps.extend(_Interp(src, toks[b].line) for _ in range(n))
+                    hows.append("%-formatting")
+                    end = e
+            elif b + 2 < len(toks) and toks[b].value == "." and toks[b + 1].value == "format" and toks[b + 2].value == "(":
+                c = ts.close_of(b + 2)
+                if not _is_literal(ts, b + 3, c):
+                    text, n = self._brace(text)
+                    src = ts.source(b + 3, c, 60)
+                    interps.extend(_Interp(src, toks[b + 1].line) for _ in range(n))
+                    hows.append(".format()")
+                    end = c + 1
+            if not hows:
+                continue
+            span = (toks[a].line, toks[min(end, len(toks)) - 1].end)
+            self._site(text, interps, span, " and ".join(hows))
+
+    def _pct(self, text: str) -> tuple[str, int]:
+        n = 0
+
+        def sub(m: re.Match) -> str:
+            nonlocal n
+            if m.group(0) == "%%":
+                return "%"
+            n += 1
+            return "\x00"
+
+        return _PCT_FMT.sub(sub, text), n
+
+    def _brace(self, text: str) -> tuple[str, int]:
+        n = 0
+
+        def sub(m: re.Match) -> str:
+            nonlocal n
+            g = m.group(0)
+            if g in ("{{", "}}"):
+                return g[0]
+            n += 1
+            return "\x00"
+
+        return _BRACE_FMT.sub(sub, text), n
+
+    def _var_use(self, i: int) -> None:
+        """``sql % args`` / ``sql.format(args)`` on a variable holding SQL text."""
+        ts, toks = self.ts, self.ts.toks
+        name = toks[i].value
+        text = self.sql_vars[name]
+        if i > 0 and toks[i - 1].value in (".", "?."):
+            return
+        if ts.lang == PYTHON and toks[i + 1].value == "%" and toks[i + 1].kind == "op":
+            e = ts.primary_end(i + 2)
+            if e > i + 2 and not _is_literal(ts, i + 2, e):
+                t2, n = self._pct(text)
+                if n:
+                    self._site(t2, [_Interp(ts.source(i + 2, e, 60), toks[i].line)] * n, (toks[i].line, toks[e - 1].end), f"%-formatting of {name}")
+        elif i + 3 < len(toks) and toks[i + 1].value == "." and toks[i + 2].value == "format" and toks[i + 3].value == "(":
+            c = ts.close_of(i + 3)
+            if not _is_literal(ts, i + 4, c):
+                t2, n = self._brace(text)
+                if n:
+                    self._site(t2, [_Interp(ts.source(i + 4, c, 60), toks[i].line)] * n, (toks[i].line, toks[c].end), f"{name}.format()")
+
+
+def sql_scan(fi: FileInfo) -> SqlScan:
+    """The shared :class:`SqlScan` of a file."""
+    memo = fi.file.cache if hasattr(fi.file, "cache") else {}
+    s = memo.get("sql")
+    if s is None or s.fi is not fi:
+        s = SqlScan(fi)
+        memo["sql"] = s
+    return s
+
+
+class _SqlRule(FileRule):
+    kind = "token"
+    languages = (PYTHON, JAVASCRIPT)
+    needles = ("select", "insert", "update", "delete", "where", "order by", "create", "drop", "alter", "limit", "truncate", "replace")
+
+    def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        for s in sql_scan(fi).sites:
+            if s.rule == self.id:
+                yield self.hit(fi, s.line, s.message)
+
+
+@register
+class SqlInterpolation(_SqlRule):
+    id = "sql-interpolation"
+    severity = "high"
+    cwe = "CWE-89"
+    question = "Is every clause (WHERE, ORDER BY, LIMIT) parameterized?"
+
+
+@register
+class SqlPartialParameterization(_SqlRule):
+    id = "sql-partial-parameterization"
+    severity = "high"
+    cwe = "CWE-89"
+    question = "Is the ORDER BY/LIMIT value mapped through a fixed allowlist?"

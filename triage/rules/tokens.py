@@ -1,0 +1,638 @@
+"""Provides the shared token stream that token rules scan.
+
+A file is lexed once (per :func:`triage.rules.analyze` call) with the pygments
+lexer chosen by its *file name* (never ``guess_lexer``: content sniffing is slow
+and attacker-steerable). The raw pygments tokens are "cooked" into a compact
+list of :class:`Tok`:
+
+* whitespace is dropped and comments are kept aside (``comments``: line, text
+  and the index of the token that follows the comment);
+* a whole string literal becomes one ``str`` token whose ``text`` is its content
+  without prefix and quotes, with every real interpolation (a Python f-string
+  ``{expr}`` or a JS template ``${expr}``) replaced by ``\\x00``. Pygments also
+  marks ``%s`` and ``{}`` in *plain* strings as ``String.Interpol``; those stay
+  plain text here, so a DB-API placeholder is never mistaken for interpolation;
+* Python's implicitly concatenated literals are merged, and ``+`` ``=`` pairs
+  the Python lexer splits are re-joined (``+=``, ``->``, ...).
+
+Bad input degrades: lines longer than :data:`MAX_LEX_LINE` are blanked before
+lexing (minified bundles), and large files with sparse added lines are lexed only
+in windows around those lines (see :data:`FULL_LEX_CHARS`); a window starts on a
+line where a statement starts, so it does not begin inside a string. Line
+numbers always match the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Callable, Iterable, Iterator
+
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_for_filename
+from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text, Whitespace
+from pygments.util import ClassNotFound
+
+MAX_LEX_LINE = 4000
+"""Lines longer than this many characters are not lexed (they are blanked)."""
+
+FULL_LEX_CHARS = 24_000
+"""Files up to this size are always lexed whole."""
+
+MAX_LEX_CHARS = 128_000
+"""Up to this size a file whose added lines cover at least half of it is lexed
+whole; larger files, and files with sparse added lines, are lexed only in
+windows around their added lines (pygments manages ~200 KB/s, and ingest runs
+the rules over every changed file of thousands of commits)."""
+
+WINDOW = 60
+"""Lines of context lexed on each side of an added line when lexing in windows."""
+
+SNAP_BACK = 150
+"""How far a window's start may move back to a line where lexing can safely begin."""
+
+PYTHON = "python"
+JAVASCRIPT = "javascript"
+GO = "go"
+
+_JS_LEXERS = {"JavaScript", "TypeScript", "JSX", "TSX", "JavaScript+Genshi Text"}
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_CLOSE = {")": "(", "]": "[", "}": "{"}
+_PY_MERGE = {
+    "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", "->", "//=", "**=", ">>=", "<<=", ":=",
+    "//", "**", ">>", "<<",
+}
+_CONTINUE = {"=", "+", "-", "*", "/", ",", "(", "[", "\\", ".", "?.", "&&", "||", "?", "and", "or", "%", "=>"}
+_LEAD = {".", "?.", "+", "&&", "||", "?", ":", ")", "]", "and", "or", "%"}
+_MODIFIERS = {"async", "public", "private", "protected", "static", "get", "set", "readonly", "override", "abstract", "export", "declare", "*"}
+_QUOTE = re.compile(r'"""|\'\'\'|"|\'|`')
+
+
+class Tok:
+    """One cooked token.
+
+    ``kind`` is one of ``name``, ``kw``, ``op``, ``punct``, ``num``, ``str``,
+    ``doc``, ``regex``, ``other`` or ``sep`` (a break between lexed windows).
+    For ``str``: ``text`` is the content (interpolations as ``\\x00``),
+    ``prefix`` the lower-cased affix (``f``, ``rb``, ...) or ``"`"`` for a JS
+    template, ``interps`` the source of each interpolated expression and
+    ``interp_lines`` the line each starts on.
+    """
+
+    __slots__ = ("kind", "value", "line", "end", "text", "prefix", "interps", "interp_lines")
+
+    def __init__(self, kind: str, value: str, line: int, end: int | None = None) -> None:
+        self.kind = kind
+        self.value = value
+        self.line = line
+        self.end = line if end is None else end
+        self.text = ""
+        self.prefix = ""
+        self.interps: list[str] = []
+        self.interp_lines: list[int] = []
+
+    @property
+    def interpolated(self) -> bool:
+        """True for an f-string or template literal that interpolates something."""
+        return bool(self.interps)
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Tok({self.kind}, {self.value!r}, {self.line})"
+
+
+@lru_cache(maxsize=4096)
+def _lexer_class(name: str) -> type[Lexer] | None:
+    try:
+        return type(get_lexer_for_filename(name))
+    except ClassNotFound:
+        return None
+    except Exception:  # noqa: BLE001 - a broken lexer plugin must not stop analysis
+        return None
+
+
+def lexer_for(path: str) -> type[Lexer] | None:
+    """The pygments lexer class for a file name, or None when none knows it."""
+    base = path.replace("\\", "/").rsplit("/", 1)[-1]
+    if not base:
+        return None
+    return _lexer_class(base)
+
+
+def language_of(lexer: type[Lexer] | None) -> str:
+    """``python``, ``javascript``, ``go``, another lexer's name, or ``""`` (none)."""
+    if lexer is None:
+        return ""
+    name = getattr(lexer, "name", "")
+    if name.startswith("Python"):
+        return PYTHON
+    if name in _JS_LEXERS:
+        return JAVASCRIPT
+    if name == "Go":
+        return GO
+    return name.lower()
+
+
+_UNSAFE_START = re.compile(r"""^(?:\s|[*/`'")\]},.#+\-|&?:]|$)""")
+
+
+def top_level_start(lines: list[str], a: int) -> int:
+    """The nearest line at or above ``a`` that starts a top-level construct (text in
+    column 0 that cannot continue a string, comment or expression), else ``a``."""
+    for k in range(a, max(0, a - SNAP_BACK), -1):
+        if not _UNSAFE_START.match(lines[k - 1]):
+            return k
+    return a
+
+
+def _windows(lines: list[str], added: Iterable[int], snap: Callable[[int], int] | None = None) -> list[tuple[int, int]]:
+    """Merged 1-based inclusive line ranges around the added lines."""
+    spans: list[tuple[int, int]] = []
+    n = len(lines)
+    for ln in sorted(added):
+        if ln < 1 or ln > n:
+            continue
+        a, b = max(1, ln - WINDOW), min(n, ln + WINDOW)
+        if snap is not None and a > 1:
+            a = max(1, min(a, snap(a)))
+        if spans and a <= spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], b))
+        else:
+            spans.append((a, b))
+    return spans
+
+
+def _blank_long(lines: list[str]) -> str:
+    return "\n".join("" if len(x) > MAX_LEX_LINE else x for x in lines)
+
+
+class _Group:
+    __slots__ = ("parts", "prefix", "template", "line", "end", "interps", "interp_lines", "doc")
+
+    def __init__(self, line: int, prefix: str, template: bool, doc: bool) -> None:
+        self.parts: list[str] = []
+        self.prefix = prefix
+        self.template = template
+        self.line = line
+        self.end = line
+        self.interps: list[str] = []
+        self.interp_lines: list[int] = []
+        self.doc = doc
+
+    def finish(self) -> Tok:
+        raw = "".join(self.parts)
+        m = _QUOTE.match(raw)
+        q = m.group(0) if m else ""
+        body = raw[len(q):]
+        if q and body.endswith(q):
+            body = body[: -len(q)]
+        t = Tok("doc" if self.doc else "str", self.prefix + raw, self.line, self.end)
+        t.text = body
+        t.prefix = self.prefix + ("`" if q == "`" else "")
+        t.interps = self.interps
+        t.interp_lines = self.interp_lines
+        return t
+
+
+def _cook(pairs: Iterator[tuple], lang: str, line: int, out: list[Tok], comments: list[tuple[int, str, int]]) -> None:
+    """Append the cooked tokens of one lexed window to ``out``."""
+    grp: _Group | None = None
+    depth = 0
+    expr: list[str] = []
+    ws_before = True
+    for ttype, value in pairs:
+        nl = value.count("\n")
+        if grp is not None:
+            if depth:
+                if ttype in String.Interpol:
+                    if value.endswith("{"):
+                        depth += 1
+                    elif value.startswith("}"):
+                        depth -= 1
+                        if depth == 0:
+                            grp.interps.append("".join(expr))
+                            grp.parts.append("\x00")
+                            grp.end = line + nl
+                            line += nl
+                            continue
+                expr.append(value)
+                line += nl
+                continue
+            if ttype in String and ttype not in String.Affix and ttype not in String.Regex and ttype not in String.Doc:
+                if grp.template and ttype in String.Interpol and value in ("{", "${"):
+                    depth = 1
+                    expr = []
+                    grp.interp_lines.append(line)
+                else:
+                    grp.parts.append(value)
+                grp.end = line + nl
+                line += nl
+                continue
+            _emit_str(out, grp.finish(), lang)
+            grp = None
+            ws_before = False
+        if ttype in String:
+            if ttype in String.Regex:
+                out.append(Tok("regex", value, line, line + nl))
+            elif ttype in String.Affix:
+                p = value.lower()
+                grp = _Group(line, p, "f" in p, False)
+            else:
+                grp = _Group(line, "", ttype in String.Backtick, ttype in String.Doc)
+                grp.parts.append(value)
+                grp.end = line + nl
+            line += nl
+            continue
+        if ttype in Comment and ttype not in Comment.Preproc and ttype not in Comment.PreprocFile:
+            comments.append((line, value, len(out)))
+            line += nl
+            ws_before = True
+            continue
+        if (ttype in Text or ttype in Whitespace) and not value.strip():
+            line += nl
+            ws_before = True
+            continue
+        if ttype in Keyword or ttype in Operator.Word:
+            kind = "kw"
+        elif ttype in Name:
+            kind = "name"
+        elif ttype in Operator:
+            kind = "op"
+        elif ttype in Punctuation:
+            kind = "punct"
+        elif ttype in Number:
+            kind = "num"
+        else:
+            kind = "other"
+        v = value.strip() if kind == "other" else value
+        if (
+            lang == PYTHON
+            and not ws_before
+            and out
+            and out[-1].kind in ("op", "punct")
+            and kind in ("op", "punct")
+            and out[-1].value + v in _PY_MERGE
+        ):
+            out[-1].value += v
+        else:
+            out.append(Tok(kind, v, line, line + nl))
+        ws_before = False
+        line += nl
+    if grp is not None:
+        _emit_str(out, grp.finish(), lang)
+
+
+def _emit_str(out: list[Tok], t: Tok, lang: str) -> None:
+    """Append a string token; in Python, ``"a" "b"`` (implicit concatenation) is one literal."""
+    if lang == PYTHON and t.kind == "str" and out and out[-1].kind == "str":
+        p = out[-1]
+        p.text += t.text
+        p.value += " " + t.value
+        if "f" in t.prefix and "f" not in p.prefix:
+            p.prefix += "f"
+        p.interps = p.interps + t.interps
+        p.interp_lines = p.interp_lines + t.interp_lines
+        p.end = t.end
+    else:
+        out.append(t)
+
+
+class TokenStream:
+    """The cooked tokens of one file, with bracket matching and call helpers."""
+
+    def __init__(self, toks: list[Tok], comments: list[tuple[int, str, int]], lang: str, lexer_name: str) -> None:
+        self.toks = toks
+        self.comments = comments
+        self.lang = lang
+        self.lexer_name = lexer_name
+        self._match: dict[int, int] | None = None
+        self._depth: list[int] | None = None
+        self._pdepth: list[int] | None = None
+
+    # ------------------------------------------------------------------ brackets
+
+    def _compute(self) -> None:
+        match: dict[int, int] = {}
+        n = len(self.toks)
+        depth = [0] * n
+        pdepth = [0] * n
+        stack: list[int] = []
+        pstack = [0]
+        for i, t in enumerate(self.toks):
+            v = t.value
+            if t.kind == "sep":
+                stack.clear()
+                pstack = [0]
+            depth[i] = len(stack)
+            pdepth[i] = pstack[-1]
+            if t.kind not in ("punct", "op"):
+                continue
+            if v in _OPEN:
+                stack.append(i)
+                if v == "{":
+                    pstack.append(0)
+                else:
+                    pstack[-1] += 1
+            elif v in _CLOSE:
+                want = _CLOSE[v]
+                for k in range(len(stack) - 1, max(-1, len(stack) - 4), -1):
+                    if self.toks[stack[k]].value == want:
+                        o = stack[k]
+                        for dropped in stack[k:]:
+                            if self.toks[dropped].value == "{":
+                                if len(pstack) > 1:
+                                    pstack.pop()
+                            elif pstack[-1]:
+                                pstack[-1] -= 1
+                        del stack[k:]
+                        match[o] = i
+                        match[i] = o
+                        depth[i] = len(stack)
+                        pdepth[i] = pstack[-1]
+                        break
+        self._match = match
+        self._depth = depth
+        self._pdepth = pdepth
+
+    @property
+    def match(self) -> dict[int, int]:
+        """Index of an opening or closing bracket -> index of its partner."""
+        if self._match is None:
+            self._compute()
+        return self._match  # type: ignore[return-value]
+
+    @property
+    def depth(self) -> list[int]:
+        """Bracket nesting depth at each token (a closer has its opener's depth)."""
+        if self._depth is None:
+            self._compute()
+        return self._depth  # type: ignore[return-value]
+
+    def close_of(self, i: int) -> int:
+        """The index of the bracket closing the one at ``i`` (or the last token)."""
+        return self.match.get(i, len(self.toks) - 1)
+
+    # --------------------------------------------------------------------- calls
+
+    def callee(self, i: int) -> tuple[str, int]:
+        """For a ``(`` at ``i``: the dotted callee (``requests.Session().get``) and its first index."""
+        toks = self.toks
+        parts: list[str] = []
+        j = i - 1
+        while j >= 0:
+            t = toks[j]
+            if t.kind == "name" or (t.kind == "kw" and t.value in ("this", "super", "self")):
+                parts.append(t.value.lstrip("@"))
+                j -= 1
+                if j >= 0 and toks[j].value in (".", "?.") and toks[j].kind in ("punct", "op"):
+                    parts.append(".")
+                    j -= 1
+                    continue
+                break
+            if t.value in (")", "]") and t.kind in ("punct", "op") and (not parts or parts[-1] == "."):
+                o = self.match.get(j)
+                if o is None or o >= j:
+                    break
+                parts.append("()" if t.value == ")" else "[]")
+                j = o - 1
+                continue
+            break
+        if parts and parts[-1] == ".":
+            parts.pop()
+            j += 1
+        return "".join(reversed(parts)), j + 1
+
+    def calls(self) -> Iterator[tuple[int, str, int]]:
+        """Every call: ``(index of "(", dotted callee, index of the callee's first token)``.
+
+        Definitions are not calls: ``def f(``, ``function f(``, ``class C(`` and a
+        JS method definition ``f(args) {`` are skipped.
+        """
+        toks = self.toks
+        n = len(toks)
+        brace_body = self.lang != PYTHON
+        for i, t in enumerate(toks):
+            if t.value == "(" and t.kind in ("punct", "op") and i:
+                prev = toks[i - 1]
+                if prev.kind == "name" or prev.value in (")", "]"):
+                    name, start = self.callee(i)
+                    if not name:
+                        continue
+                    if start and toks[start - 1].value in ("def", "function", "class") and toks[start - 1].kind == "kw":
+                        continue
+                    if brace_body and "." not in name:
+                        c = self.match.get(i)
+                        after = toks[c + 1].value if c is not None and c + 1 < n else ""
+                        if after == "{":
+                            continue
+                        before = toks[start - 1] if start else None
+                        if after == ":" and (before is None or before.value in ("{", "}", ";") or before.value in _MODIFIERS):
+                            continue  # TypeScript: name(args): Type {
+                    yield i, name, start
+
+    def args(self, i: int) -> list[tuple[int, int]]:
+        """Half-open token ranges of the depth-1 arguments of the call opened at ``i``."""
+        c = self.close_of(i)
+        out: list[tuple[int, int]] = []
+        a = i + 1
+        k = a
+        toks = self.toks
+        match = self.match
+        while k < c:
+            t = toks[k]
+            if t.kind in ("punct", "op") and t.value in _OPEN and k in match and match[k] > k:
+                k = match[k] + 1
+                continue
+            if t.value == "," and t.kind in ("punct", "op"):
+                if k > a:
+                    out.append((a, k))
+                a = k + 1
+            k += 1
+        if c > a:
+            out.append((a, c))
+        return out
+
+    def kwarg(self, i: int, name: str) -> tuple[int, int] | None:
+        """The value range of keyword argument ``name=`` of the call at ``i`` (Python style)."""
+        for a, b in self.args(i):
+            if b - a >= 2 and self.toks[a].value == name and self.toks[a + 1].value == "=":
+                return a + 2, b
+        return None
+
+    def keys_in(self, a: int, b: int) -> dict[str, int]:
+        """Object-literal / dict keys inside ``[a, b)`` (``key:`` or ``"key":``) -> index of the value."""
+        out: dict[str, int] = {}
+        toks = self.toks
+        for k in range(a, min(b, len(toks)) - 1):
+            t = toks[k]
+            if toks[k + 1].value == ":" and t.kind in ("name", "str", "kw"):
+                key = t.text if t.kind == "str" else t.value
+                out.setdefault(key, k + 2)
+        return out
+
+    def source(self, a: int, b: int, limit: int = 120) -> str:
+        """An approximate, shortened source text for the tokens ``[a, b)``."""
+        parts: list[str] = []
+        size = 0
+        for t in self.toks[a:b]:
+            v = t.value
+            parts.append(v)
+            size += len(v) + 1
+            if size > limit:
+                break
+        s = " ".join(parts).replace("\n", " ")
+        s = re.sub(r" ?([.(\[]) ?", r"\1", s)
+        s = re.sub(r" ([)\],:])", r"\1", s)
+        return s if len(s) <= limit else s[: limit - 1] + "…"
+
+    def names_in(self, a: int, b: int) -> list[str]:
+        """Identifier values in ``[a, b)``, including those inside interpolations."""
+        out: list[str] = []
+        for t in self.toks[a:b]:
+            if t.kind == "name":
+                out.append(t.value)
+            elif t.kind == "str" and t.interps:
+                out.extend(re.findall(r"[A-Za-z_$][\w$]*", " ".join(t.interps)))
+        return out
+
+    def primary_end(self, p: int) -> int:
+        """Index just past the primary expression starting at ``p`` (name chain, call, literal)."""
+        toks = self.toks
+        n = len(toks)
+        while p < n and toks[p].kind == "kw" and toks[p].value in ("await", "new", "not", "typeof"):
+            p += 1
+        if p >= n:
+            return p
+        t = toks[p]
+        if t.value in ("(", "[") and t.kind in ("punct", "op"):
+            p = self.close_of(p) + 1
+        elif t.kind in ("name", "str", "num", "kw"):
+            p += 1
+        else:
+            return p
+        while p < n:
+            t = toks[p]
+            if t.value in (".", "?.") and p + 1 < n and toks[p + 1].kind in ("name", "kw"):
+                p += 2
+            elif t.value in ("(", "[") and t.kind in ("punct", "op"):
+                p = self.close_of(p) + 1
+            else:
+                break
+        return p
+
+    def primary_start(self, q: int) -> int:
+        """Index of the first token of the primary expression ending at ``q`` (inclusive)."""
+        toks = self.toks
+        while q >= 0:
+            t = toks[q]
+            if t.value in (")", "]") and t.kind in ("punct", "op"):
+                o = self.match.get(q)
+                if o is None or o > q:
+                    return q
+                q = o
+                if q > 0 and toks[q - 1].kind == "name":
+                    q -= 1
+                else:
+                    return q
+            elif t.kind in ("name", "str", "num", "kw"):
+                pass
+            else:
+                return q + 1
+            if q > 0 and toks[q - 1].value in (".", "?."):
+                q -= 2
+                continue
+            return q
+        return 0
+
+    @property
+    def pdepth(self) -> list[int]:
+        """Depth of ``(``/``[`` nesting inside the innermost ``{`` block at each token."""
+        if self._pdepth is None:
+            self._compute()
+        return self._pdepth  # type: ignore[return-value]
+
+    def _boundary(self, a: int) -> bool:
+        """True when a statement starts at token ``a`` (``a > 0``)."""
+        toks = self.toks
+        p, t = toks[a - 1], toks[a]
+        if p.kind == "sep" or t.kind == "sep":
+            return True
+        if p.kind in ("punct", "op") and p.value in (";", "{", "}") and self.pdepth[a - 1] == 0:
+            return True
+        if p.end < t.line and self.pdepth[a] == 0:
+            if p.value in _CONTINUE or t.value in _LEAD:
+                return False
+            return True
+        return False
+
+    def stmt_bounds(self, i: int) -> tuple[int, int]:
+        """The statement around token ``i`` as a half-open range (approximate: ends at
+        ``;``, braces, or a new line outside parentheses)."""
+        a = i
+        while a > 0 and not self._boundary(a):
+            a -= 1
+        b = i + 1
+        n = len(self.toks)
+        while b < n and not self._boundary(b):
+            b += 1
+        if b - 1 > i and self.toks[b - 1].value == ";":
+            b -= 1
+        return a, b
+
+    def assigned_name(self, i: int) -> str:
+        """The assignment target of the statement holding token ``i`` (``x``, ``obj.x``), or ""."""
+        a, _b = self.stmt_bounds(i)
+        toks = self.toks
+        for k in range(a, min(i, len(toks))):
+            t = toks[k]
+            if t.value in ("=", ":=", "+=") and t.kind in ("op", "punct"):
+                names = [x.value for x in toks[a:k] if x.kind == "name"]
+                return names[-1] if names else ""
+            if t.value == ":" and t.kind in ("op", "punct") and k > a and toks[k - 1].kind in ("name", "str"):
+                # a dict / object key: ``token: ...`` (only at the start of the statement)
+                if k - 1 == a:
+                    prev = toks[k - 1]
+                    return prev.text if prev.kind == "str" else prev.value
+        return ""
+
+
+def _lines_of(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def lex(
+    path: str,
+    text: str,
+    added: Iterable[int],
+    lexer_cls: type[Lexer] | None,
+    snap: Callable[[int], int] | None = None,
+) -> TokenStream:
+    """Lex ``text`` with ``lexer_cls`` into a :class:`TokenStream` (see module doc).
+
+    ``snap(line)`` moves a window start back to a safe line (the default looks
+    for a top-level line; Python callers pass statement starts from the ast).
+    """
+    lang = language_of(lexer_cls)
+    toks: list[Tok] = []
+    comments: list[tuple[int, str, int]] = []
+    if lexer_cls is None:
+        return TokenStream(toks, comments, "", "")
+    lexer = lexer_cls(stripnl=False, ensurenl=False, stripall=False, tabsize=0)
+    if "\r" in text:
+        # pygments turns a lone CR into a line break; git does not (keep lines in step)
+        text = text.replace("\r", "")
+    lines = _lines_of(text)
+    whole = len(text) <= FULL_LEX_CHARS
+    if not whole and len(text) <= MAX_LEX_CHARS:
+        covered = sum(b - a + 1 for a, b in _windows(lines, added))
+        whole = covered * 2 >= len(lines)
+    if whole:
+        body = text if all(len(x) <= MAX_LEX_LINE for x in lines) else _blank_long(lines)
+        _cook(lexer.get_tokens(body), lang, 1, toks, comments)
+    else:
+        if snap is None:
+            snap = lambda a: top_level_start(lines, a)  # noqa: E731
+        for a, b in _windows(lines, added, snap):
+            if toks:
+                toks.append(Tok("sep", "", a))
+            _cook(lexer.get_tokens(_blank_long(lines[a - 1 : b])), lang, a, toks, comments)
+    return TokenStream(toks, comments, lang, lexer_cls.name)
