@@ -192,6 +192,8 @@ class HallucinatedImport(FileRule):
     needles = ("import", "require")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if not self._imports_on_added_lines(fi):
+            return  # nothing new is imported: no need to read the manifests
         man = manifests(ctx)
         if fi.lang == PYTHON:
             if man.python is None:
@@ -205,6 +207,16 @@ class HallucinatedImport(FileRule):
             if man.go is None:
                 return
             yield from self._go(fi, ctx, man)
+
+    @staticmethod
+    def _imports_on_added_lines(fi: FileInfo) -> bool:
+        if fi.lang == PYTHON:
+            found = python_imports(fi)
+        elif fi.lang == JAVASCRIPT:
+            found = js_imports(fi)
+        else:
+            return True  # Go and others: let the full scan decide
+        return any(imp.line in fi.added for imp in found)
 
     def _report(self, fi: FileInfo, imp: _Import, shown: str, locked: bool, where: str) -> Finding:
         sev = "low" if locked else "high"

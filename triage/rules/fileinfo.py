@@ -41,6 +41,10 @@ def demote(severity: str) -> str:
     return _SEVERITY_DOWN.get(severity, severity)
 
 
+NEAR = 6
+"""Needles must occur within this many lines of an added line for a rule to look at a file."""
+
+
 class FileInfo:
     """Lazily computed views of one file, shared by all rules."""
 
@@ -57,6 +61,22 @@ class FileInfo:
     @cached_property
     def lower(self) -> str:
         return self.text.lower()
+
+    @cached_property
+    def near_added_text(self) -> str:
+        """The lines within ``NEAR`` lines of an added line (what the cheap prefilters look at)."""
+        lines = self.lines
+        keep: set[int] = set()
+        for n in self.added:
+            keep.update(range(max(1, n - NEAR), min(len(lines), n + NEAR) + 1))
+        if len(keep) * 2 >= len(lines):
+            return self.text
+        return "\n".join(lines[i - 1] for i in sorted(keep))
+
+    @cached_property
+    def near_added_lower(self) -> str:
+        """:attr:`near_added_text`, lower-cased (the needle prefilter's view)."""
+        return self.lower if self.near_added_text is self.text else self.near_added_text.lower()
 
     @cached_property
     def lexer(self):
@@ -205,7 +225,7 @@ class FileRule(Rule):
         fi = info(file)
         if self.languages and fi.lang not in self.languages:
             return ()
-        if self.needles and not any(n in fi.lower for n in self.needles):
+        if self.needles and not any(n in fi.near_added_lower for n in self.needles):
             return ()
         return list(self.scan(fi, ctx))
 

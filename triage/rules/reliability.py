@@ -346,6 +346,7 @@ class UnboundedMaterialization(FileRule):
 
 
 _FLOAT_CALLS = {"float", "parseFloat", "Number.parseFloat"}
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @register
@@ -362,6 +363,9 @@ class FloatMoney(FileRule):
 
         def is_money(name: str) -> bool:
             return _is_money_name(name, has_ctx)
+
+        if not any(is_money(w) for w in set(_IDENT.findall(fi.near_added_text))):
+            return  # no money name near the added lines: nothing to lex
 
         if fi.lang in (PYTHON, JAVASCRIPT):
             yield from self._tokens(fi, is_money)
