@@ -364,3 +364,15 @@ def test_cli_assign_without_a_roster_is_a_one_line_error(cli, tmp_path, monkeypa
     monkeypatch.setenv("TRIAGE_CONFIG", str(empty))
     code, _, err = cli("assign")
     assert code == 2 and "no [team] roster" in err and err.count("\n") == 1
+
+
+def test_candidate_from_store_accepts_decoded_rows(demo):
+    from triage.rotation import candidate_from_store
+    from triage.store import Store
+
+    _, db = demo
+    with Store(db) as store:
+        cid = store.query("SELECT id FROM changes WHERE is_merge = 1")[0]["id"]
+        decoded = store.get_change(cid)
+        raw = store.query("SELECT * FROM changes WHERE id = ?", (cid,))[0]
+        assert candidate_from_store(store, decoded) == candidate_from_store(store, raw)

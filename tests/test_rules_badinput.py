@@ -103,3 +103,10 @@ def test_a_crashing_rule_is_skipped_not_fatal():
         assert ("eval-exec", 1) in got
     finally:
         REGISTRY.pop("zz-test-boom", None)
+
+
+def test_invalid_escapes_in_untrusted_python_emit_no_warning(recwarn):
+    from triage.rules import python_ast
+
+    assert python_ast.parse('x = "\\[bold]"\n') is not None
+    assert not [w for w in recwarn if issubclass(w.category, (DeprecationWarning, SyntaxWarning))]

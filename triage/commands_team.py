@@ -36,11 +36,15 @@ def find_repo_root(start: Path | None = None) -> Path | None:
     return None
 
 
-def team_config() -> dict:
-    """The effective config for team commands: defaults, user config, and the current repo's ``.triage.toml``."""
+def team_config(repo_root: str | Path | None = None) -> dict:
+    """The effective config for team commands: defaults, user config, and the repo's ``.triage.toml``.
+
+    The repository is ``repo_root`` when given (the app's ``--repo``), else the
+    one around the current directory.
+    """
     from triage.config import load_config
 
-    return load_config(find_repo_root())
+    return load_config(find_repo_root(Path(repo_root)) if repo_root else find_repo_root())
 
 
 def roster_from_config(cfg: dict):
@@ -101,6 +105,7 @@ def record_verdict(
     reviewer: str = "",
     deep_dive: bool = False,
     seconds_spent: float | None = None,
+    repo_root: str | Path | None = None,
 ) -> tuple[str, str]:
     """Record a verdict under the team rules; return ``(verdict_id, extra message)``.
 
@@ -116,7 +121,7 @@ def record_verdict(
     if verdict != "escalate":
         return store.record_verdict(change_id, verdict, note=note, reviewer=reviewer,
                                     seconds_spent=seconds_spent), ""
-    cfg = team_config()
+    cfg = team_config(repo_root)
     out = escalate(store, change_id, note=note, reviewer=reviewer, roster=Roster.from_config(cfg),
                    seconds_spent=seconds_spent, key=rotation_key(cfg))
     extra = (f"assigned to {display(out['assignee'])} (security)" if out["assignee"]

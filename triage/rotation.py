@@ -359,10 +359,12 @@ def _rows_for(store, ids: Iterable[str]) -> dict[str, dict]:
 
 def _side_tips(store, row: dict) -> list[dict]:
     """Stored rows of a local merge commit's side-branch parents (their authors wrote the merged code)."""
-    try:
-        parents = json.loads(row.get("parents") or "[]")
-    except ValueError:
-        return []
+    parents = row.get("parents") or []
+    if isinstance(parents, str):  # a raw row; store.get_change() rows come decoded
+        try:
+            parents = json.loads(parents)
+        except ValueError:
+            return []
     if row.get("source") != "git" or len(parents) < 2:
         return []
     marks = ",".join("?" * len(parents[1:]))

@@ -12,7 +12,7 @@ import pytest
 
 from triage import cli
 
-from conftest import REPO
+from forge_env import REPO
 
 ROOT = Path(__file__).resolve().parents[2]
 

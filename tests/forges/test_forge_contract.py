@@ -16,7 +16,7 @@ from triage.forges.outbox import push
 from triage.store import Store
 from triage.sync import sync
 
-from conftest import REPO
+from forge_env import REPO
 
 try:
     from githubkit_schemas.latest import models as gh

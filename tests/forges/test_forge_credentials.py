@@ -20,7 +20,7 @@ from triage.forges.redact import install, redact
 from triage.store import Store
 from triage.sync import sync
 
-from conftest import REPO
+from forge_env import REPO
 
 def NO_GH(host: str) -> None:
     return None

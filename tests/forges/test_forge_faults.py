@@ -5,7 +5,7 @@ from __future__ import annotations
 from triage.store import Store
 from triage.sync import sync
 
-from conftest import _start
+from forge_env import _start
 
 
 def _queue(db):

@@ -10,7 +10,7 @@ import pytest
 from triage.forges.errors import Ambiguous, ListingIncomplete, PermissionDenied, Unavailable
 from triage.forges.http import TIMEOUT, RetryPolicy
 
-from conftest import REPO, TOKENS
+from forge_env import REPO, TOKENS
 from fakeforge import FakeGitHub, FakeGitLab
 
 
@@ -154,7 +154,7 @@ def test_403_names_the_scope_the_forge_accepts(github):
 
 @pytest.mark.parametrize("kind", ["github", "gitlab"])
 def test_a_redirect_to_another_host_carries_no_credential(kind, request, tmp_path):
-    from conftest import _start
+    from forge_env import _start
 
     env = _start(kind, tmp_path, request)
     other = FakeGitHub("unused-token").start()

@@ -22,7 +22,7 @@ from triage.publish import marker, status_marker
 from triage.store import Store
 from triage.sync import sync
 
-from conftest import REPO
+from forge_env import REPO
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = 20
@@ -56,8 +56,14 @@ def test_push_killed_at_random_points_posts_every_verdict_exactly_once(github, t
         ref, verdict = VERDICTS[run % len(VERDICTS)]
         with Store(db) as store:  # reviewers keep working while pushes die
             store.record_verdict(f"github:{REPO}{ref}", verdict, note=f"run {run}")
+        seen = len(github.fake.requests)
         proc = _push(db, env, tmp_path)
-        time.sleep(rnd.uniform(0.55, 1.1))
+        # Wait until this push is talking to the forge (start-up time varies with load),
+        # then kill it at a random moment of its work.
+        deadline = time.monotonic() + 20
+        while len(github.fake.requests) == seen and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(rnd.uniform(0.0, 0.5))
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             killed += 1

@@ -11,7 +11,7 @@ from triage.publish import marker, status_marker
 from triage.store import Store
 from triage.sync import sync
 
-from conftest import REPO
+from forge_env import REPO
 
 SECRET = b"test-secret"
 PUSH_POLICY = RetryPolicy(attempts=3, wait_initial=0.001, wait_max=0.005, wait_jitter=0.0, rate_limit_max_wait=0.0)

@@ -11,7 +11,7 @@ from triage.forges.errors import AuthError, ListingIncomplete
 from triage.store import Store
 from triage.sync import cursor_key, read_cursor, sync
 
-from conftest import CLAUDE_TRAILER, DAY, PAY_V2, REPO
+from forge_env import CLAUDE_TRAILER, DAY, PAY_V2, REPO
 
 SECRET = b"test-secret"
 
@@ -57,7 +57,7 @@ def test_a_forge_change_is_judged_like_the_same_local_commit(github, tmp_path, c
     from gitrepo import RepoBuilder
 
     local = RepoBuilder(tmp_path / "local")
-    from conftest import BASE_FILES
+    from forge_env import BASE_FILES
 
     local.commit(BASE_FILES, "initial import")
     local.commit({"app/pay.py": PAY_V2}, "Add refunds" + CLAUDE_TRAILER)

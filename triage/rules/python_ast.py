@@ -8,6 +8,7 @@ token rules still run.
 from __future__ import annotations
 
 import ast
+import warnings
 
 MAX_PARSE_CHARS = 1_000_000
 """Larger Python files are not parsed: ast rules skip them, token rules still run
@@ -19,7 +20,9 @@ def parse(text: str) -> ast.Module | None:
     if len(text) > MAX_PARSE_CHARS:
         return None
     try:
-        return ast.parse(text.replace("\r\n", "\n"))
+        with warnings.catch_warnings():  # untrusted code's invalid escapes must not reach stderr or the app
+            warnings.simplefilter("ignore")
+            return ast.parse(text.replace("\r\n", "\n"))
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return None
 
