@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import quote
 from datetime import datetime, timezone
 from typing import Iterator, Protocol
 
@@ -347,3 +348,22 @@ def newest_first(items: Iterator[dict], since: float, updated_key: str = "update
         if parse_time(item.get(updated_key)) < since:
             return
         yield item
+
+
+class OwnerRepoClient(ForgeClient):
+    """A client whose API addresses a repository as ``/repos/{owner}/{name}`` (GitHub, Gitea)."""
+
+    def __init__(self, http, repo: str, api_base: str):
+        super().__init__(http, repo, api_base)
+        owner, name = repo.split("/", 1)
+        self.prefix = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
+
+    def whoami(self) -> str:
+        """The token owner's login (``GET /user``)."""
+        return str(self.http.get_json("/user")["login"])
+
+    def _summary(self, pr: dict, state: str) -> PullSummary:
+        return PullSummary(
+            number=int(pr["number"]), state=state, head_sha=str((pr.get("head") or {}).get("sha") or ""),
+            updated_at=parse_time(pr.get("updated_at")),
+            labels=tuple(str(lb.get("name", "")) for lb in pr.get("labels") or []), raw=pr)

@@ -23,7 +23,7 @@ from triage.forges.base import (
     INCOMPLETE,
     ChangeQuery,
     FilePatch,
-    ForgeClient,
+    OwnerRepoClient,
     PullSummary,
     RemoteChange,
     RemotePost,
@@ -50,19 +50,12 @@ def resolve_base(url: str | None) -> tuple[str, str]:
     return str(u.copy_with(path=path)), u.host
 
 
-class Gitea(ForgeClient):
+class Gitea(OwnerRepoClient):
     """One repository on Gitea or Forgejo."""
 
     kind = "gitea"
 
-    def __init__(self, http, repo: str, api_base: str):
-        super().__init__(http, repo, api_base)
-        owner, name = repo.split("/", 1)
-        self.prefix = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
 
-    def whoami(self) -> str:
-        """The token owner's login (``GET /user``)."""
-        return str(self.http.get_json("/user")["login"])
 
     def web_url(self, number: int) -> str:
         """The pull request's web page."""
@@ -70,11 +63,6 @@ class Gitea(ForgeClient):
         root = base.path[: -len("/api/v1")] if base.path.endswith("/api/v1") else ""
         return str(base.copy_with(path=f"{root}/{self.repo}/pulls/{number}"))
 
-    def _summary(self, pr: dict, state: str) -> PullSummary:
-        return PullSummary(
-            number=int(pr["number"]), state=state, head_sha=str((pr.get("head") or {}).get("sha") or ""),
-            updated_at=parse_time(pr.get("updated_at")),
-            labels=tuple(str(lb.get("name", "")) for lb in pr.get("labels") or []), raw=pr)
 
     def list_pulls(self, query: ChangeQuery) -> Iterator[PullSummary]:
         """Merged PRs in the window (newest update first), then labelled open PRs."""

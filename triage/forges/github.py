@@ -25,7 +25,7 @@ from triage.forges.base import (
     INCOMPLETE,
     ChangeQuery,
     FilePatch,
-    ForgeClient,
+    OwnerRepoClient,
     PullSummary,
     RemoteChange,
     RemotePost,
@@ -72,21 +72,14 @@ def resolve_base(url: str | None, env: dict) -> tuple[str, str]:
     return str(u.copy_with(path="/api/v3")).rstrip("/"), host
 
 
-class GitHub(ForgeClient):
+class GitHub(OwnerRepoClient):
     """One repository on GitHub or GHES."""
 
     kind = "github"
 
-    def __init__(self, http, repo: str, api_base: str):
-        super().__init__(http, repo, api_base)
-        owner, name = repo.split("/", 1)
-        self.prefix = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
 
     # ---------------------------------------------------------------- reading
 
-    def whoami(self) -> str:
-        """The token owner's login (``GET /user``)."""
-        return str(self.http.get_json("/user")["login"])
 
     def web_url(self, number: int) -> str:
         """The pull request's web page (the host's, not the API's)."""
@@ -95,11 +88,6 @@ class GitHub(ForgeClient):
             return f"https://github.com/{self.repo}/pull/{number}"
         return str(base.copy_with(path=f"/{self.repo}/pull/{number}"))
 
-    def _summary(self, pr: dict, state: str) -> PullSummary:
-        return PullSummary(
-            number=int(pr["number"]), state=state, head_sha=str(pr["head"]["sha"]),
-            updated_at=parse_time(pr.get("updated_at")),
-            labels=tuple(str(lb.get("name", "")) for lb in pr.get("labels") or []), raw=pr)
 
     def list_pulls(self, query: ChangeQuery) -> Iterator[PullSummary]:
         """Merged PRs updated and merged since the window start, then labelled open PRs."""
