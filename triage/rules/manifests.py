@@ -35,6 +35,13 @@ MAX_MANIFEST_BYTES = 5_000_000
 MAX_LOCK_BYTES = 40_000_000
 
 _SKIP_DIRS = re.compile(r"(^|/)(node_modules|\.venv|venv|\.tox|site-packages|vendor|third_party|\.git|dist|build)/")
+_MAYBE_MANIFEST = re.compile(
+    r"(?:^|/)(?:pyproject\.toml|setup\.cfg|setup\.py|pipfile(?:\.lock)?|package(?:-lock)?\.json|go\.(?:mod|sum)"
+    r"|[tj]sconfig\.json|poetry\.lock|uv\.lock|pdm\.lock|yarn\.lock|pnpm-lock\.yaml|npm-shrinkwrap\.json"
+    r"|[^/]*\.(?:txt|in))$",
+    re.I,
+)
+"""A superset of the manifest and lockfile names below: one regex instead of path arithmetic per file."""
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _ROOT_PROBES = (
     "pyproject.toml", "requirements.txt", "requirements-dev.txt", "requirements/base.txt", "setup.cfg",
@@ -313,7 +320,7 @@ def build(ctx: RepoContext) -> Manifests:
         candidates = list(_ROOT_PROBES) + [p for p in ctx.changed_paths if posixpath.basename(p) in _ROOT_PROBES]
         paths_for_manifests = [p for p in dict.fromkeys(candidates) if _read(ctx.read, p) is not None]
     else:
-        paths_for_manifests = [p for p in paths if not _SKIP_DIRS.search(p)]
+        paths_for_manifests = [p for p in paths if _MAYBE_MANIFEST.search(p) and not _SKIP_DIRS.search(p)]
     py_names: set[str] = set()
     py_found = False
     projects: set[str] = set()
