@@ -2,7 +2,7 @@
 
 Usage::
 
-    python scripts/screenshots.py [--out screenshots] [--size 120x36]
+    python -m tui.screenshots [--out screenshots] [--size 120x36]
 
 It builds the demo repository and database in a temporary directory (the
 same deterministic demo as ``triage demo``), then drives the app with its
