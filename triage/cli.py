@@ -209,13 +209,9 @@ def cmd_verdict(args: argparse.Namespace) -> int:
 
 
 def cmd_gate(args: argparse.Namespace) -> int:
-    import pygit2
-
     from triage.config import load_config
-    from triage.diff import diff_commit, post_image
     from triage.git import change_from_commit, open_repo, repo_key, repo_root, resolve
-    from triage.ingest import GitRepoContext
-    from triage.pipeline import assess
+    from triage.ingest import assess_commit
     from triage.provenance import ProvenanceRules, detect
     from triage.sampling import load_secret
 
@@ -224,12 +220,7 @@ def cmd_gate(args: argparse.Namespace) -> int:
     commit = resolve(repo, args.rev)
     change = change_from_commit(commit, repo_key(repo))
     prov = detect(change, ProvenanceRules.from_config(cfg["provenance"]))
-    try:
-        change.files = diff_commit(repo, commit)
-    except pygit2.GitError as exc:
-        raise TriageError(f"cannot diff {change.sha[:12]}: {exc}") from None
-    ctx = GitRepoContext(repo, commit, tuple(f.path for f in change.files), cfg)
-    a = assess(change, prov, ctx, lambda f: post_image(repo, commit, f), cfg, load_secret(cfg))
+    a = assess_commit(repo, commit, change, prov, cfg, load_secret(cfg))
     gate = cfg.get("gate", {})
     if a.risk.tier in gate.get("blocked", ["CRITICAL"]):
         code, word = 2, "blocked"

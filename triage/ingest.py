@@ -23,7 +23,7 @@ from triage.config import load_config
 from triage.errors import TriageError
 from triage.git import change_from_commit, head_commit, open_repo, repo_key, repo_root, walk
 from triage.models import Provenance
-from triage.pipeline import assess, to_row
+from triage.pipeline import Assessment, assess, to_row
 from triage.provenance import ProvenanceRules, detect
 from triage.rules import RepoContext
 from triage.sampling import load_secret
@@ -83,21 +83,29 @@ def _worker_init(root: str, key: str, cfg: dict, secret: bytes) -> None:
     _worker_state.update(repo=open_repo(root), root=root, key=key, cfg=cfg, secret=secret)
 
 
-def _assess_one(item: tuple[str, Provenance]) -> tuple[dict, list[dict]]:
-    """Diff, analyse, score and sample one commit; return its store rows."""
+def assess_commit(repo: pygit2.Repository, commit: pygit2.Commit, change, prov: Provenance, cfg: dict,
+                  secret: bytes) -> Assessment:
+    """Diff ``commit`` (its headers already in ``change``) and run the pipeline on it.
+
+    Shared by ingest and ``triage gate``, so a commit is judged the same way by both.
+    """
     from triage.diff import diff_commit, post_image  # heavy module, imported on use
 
+    try:
+        change.files = diff_commit(repo, commit)
+    except pygit2.GitError as exc:
+        raise TriageError(f"cannot diff commit {str(commit.id)[:12]} in {repo_root(repo)}: {exc}") from None
+    ctx = GitRepoContext(repo, commit, tuple(f.path for f in change.files), cfg)
+    return assess(change, prov, ctx, lambda f: post_image(repo, commit, f), cfg, secret)
+
+
+def _assess_one(item: tuple[str, Provenance]) -> tuple[dict, list[dict]]:
+    """Diff, analyse, score and sample one commit; return its store rows."""
     sha, prov = item
     st = _worker_state
     repo: pygit2.Repository = st["repo"]
     commit = repo[pygit2.Oid(hex=sha)].peel(pygit2.Commit)
-    change = change_from_commit(commit, st["key"])
-    try:
-        change.files = diff_commit(repo, commit)
-    except pygit2.GitError as exc:
-        raise TriageError(f"cannot diff commit {sha[:12]} in {st['root']}: {exc}") from None
-    ctx = GitRepoContext(repo, commit, tuple(f.path for f in change.files), st["cfg"])
-    a = assess(change, prov, ctx, lambda f: post_image(repo, commit, f), st["cfg"], st["secret"])
+    a = assess_commit(repo, commit, change_from_commit(commit, st["key"]), prov, st["cfg"], st["secret"])
     return to_row(a, repo_path=st["root"])
 
 
