@@ -362,6 +362,23 @@ class OwnerRepoClient(ForgeClient):
         """The token owner's login (``GET /user``)."""
         return str(self.http.get_json("/user")["login"])
 
+    page: dict = {}
+    """Extra pagination arguments for this forge (Gitea's ``limit``)."""
+
+    def _commits(self, number: int) -> list[dict]:
+        """The PR's commits: message and identities, for provenance."""
+        out = []
+        for c in self.http.paginate(f"{self.prefix}/pulls/{number}/commits", item_id=lambda c: c.get("sha"),
+                                    **self.page):
+            commit = c.get("commit") or {}
+            out.append({
+                "message": commit.get("message") or "",
+                "author_name": (commit.get("author") or {}).get("name") or "",
+                "author_email": (commit.get("author") or {}).get("email") or "",
+                "committer_email": (commit.get("committer") or {}).get("email") or "",
+            })
+        return out
+
     def _summary(self, pr: dict, state: str) -> PullSummary:
         return PullSummary(
             number=int(pr["number"]), state=state, head_sha=str((pr.get("head") or {}).get("sha") or ""),

@@ -54,6 +54,7 @@ class Gitea(OwnerRepoClient):
     """One repository on Gitea or Forgejo."""
 
     kind = "gitea"
+    page = PAGE
 
 
 
@@ -81,19 +82,6 @@ class Gitea(OwnerRepoClient):
             if want in names and pr["number"] not in seen:
                 seen.add(pr["number"])
                 yield self._summary(pr, "open")
-
-    def _commits(self, number: int) -> list[dict]:
-        out = []
-        for c in self.http.paginate(f"{self.prefix}/pulls/{number}/commits", item_id=lambda c: c.get("sha"),
-                                    **PAGE):
-            commit = c.get("commit") or {}
-            out.append({
-                "message": commit.get("message") or "",
-                "author_name": (commit.get("author") or {}).get("name") or "",
-                "author_email": (commit.get("author") or {}).get("email") or "",
-                "committer_email": (commit.get("committer") or {}).get("email") or "",
-            })
-        return out
 
     def _files_only(self, number: int) -> tuple[bytes, list]:
         entries = []

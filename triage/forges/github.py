@@ -108,18 +108,6 @@ class GitHub(OwnerRepoClient):
                 seen.add(pr["number"])
                 yield self._summary(pr, "open")
 
-    def _commits(self, number: int) -> list[dict]:
-        out = []
-        for c in self.http.paginate(f"{self.prefix}/pulls/{number}/commits", item_id=lambda c: c.get("sha")):
-            commit = c.get("commit") or {}
-            out.append({
-                "message": commit.get("message") or "",
-                "author_name": (commit.get("author") or {}).get("name") or "",
-                "author_email": (commit.get("author") or {}).get("email") or "",
-                "committer_email": (commit.get("committer") or {}).get("email") or "",
-            })
-        return out
-
     def _files_fallback(self, number: int) -> tuple[bytes, list]:
         entries: list[FilePatch] = []
         for f in self.http.paginate(f"{self.prefix}/pulls/{number}/files",
