@@ -22,6 +22,22 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TRIAGE_SAMPLING_SECRET", "test-secret")
 
 
+@pytest.fixture(scope="module")
+def isolated_git_config(tmp_path_factory):
+    """Keep the user's global/system git config (attributes!) out of a module's tests."""
+    import pygit2
+    from pygit2.enums import ConfigLevel
+
+    empty = str(tmp_path_factory.mktemp("gitconfig"))
+    levels = (ConfigLevel.GLOBAL, ConfigLevel.XDG, ConfigLevel.SYSTEM)
+    saved = {lvl: pygit2.settings.search_path[lvl] for lvl in levels}
+    for lvl in levels:
+        pygit2.settings.search_path[lvl] = empty
+    yield
+    for lvl, value in saved.items():
+        pygit2.settings.search_path[lvl] = value
+
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory) -> tuple[Path, Path]:
     """The demo repository and a database with it ingested (``--all``), built once."""

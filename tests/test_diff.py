@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pygit2
 import pytest
-from pygit2.enums import ConfigLevel, DiffFind, DiffOption, ObjectType
+from pygit2.enums import DiffFind, DiffOption, ObjectType
 
 from triage import diff as diffmod
 from triage.diff import (
@@ -32,17 +32,7 @@ SIG = pygit2.Signature("Test Author", "test@example.com", 1_700_000_000, 0)
 FILE, EXEC, LINK, GITLINK, TREE = 0o100644, 0o100755, 0o120000, 0o160000, 0o040000
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _isolated_git_config(tmp_path_factory):
-    """Keep the user's global/system git config (attributes!) out of the tests."""
-    empty = str(tmp_path_factory.mktemp("gitconfig"))
-    levels = (ConfigLevel.GLOBAL, ConfigLevel.XDG, ConfigLevel.SYSTEM)
-    saved = {lvl: pygit2.settings.search_path[lvl] for lvl in levels}
-    for lvl in levels:
-        pygit2.settings.search_path[lvl] = empty
-    yield
-    for lvl, value in saved.items():
-        pygit2.settings.search_path[lvl] = value
+pytestmark = pytest.mark.usefixtures("isolated_git_config")
 
 
 class RepoBuilder:

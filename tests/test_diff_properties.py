@@ -16,7 +16,7 @@ import pygit2
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pygit2.enums import ConfigLevel, DiffFind, DiffOption, ObjectType
+from pygit2.enums import DiffFind, DiffOption, ObjectType
 
 from triage import diff as diffmod
 from triage.diff import diff_commit, parse_hunks, parse_patch
@@ -25,17 +25,7 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 REPO = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _isolated_git_config(tmp_path_factory):
-    """Keep the user's global/system git config (attributes!) out of the tests."""
-    empty = str(tmp_path_factory.mktemp("gitconfig"))
-    levels = (ConfigLevel.GLOBAL, ConfigLevel.XDG, ConfigLevel.SYSTEM)
-    saved = {lvl: pygit2.settings.search_path[lvl] for lvl in levels}
-    for lvl in levels:
-        pygit2.settings.search_path[lvl] = empty
-    yield
-    for lvl, value in saved.items():
-        pygit2.settings.search_path[lvl] = value
+pytestmark = pytest.mark.usefixtures("isolated_git_config")
 
 
 def count(fd, origin):
