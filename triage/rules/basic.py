@@ -131,6 +131,28 @@ _PY_BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith,
 if hasattr(ast, "TryStar"):
     _PY_BLOCKS = _PY_BLOCKS + (ast.TryStar,)  # type: ignore[attr-defined]
 _JS_CONTROL = {"if", "for", "while", "switch", "catch", "with"}
+_JS_NOT_CODE = re.compile(
+    r"//[^\n]*|/\*.*?(?:\*/|\Z)|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"|`(?:\\.|[^`\\])*(?:`|\Z)", re.S)
+"""Comments, strings and template literals: braces in them open no block (the token
+stream keeps a template's ``${...}`` inside its string token too)."""
+
+
+def _js_may_nest_deeper(fi: FileInfo, limit: int) -> bool:
+    """False when no added line can open a block more than ``limit`` braces deep.
+
+    A cheap bound from counting braces outside comments and strings, so that most
+    files are never lexed for this rule: a control block ``limit + 1`` deep needs
+    ``limit + 1`` open braces at its ``{``.
+    """
+    code = _JS_NOT_CODE.sub(lambda m: "\n" * m.group(0).count("\n"), fi.text)
+    depth = 0
+    added = fi.added
+    for n, line in enumerate(code.split("\n"), 1):
+        opens = line.count("{")
+        if n in added and depth + opens > limit:
+            return True
+        depth = max(0, depth + opens - line.count("}"))
+    return False
 _JS_BARE = {"else", "try", "do", "finally"}
 
 
@@ -181,6 +203,8 @@ class DeepNesting(FileRule):
         return iter(out)
 
     def _js(self, fi: FileInfo) -> Iterator[Finding]:
+        if not _js_may_nest_deeper(fi, MAX_DEPTH):
+            return
         ts = fi.stream
         toks = ts.toks
         stack: list[str] = []  # "ctl", "fn", "obj"

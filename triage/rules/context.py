@@ -134,6 +134,11 @@ def python_imports(fi: FileInfo) -> list[_Import]:
     return out
 
 
+_JS_SPEC_LINE = re.compile(r"(?:\b(?:from|import)\s*|\b(?:require|import)\s*\(\s*|^\s*)['\"`]")
+"""A line where a module specifier string can start: after ``from``/``import``, inside
+``require(``/``import(``, or alone on its line (the rest of the statement above it)."""
+
+
 def js_imports(fi: FileInfo) -> list[_Import]:
     ts = fi.stream
     toks = ts.toks
@@ -213,6 +218,8 @@ class HallucinatedImport(FileRule):
         if fi.lang == PYTHON:
             found = python_imports(fi)
         elif fi.lang == JAVASCRIPT:
+            if not any(_JS_SPEC_LINE.search(fi.line(n)) for n in fi.added):
+                return False  # no added line holds a module specifier: nothing to lex
             found = js_imports(fi)
         else:
             return True  # Go and others: let the full scan decide

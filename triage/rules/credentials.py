@@ -21,7 +21,9 @@ from triage.models import Finding
 from triage.rules.base import RepoContext, register
 from triage.rules.data import load
 from triage.rules.fileinfo import FileInfo, FileRule, enclosing_function, qualify, truncate
-from triage.rules.names import is_password, is_secret, is_security_value, mentions_password, placeholders
+from triage.rules.names import (
+    PASSWORD_PARTS, is_password, is_secret, is_security_value, lexicon_words, mentions_password, placeholders,
+)
 from triage.rules.tokens import JAVASCRIPT, PYTHON
 
 MAX_SECRET_SCAN = 8_000_000
@@ -117,7 +119,8 @@ class HardcodedSecret(FileRule):
                     yield self.hit(fi, n, f"{label} in the source ({_redact(m.group(0))})")
                     break
         if fi.lang in (PYTHON, JAVASCRIPT):
-            yield from self._tokens(fi, seen)
+            if _names_a_secret(fi):
+                yield from self._tokens(fi, seen)
         else:
             yield from self._generic(fi, seen)
 
@@ -205,6 +208,30 @@ class HardcodedSecret(FileRule):
                 return k if t.value == "(" else None
             k -= 1
         return None
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_QUOTES = ("'", '"', "`")
+
+
+@lru_cache(maxsize=None)
+def _secret_word() -> re.Pattern:
+    words = set(lexicon_words("secret")) | set(PASSWORD_PARTS) | {"jwt", "jose", "jws"}
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+
+
+def _names_a_secret(fi: FileInfo) -> bool:
+    """False when no added line starts a string, or no secret or password word (or a
+    JWT call) is near the added lines.
+
+    Every token finding needs a name that :func:`is_secret` or
+    :func:`mentions_password` accepts (each of its words, or two of them joined, is
+    a lexicon word), so the file is lexed only when such a word occurs; the text is
+    compared with separators removed, as ``api_key`` / ``apiKey`` / ``"API Key"``.
+    """
+    if not any(q in fi.line(n) for n in fi.added for q in _QUOTES):
+        return False  # a finding sits on the line where its string literal starts
+    return bool(_secret_word().search(_NOT_ALNUM.sub("", fi.near_added_lower)))
 
 
 _URL_CRED = re.compile(r"://([^:/@\s]*):([^@\s]*)@")

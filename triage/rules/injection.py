@@ -33,6 +33,18 @@ def _is_definition(fi: FileInfo, start: int) -> bool:
 _SANITIZE = re.compile(r"sanitiz|purify|escape|encode|bleach|clean|xss|textContent|sanitize", re.I)
 
 
+_PY_SHELL_HINT = re.compile(r"system|popen|getoutput|getstatusoutput|shell")
+"""Python: every finding calls ``os.system``, an ``os.popen*``, a ``get(status)output``,
+or passes ``shell=True`` (``create_subprocess_shell`` included)."""
+
+_EVAL_HINT = {
+    PYTHON: re.compile(r"\b(?:eval|exec)\b"),
+    JAVASCRIPT: re.compile(r"\b(?:eval|Function|vm|setTimeout|setInterval|setImmediate)\b"),
+}
+"""Every finding calls one of these names (``Function`` with its capital: the needle
+``function`` alone is in every JavaScript file)."""
+
+
 @register
 class ShellInjection(FileRule):
     id = "shell-injection"
@@ -44,6 +56,11 @@ class ShellInjection(FileRule):
     needles = ("system", "popen", "shell", "exec", "spawn", "getoutput", "pty")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if fi.lang == PYTHON:
+            if not _PY_SHELL_HINT.search(fi.near_added_lower):
+                return  # no shell call, and no shell=True, near the added lines
+        elif "child_process" not in fi.text and "shelljs" not in fi.text:
+            return  # JavaScript: every finding needs one of these modules
         ts = fi.stream
         if fi.lang == PYTHON:
             direct = _calls("shell", "python", "calls")
@@ -95,6 +112,8 @@ class EvalExec(FileRule):
     needles = ("eval", "exec", "function", "settimeout", "setinterval", "vm.", "setimmediate")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if not _EVAL_HINT[fi.lang].search(fi.near_added_text):
+            return
         ts = fi.stream
         toks = ts.toks
         if fi.lang == PYTHON:
@@ -188,6 +207,13 @@ _PY_MARKUP = {"mark_safe", "Markup", "markupsafe.Markup", "SafeString", "django.
 _PY_HTML_RESPONSES = {"HTMLResponse", "HttpResponse", "make_response", "Response", "web.Response"}
 
 
+_JS_HTML_SINK = re.compile(
+    r"innerHTML|outerHTML|dangerouslySetInnerHTML|document\s*\.\s*writeln?|insertAdjacentHTML|\.\s*html\s*\(")
+"""JavaScript: every finding writes through one of these sinks."""
+_PY_MARKUP_HINT = re.compile("|".join(sorted({n.rsplit(".", 1)[-1] for n in _PY_MARKUP})))
+"""Python: a call that marks text safe (an alias of one still names it in its import)."""
+
+
 @register
 class XssUnescapedRender(FileRule):
     id = "xss-unescaped-render"
@@ -200,9 +226,14 @@ class XssUnescapedRender(FileRule):
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
         if fi.lang == JAVASCRIPT:
-            yield from self._js(fi)
+            if _JS_HTML_SINK.search(fi.near_added_text):
+                yield from self._js(fi)
         elif fi.lang == PYTHON:
-            yield from self._py(fi)
+            near = fi.near_added_text
+            if _PY_MARKUP_HINT.search(near) or (
+                "<" in near and (_PY_MARKUP_HINT.search(fi.text) or _is_web_python(fi))
+            ):
+                yield from self._py(fi)
         if "v-html" in fi.text:
             for n, line in enumerate(fi.lines, 1):
                 if n in fi.added and len(line) < 4000:

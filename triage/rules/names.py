@@ -31,6 +31,11 @@ def _lexicon(section: str) -> tuple[frozenset[str], frozenset[str]]:
     return words, excl
 
 
+def lexicon_words(section: str) -> frozenset[str]:
+    """The words of lexicon ``section`` (lower-case, underscores removed)."""
+    return _lexicon(section)[0]
+
+
 @lru_cache(maxsize=65536)
 def is_kind(name: str, section: str) -> bool:
     """True when identifier ``name`` names a ``section`` thing (see module doc)."""
@@ -102,7 +107,10 @@ def placeholders() -> tuple[tuple[str, ...], frozenset[str]]:
     )
 
 
+PASSWORD_PARTS = frozenset({"password", "passwd", "pwd", "passphrase", "passwords", "pword"})
+"""Words that make :func:`mentions_password` true."""
+
+
 def mentions_password(name: str) -> bool:
     """True when any part of ``name`` is a password word (no exclusions: ``password_hash`` counts)."""
-    ps = parts(name)
-    return any(p in ("password", "passwd", "pwd", "passphrase", "passwords", "pword") for p in ps)
+    return any(p in PASSWORD_PARTS for p in parts(name))

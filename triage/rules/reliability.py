@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from triage.models import Finding
@@ -119,6 +120,14 @@ def _cfg_web() -> dict:
     return load("calls").get("web", {})
 
 
+@lru_cache(maxsize=None)
+def _js_response_hint() -> re.Pattern:
+    """A JavaScript response method call or a ``.body =`` assignment (where every
+    finding of :class:`StacktraceDisclosure` sits)."""
+    meths = "|".join(map(re.escape, _cfg_web().get("js_response_methods", []))) or "(?!)"
+    return re.compile(rf"\.\s*(?:{meths})\s*\(|\.\s*body\s*=")
+
+
 _TB = {"traceback.format_exc", "traceback.format_exception", "traceback.format_tb", "traceback.format_stack", "format_exc", "format_exception"}
 
 
@@ -214,6 +223,8 @@ class StacktraceDisclosure(FileRule):
     # -------------------------------------------------------------------- js
 
     def _js(self, fi: FileInfo) -> Iterator[Finding]:
+        if not _js_response_hint().search(fi.near_added_text):
+            return  # no response call and no ``.body =`` near the added lines
         ts = fi.stream
         toks = ts.toks
         n = len(toks)
@@ -347,6 +358,9 @@ class UnboundedMaterialization(FileRule):
 
 _FLOAT_CALLS = {"float", "parseFloat", "Number.parseFloat"}
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_FLOAT_HINT = re.compile(r"float|tofixed|real|double|\d\.|\.\d")
+"""Every finding of :class:`FloatMoney` needs one of these in its statement (a float
+call, type or column, ``toFixed``, or a literal with a decimal point)."""
 
 
 @register
@@ -359,6 +373,8 @@ class FloatMoney(FileRule):
     needles = ()
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if not _FLOAT_HINT.search(fi.near_added_lower):
+            return  # nothing float-like near the added lines
         has_ctx = money_context(fi.lower)
 
         def is_money(name: str) -> bool:

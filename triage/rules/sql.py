@@ -349,12 +349,37 @@ def sql_scan(fi: FileInfo) -> SqlScan:
     return s
 
 
+_SQL_PAIRS = (
+    ("select", "from"), ("insert", "into"), ("update", "set"), ("delete", "from"), ("create", "table"),
+    ("drop", "table"), ("alter", "table"), ("truncate", "table"), ("replace", "into"),
+)
+_SQL_UPPER_WORD = re.compile(r"\b(?:WHERE|AND|OR|HAVING|ON|ORDER|GROUP|LIMIT|OFFSET|VALUES)\b")
+
+
+def _sql_hint(text: str) -> bool:
+    """True when ``text`` may hold a string :func:`looks_like_sql` accepts: one of its
+    statement keyword pairs (any case), or an upper-case clause keyword."""
+    low = text.lower()
+    return any(a in low and b in low for a, b in _SQL_PAIRS) or bool(_SQL_UPPER_WORD.search(text))
+
+
+def may_hold_sql(fi: FileInfo) -> bool:
+    """False when no SQL site can touch the added lines, so the file need not be lexed:
+    no SQL text near them, and none elsewhere that a nearby ``%`` or ``.format`` could fill."""
+    near = fi.near_added_text
+    if _sql_hint(near):
+        return True
+    return ("%" in near or ".format" in near) and _sql_hint(fi.text)
+
+
 class _SqlRule(FileRule):
     kind = "token"
     languages = (PYTHON, JAVASCRIPT)
     needles = ("select", "insert", "update", "delete", "where", "order by", "create", "drop", "alter", "limit", "truncate", "replace")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if not may_hold_sql(fi):
+            return
         for s in sql_scan(fi).sites:
             if s.rule == self.id:
                 yield self.hit(fi, s.line, s.message)

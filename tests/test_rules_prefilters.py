@@ -1,0 +1,127 @@
+"""Cheap prefilters that let most files skip lexing: they must never hide a finding.
+
+Each case is analysed twice: as shipped, and with every prefilter forced open (the
+slow path that lexes every file). Both must report the same findings. The last
+tests check that ordinary code really skips the lexer, which is what makes a
+cold ingest of a large history affordable.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.rules import RepoContext, SourceFile, analyze, basic, context, credentials, injection, reliability, sql
+from triage.rules.fileinfo import info
+
+FILLER = "".join(f"step_{k} = prepare(step_{k - 1})\n" for k in range(1, 21))
+
+CASES = {
+    # hardcoded-secret: the name in camelCase, a quoted key with a space, an env fallback
+    "secret-camel.js": ('const apiKey = "a8f5f167f44f4964e6c998dee827110c";\n', "hardcoded-secret"),
+    "secret-key.js": ('const cfg = { "Api Key": "a8f5f167f44f4964e6c998dee827110c" };\n', "hardcoded-secret"),
+    "secret-env.py": ('import os\nkey = os.getenv("STRIPE_SECRET_KEY", "a8f5f167f44f4964e6c998dee827110c")\n', "hardcoded-secret"),
+    # sql: the SQL text far above, filled in by a % on the added line
+    "sql-far.py": ('update_query = "UPDATE users SET name = \'%s\' WHERE id = 1"\n' + FILLER
+                   + "cur.execute(update_query % (name,))\n", "sql-interpolation"),
+    "sql-template.js": ("db.query(`SELECT * FROM users WHERE id = ${req.params.id}`);\n", "sql-interpolation"),
+    "sql-upper-frag.py": ('q = base + " WHERE id = " + uid\n', "sql-interpolation"),
+    # float-money: a literal with a decimal point, parseFloat, toFixed
+    "money-literal.py": ("price = 9.99\n", "float-money"),
+    "money-parse.js": ("const total_price = parseFloat(req.body.price);\n", "float-money"),
+    "money-fixed.js": ("const label = amountDue.toFixed(2);\n", "float-money"),
+    # eval-exec: new Function (capital F) and Python exec
+    "eval-function.js": ("const fn = new Function(userCode);\n", "eval-exec"),
+    "eval-exec.py": ("exec(request.form['code'])\n", "eval-exec"),
+    # shell-injection: JavaScript needs child_process; Python shell=True
+    "shell.js": ("const cp = require('child_process');\ncp.exec('ls ' + dir);\n", "shell-injection"),
+    "shell.py": ("import subprocess\nsubprocess.run(cmd, shell=True)\n", "shell-injection"),
+    # xss: jQuery .html(), innerHTML, dangerouslySetInnerHTML
+    "xss-jquery.js": ("$(el).html(userInput);\n", "xss-unescaped-render"),
+    "xss-inner.js": ("el.innerHTML = userInput;\n", "xss-unescaped-render"),
+    "xss-react.jsx": ("const A = () => <div dangerouslySetInnerHTML={{__html: props.body}} />;\n",
+                      "xss-unescaped-render"),
+    # stacktrace-disclosure (JavaScript): a response method call carrying err.stack
+    "stack.js": ("app.get('/', (req, res) => {\n  try { run(); } catch (err) {\n"
+                 "    res.status(500).json({ error: err.stack });\n  }\n});\n", "stacktrace-disclosure"),
+    # deep-nesting (JavaScript): five control blocks, with braces in strings around them
+    "nest.js": ("function f(a) {\n  const s = '}}}}';\n  if (a) {\n    for (const x of a) {\n"
+                "      while (x) {\n        if (x.y) {\n          if (x.z) {\n            go('{');\n"
+                "          }\n        }\n      }\n    }\n  }\n}\n", "deep-nesting"),
+}
+
+
+def _analyse(path: str, text: str) -> list[tuple]:
+    f = SourceFile(path, text, frozenset(range(1, text.count("\n") + 2)))
+    ctx = RepoContext(paths=(path,), changed_paths=(path,))
+    return [(x.rule, x.line, x.message) for x in analyze([f], ctx)]
+
+
+@pytest.fixture
+def open_prefilters(monkeypatch):
+    """Every prefilter says "maybe": the rules lex and scan every file."""
+
+    class Always:
+        def search(self, _text):
+            return True
+
+    def apply() -> None:
+        monkeypatch.setattr(credentials, "_names_a_secret", lambda fi: True)
+        monkeypatch.setattr(sql, "may_hold_sql", lambda fi: True)
+        monkeypatch.setattr(reliability, "_FLOAT_HINT", Always())
+        monkeypatch.setattr(reliability, "_js_response_hint", lambda: Always())
+        monkeypatch.setattr(injection, "_PY_SHELL_HINT", Always())
+        monkeypatch.setattr(injection, "_EVAL_HINT", {"python": Always(), "javascript": Always()})
+        monkeypatch.setattr(injection, "_JS_HTML_SINK", Always())
+        monkeypatch.setattr(injection, "_PY_MARKUP_HINT", Always())
+        monkeypatch.setattr(basic, "_js_may_nest_deeper", lambda fi, limit: True)
+        monkeypatch.setattr(context, "_JS_SPEC_LINE", Always())
+
+    return apply
+
+
+@pytest.mark.parametrize("path", sorted(CASES))
+def test_prefilters_keep_every_finding(path, open_prefilters):
+    text, rule = CASES[path]
+    shipped = _analyse(path, text)
+    assert rule in {r for r, _l, _m in shipped}, shipped
+    open_prefilters()
+    assert _analyse(path, text) == shipped
+
+
+def test_prefilters_keep_findings_on_the_evaluation_corpus(open_prefilters):
+    from triage.eval import run
+
+    def outcome():
+        d = run().to_dict()
+        return d["rules"], d["missed"], d["false_positives"]
+
+    before = outcome()
+    open_prefilters()
+    assert outcome() == before
+
+
+ORDINARY = {
+    "web/src/cart.js": (
+        "import { total } from './lib/money';\n"
+        "export function cartTotal(items) {\n"
+        "  const tokenCount = items.length;\n"
+        "  if (!items) { return null; }\n"
+        "  return items.map((i) => i.qty).reduce((a, b) => a + b, 0) + tokenCount;\n"
+        "}\n"
+    ),
+    "src/shop/orders.py": (
+        "from shop.models import Order\n\n\n"
+        "def update_order(order, user):\n"
+        "    order.owner = user\n"
+        "    order.save()\n"
+        "    return order\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("path", sorted(ORDINARY))
+def test_ordinary_code_is_never_lexed(path):
+    text = ORDINARY[path]
+    f = SourceFile(path, text, frozenset(range(2, text.count("\n") + 2)))  # the import line was there before
+    assert analyze([f], RepoContext(paths=(path,), changed_paths=(path,))) == []
+    assert "stream" not in vars(info(f)), "a rule lexed a file none of its findings could come from"
