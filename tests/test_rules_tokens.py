@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from triage.rules import RepoContext, SourceFile, analyze, tokens
 from triage.rules.fileinfo import info
 from triage.rules.tokens import lex, lexer_for
@@ -128,3 +131,28 @@ def test_js_window_starts_on_a_top_level_line():
     n = len(lines)
     f = SourceFile("big.js", text, frozenset({n - 1}))
     assert [(x.rule, x.line) for x in analyze([f])] == [("eval-exec", n - 1)]
+
+
+def _all_globs() -> list[str]:
+    from pygments.lexers._mapping import LEXERS
+
+    return sorted({g for _m, _n, _a, names, _t in LEXERS.values() for g in names})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    stem=st.sampled_from(["app", "Makefile", "CMakeLists", "index.test", "x.html", "Dockerfile", "bashrc", ".zshrc",
+                          "README", "a.b.c", "Kconfig", "meson"]),
+    ext=st.sampled_from(["", "py", "js", "ts", "tsx", "txt", "j2", "am", "h", "in", "lock", "1", "md", "spec",
+                         "PY", "unknownext", "build", "conf"]),
+)
+def test_lexer_lookup_by_extension_agrees_with_pygments(stem, ext):
+    """The per-extension shortcut picks exactly the lexer pygments picks for the full name."""
+    name = f"{stem}.{ext}" if ext else stem
+    assert lexer_for(f"src/{name}") is tokens._lexer_class(name)
+
+
+def test_every_pygments_pattern_example_gets_pygments_lexer():
+    for glob in _all_globs():
+        name = glob.replace("*", "file").replace("[", "").replace("]", "")[:40]
+        assert lexer_for(name) is tokens._lexer_class(name), glob

@@ -110,11 +110,47 @@ def _lexer_class(name: str) -> type[Lexer] | None:
         return None
 
 
+_PLAIN_GLOB = re.compile(r"\*\.[A-Za-z0-9_+-]+")
+
+
+@lru_cache(maxsize=1)
+def _special_names() -> re.Pattern:
+    """Every lexer file-name pattern other than a plain ``*.ext`` (``Makefile.*``,
+    ``*.html.j2``, ``CMakeLists.txt``, ...), as one regular expression."""
+    import fnmatch
+
+    from pygments.lexers._mapping import LEXERS
+    from pygments.plugin import find_plugin_lexers
+
+    globs = [g for _m, _n, _a, names, _t in LEXERS.values() for g in names]
+    try:
+        globs += [g for cls in find_plugin_lexers() for g in getattr(cls, "filenames", ())]
+    except Exception:  # noqa: BLE001 - a broken plugin: the built-in lexers still count
+        pass
+    special = [fnmatch.translate(g) for g in globs if not _PLAIN_GLOB.fullmatch(g)]
+    return re.compile("|".join(special) or "(?!)")
+
+
+_BY_EXTENSION: dict[str, type[Lexer] | None] = {}
+
+
 def lexer_for(path: str) -> type[Lexer] | None:
-    """The pygments lexer class for a file name, or None when none knows it."""
+    """The pygments lexer class for a file name, or None when none knows it.
+
+    A name that only plain ``*.ext`` patterns can match gets the same lexer as any
+    other name with its extension, so the lookup (a scan of every lexer's
+    patterns) runs once per extension rather than once per file name.
+    """
     base = path.replace("\\", "/").rsplit("/", 1)[-1]
     if not base:
         return None
+    _stem, dot, ext = base.rpartition(".")
+    if dot and ext and not _special_names().match(base):
+        if ext not in _BY_EXTENSION:
+            if len(_BY_EXTENSION) > 4096:
+                _BY_EXTENSION.clear()
+            _BY_EXTENSION[ext] = _lexer_class(base)
+        return _BY_EXTENSION[ext]
     return _lexer_class(base)
 
 
@@ -193,17 +229,58 @@ class _Group:
         return t
 
 
+# Token-type classes: ``ttype in String.Doc`` walks pygments' type tree on every call,
+# and a file has thousands of tokens of a few dozen types, so each type is classified once.
+_STR, _INTERP, _AFFIX, _REGEX, _DOC, _BACKTICK, _COMMENT, _SPACE = (1 << k for k in range(8))
+_TYPE_INFO: dict = {}
+
+
+def _type_info(ttype) -> tuple[int, str]:
+    """(flags, kind) of a pygments token type (see the flags above; kind as in :class:`Tok`)."""
+    got = _TYPE_INFO.get(ttype)
+    if got is not None:
+        return got
+    flags = 0
+    if ttype in String:
+        flags |= _STR
+        for sub, bit in ((String.Interpol, _INTERP), (String.Affix, _AFFIX), (String.Regex, _REGEX),
+                         (String.Doc, _DOC), (String.Backtick, _BACKTICK)):
+            if ttype in sub:
+                flags |= bit
+    if ttype in Comment and ttype not in Comment.Preproc and ttype not in Comment.PreprocFile:
+        flags |= _COMMENT
+    if ttype in Text or ttype in Whitespace:
+        flags |= _SPACE
+    if ttype in Keyword or ttype in Operator.Word:
+        kind = "kw"
+    elif ttype in Name:
+        kind = "name"
+    elif ttype in Operator:
+        kind = "op"
+    elif ttype in Punctuation:
+        kind = "punct"
+    elif ttype in Number:
+        kind = "num"
+    else:
+        kind = "other"
+    got = _TYPE_INFO[ttype] = (flags, kind)
+    return got
+
+
 def _cook(pairs: Iterator[tuple], lang: str, line: int, out: list[Tok], comments: list[tuple[int, str, int]]) -> None:
     """Append the cooked tokens of one lexed window to ``out``."""
     grp: _Group | None = None
     depth = 0
     expr: list[str] = []
     ws_before = True
+    info = _TYPE_INFO
+    is_py = lang == PYTHON
     for ttype, value in pairs:
-        nl = value.count("\n")
+        flags, kind = info.get(ttype) or _type_info(ttype)
+        nl = value.count("\n") if "\n" in value else 0
         if grp is not None:
             if depth:
-                if ttype in String.Interpol:
+                if flags & _INTERP:
                     if value.endswith("{"):
                         depth += 1
                     elif value.startswith("}"):
@@ -217,8 +294,8 @@ def _cook(pairs: Iterator[tuple], lang: str, line: int, out: list[Tok], comments
                 expr.append(value)
                 line += nl
                 continue
-            if ttype in String and ttype not in String.Affix and ttype not in String.Regex and ttype not in String.Doc:
-                if grp.template and ttype in String.Interpol and value in ("{", "${"):
+            if flags & _STR and not flags & (_AFFIX | _REGEX | _DOC):
+                if grp.template and flags & _INTERP and value in ("{", "${"):
                     depth = 1
                     expr = []
                     grp.interp_lines.append(line)
@@ -230,46 +307,34 @@ def _cook(pairs: Iterator[tuple], lang: str, line: int, out: list[Tok], comments
             _emit_str(out, grp.finish(), lang)
             grp = None
             ws_before = False
-        if ttype in String:
-            if ttype in String.Regex:
+        if flags & _STR:
+            if flags & _REGEX:
                 out.append(Tok("regex", value, line, line + nl))
-            elif ttype in String.Affix:
+            elif flags & _AFFIX:
                 p = value.lower()
                 grp = _Group(line, p, "f" in p, False)
             else:
-                grp = _Group(line, "", ttype in String.Backtick, ttype in String.Doc)
+                grp = _Group(line, "", bool(flags & _BACKTICK), bool(flags & _DOC))
                 grp.parts.append(value)
                 grp.end = line + nl
             line += nl
             continue
-        if ttype in Comment and ttype not in Comment.Preproc and ttype not in Comment.PreprocFile:
+        if flags & _COMMENT:
             comments.append((line, value, len(out)))
             line += nl
             ws_before = True
             continue
-        if (ttype in Text or ttype in Whitespace) and not value.strip():
+        if flags & _SPACE and not value.strip():
             line += nl
             ws_before = True
             continue
-        if ttype in Keyword or ttype in Operator.Word:
-            kind = "kw"
-        elif ttype in Name:
-            kind = "name"
-        elif ttype in Operator:
-            kind = "op"
-        elif ttype in Punctuation:
-            kind = "punct"
-        elif ttype in Number:
-            kind = "num"
-        else:
-            kind = "other"
         v = value.strip() if kind == "other" else value
         if (
-            lang == PYTHON
+            is_py
             and not ws_before
             and out
+            and (kind == "op" or kind == "punct")
             and out[-1].kind in ("op", "punct")
-            and kind in ("op", "punct")
             and out[-1].value + v in _PY_MERGE
         ):
             out[-1].value += v
