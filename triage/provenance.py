@@ -118,26 +118,33 @@ def detect(change: Change, rules: ProvenanceRules, author_name: str | None = Non
     evidence: list[Evidence] = []
     trailers = parse_trailers(change.message)
     branch = (change.branch or merge_branch(change.message)).lower()
-    identities = [("author", change.author_email.lower()), ("committer", change.committer_email.lower())]
+    # per-commit facts, computed once rather than once per agent
+    identities = []
+    for role, raw in (("author", change.author_email), ("committer", change.committer_email)):
+        email = raw.lower()
+        if email:
+            identities.append((role, email, _domain(email), _login_of(email) or "\0"))
     logins = {change.author_login.lower()} if change.author_login else set()
     name = author_name if author_name is not None else change.author_name
+    labels = {lbl.lower() for lbl in change.labels}
+    marks = []
+    for key, value in trailers:
+        k = key.lower()
+        email = ""
+        if k in ("co-authored-by", "assisted-by", "generated-by"):
+            m = _ANGLE_EMAIL.search(value)
+            email = m.group(1).lower() if m else ""
+        marks.append((key, value, k, email, _domain(email), _login_of(email) or "\0"))
     for agent in rules.agents:
-        for key, value in trailers:
-            k = key.lower()
+        for key, value, k, email, domain, login in marks:
             if k in agent.trailer_keys:
                 evidence.append(Evidence("trailer-key", agent.id, f"{key}: {value}", w.get("trailer-key", 80)))
-            if k in ("co-authored-by", "assisted-by", "generated-by"):
-                m = _ANGLE_EMAIL.search(value)
-                email = m.group(1).lower() if m else ""
-                if email and (email in agent.trailer_emails or _domain(email) in agent.trailer_domains
-                              or (_login_of(email) or "\0") in agent.bot_logins):
-                    evidence.append(Evidence("trailer", agent.id, f"{key}: {value}", w.get("trailer", 80)))
-        for role, email in identities:
-            if not email:
-                continue
-            if email in agent.emails or _domain(email) in agent.email_domains:
+            if email and (email in agent.trailer_emails or domain in agent.trailer_domains or login in agent.bot_logins):
+                evidence.append(Evidence("trailer", agent.id, f"{key}: {value}", w.get("trailer", 80)))
+        for role, email, domain, login in identities:
+            if email in agent.emails or domain in agent.email_domains:
                 evidence.append(Evidence("email", agent.id, f"{role} email {email}", w.get("email", 90)))
-            elif (_login_of(email) or "\0") in agent.bot_logins:
+            elif login in agent.bot_logins:
                 evidence.append(Evidence("bot-login", agent.id, f"{role} email {email}", w.get("bot-login", 90)))
         for login in logins & agent.bot_logins:
             evidence.append(Evidence("bot-login", agent.id, f"login {login}", w.get("bot-login", 90)))
@@ -150,7 +157,7 @@ def detect(change: Change, rules: ProvenanceRules, author_name: str | None = Non
             if footer in change.message:
                 evidence.append(Evidence("footer", agent.id, f"footer {footer!r}", w.get("footer", 75)))
                 break
-        for label in {lbl.lower() for lbl in change.labels} & agent.labels:
+        for label in labels & agent.labels:
             evidence.append(Evidence("label", agent.id, f"label {label}", w.get("label", 60)))
         for suffix in agent.name_suffixes:
             if name.endswith(suffix):
