@@ -19,6 +19,9 @@ CASES = {
     # hardcoded-secret: the name in camelCase, a quoted key with a space, an env fallback
     "secret-camel.js": ('const apiKey = "a8f5f167f44f4964e6c998dee827110c";\n', "hardcoded-secret"),
     "secret-key.js": ('const cfg = { "Api Key": "a8f5f167f44f4964e6c998dee827110c" };\n', "hardcoded-secret"),
+    "secret-next-line.js": ('const accessToken =\n  "a8f5f167f44f4964e6c998dee827110c";\n', "hardcoded-secret"),
+    "secret-compare.py": ('if api_token == "a8f5f167f44f4964e6c998dee827110c":\n    allow()\n', "hardcoded-secret"),
+    "secret-jwt.py": ('import jwt\ntok = jwt.encode(payload, "my key")\n', "hardcoded-secret"),
     "secret-env.py": ('import os\nkey = os.getenv("STRIPE_SECRET_KEY", "a8f5f167f44f4964e6c998dee827110c")\n', "hardcoded-secret"),
     # sql: the SQL text far above, filled in by a % on the added line
     "sql-far.py": ('update_query = "UPDATE users SET name = \'%s\' WHERE id = 1"\n' + FILLER

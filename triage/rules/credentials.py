@@ -211,7 +211,12 @@ class HardcodedSecret(FileRule):
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-_QUOTES = ("'", '"', "`")
+_LITERAL_SITE = re.compile(
+    r"""(?:[=:,|?]|\bor|^)\s*[rRbBuUfF]{0,2}['"`][^'"`\n]{4}|==""")
+"""Where a token finding's literal can start: after ``=`` ``:`` ``,`` ``||`` ``??`` ``or``
+(or first on its line, continuing the statement above), with at least four characters
+on that line (a secret has six, a JWT key four, neither a line break); or a line that
+compares with ``==``."""
 
 
 @lru_cache(maxsize=None)
@@ -229,8 +234,8 @@ def _names_a_secret(fi: FileInfo) -> bool:
     a lexicon word), so the file is lexed only when such a word occurs; the text is
     compared with separators removed, as ``api_key`` / ``apiKey`` / ``"API Key"``.
     """
-    if not any(q in fi.line(n) for n in fi.added for q in _QUOTES):
-        return False  # a finding sits on the line where its string literal starts
+    if not any(_LITERAL_SITE.search(fi.line(n)) for n in fi.added):
+        return False  # a finding sits on the line where its literal starts
     return bool(_secret_word().search(_NOT_ALNUM.sub("", fi.near_added_lower)))
 
 
