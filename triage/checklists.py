@@ -70,7 +70,12 @@ def _validate(data: dict, source: str) -> dict:
                 pats.append(re.compile(str(p)))
             except re.error as exc:
                 raise ChecklistError(f"{source}: trigger {n} has a bad path pattern {p!r}: {exc}") from None
-        triggers.append({"rules": frozenset(str(r) for r in tr.get("rules", [])), "paths": pats, "items": refs})
+        try:  # one search per path instead of one per pattern
+            any_path = re.compile("|".join(f"(?:{rx.pattern})" for rx in pats)) if pats else None
+        except re.error:  # e.g. a pattern with inline global flags: search them one by one
+            any_path = None
+        triggers.append({"rules": frozenset(str(r) for r in tr.get("rules", [])), "paths": pats,
+                         "any_path": any_path, "items": refs})
     return {"items": out_items, "triggers": triggers}
 
 
@@ -129,7 +134,12 @@ def checklist_for(
     reasons: dict[str, dict[str, None]] = {}
     for tr in data["triggers"]:
         why_rules = sorted(rules & tr["rules"])
-        why_paths = [p for p, low in lowered if any(rx.search(low) for rx in tr["paths"])] if tr["paths"] else []
+        if not tr["paths"]:
+            why_paths = []
+        elif tr.get("any_path") is not None:
+            why_paths = [p for p, low in lowered if tr["any_path"].search(low)]
+        else:
+            why_paths = [p for p, low in lowered if any(rx.search(low) for rx in tr["paths"])]
         if not why_rules and not why_paths:
             continue
         for item_id in tr["items"]:
