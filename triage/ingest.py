@@ -28,18 +28,19 @@ from triage.provenance import ProvenanceRules, detect
 from triage.rules import RepoContext
 from triage.sampling import load_secret
 from triage.store import Store
+from triage.treeindex import TreeFacts, tree_facts
 
 BATCH = 100
 
 
 class GitRepoContext(RepoContext):
-    """Repository context read lazily from a commit's tree."""
+    """Repository context read lazily from a commit's tree (path facts from :mod:`triage.treeindex`)."""
 
-    __slots__ = ("_tree", "_paths")
+    __slots__ = ("_tree", "_facts")
 
     def __init__(self, repo: pygit2.Repository, commit: pygit2.Commit, changed: tuple[str, ...], cfg: dict):
         self._tree = commit.tree
-        self._paths: tuple[str, ...] | None = None
+        self._facts: TreeFacts | None = None
         self.changed_paths = changed
         self.config = cfg
         self.read = self._read
@@ -53,25 +54,14 @@ class GitRepoContext(RepoContext):
             return None
         return obj.data
 
+    def tree_facts(self) -> TreeFacts:
+        if self._facts is None:
+            self._facts = tree_facts(self._tree)
+        return self._facts
+
     @property
     def paths(self) -> tuple[str, ...]:  # type: ignore[override]
-        if self._paths is None:
-            out: list[str] = []
-            stack = [(self._tree, "")]
-            while stack:
-                tree, prefix = stack.pop()
-                for entry in tree:
-                    name = prefix + entry.name
-                    if entry.type == pygit2.enums.ObjectType.TREE:
-                        stack.append((entry, name + "/"))
-                    else:
-                        out.append(name)
-            self._paths = tuple(sorted(out))
-        return self._paths
-
-    @paths.setter
-    def paths(self, value) -> None:  # pragma: no cover - set only by the base init
-        self._paths = tuple(value)
+        return self.tree_facts().paths
 
 
 _worker_state: dict = {}

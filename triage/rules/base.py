@@ -16,9 +16,12 @@ Three kinds of rule exist (``Rule.kind``):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, ClassVar, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator
 
 from triage.models import Finding
+
+if TYPE_CHECKING:
+    from triage.treeindex import TreeFacts
 
 
 @dataclass(slots=True)
@@ -58,6 +61,11 @@ class RepoContext:
     paths: tuple[str, ...] = ()
     changed_paths: tuple[str, ...] = ()
     config: dict = field(default_factory=dict)
+
+    def tree_facts(self) -> TreeFacts | None:
+        """Facts about ``paths`` precomputed per git tree (see :mod:`triage.treeindex`), or
+        ``None``: this context has none, and rules derive what they need from ``paths``."""
+        return None
 
 
 class Rule:

@@ -341,10 +341,14 @@ class MissingTests(FileRule):
         if any(_is_test_file(p) for p in touched):
             return ()
         try:
-            paths = ctx.paths
+            facts = ctx.tree_facts()
+            paths = ctx.paths if facts is None else ()
         except Exception:  # noqa: BLE001
             return ()
-        example = next((p for p in paths if _is_test_file(p)), None)
+        if facts is not None:
+            example = facts.test_example  # the same path as the scan below, computed once per tree
+        else:
+            example = next((p for p in paths if _is_test_file(p)), None)
         if example is None:
             return ()
         first = srcs[0]

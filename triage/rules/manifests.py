@@ -14,7 +14,9 @@ Read through :class:`~triage.rules.base.RepoContext` (``ctx.read`` and
 * Go: ``go.mod`` (``module``, ``require``, ``replace``) and ``go.sum``.
 
 The parse is cached per context object, so one ``analyze`` call over a change
-reads each manifest once.
+reads each manifest once. A context with tree facts (``ctx.tree_facts()``, see
+:mod:`triage.treeindex`) also shares the parse with every other commit whose
+manifest candidates are the same blobs at the same paths.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ import posixpath
 import re
 import tomllib
 from collections import OrderedDict
-from dataclasses import dataclass, field
-from typing import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Iterable, NamedTuple
 
 from triage.rules.base import RepoContext
 
@@ -308,19 +310,28 @@ def _identifier(seg: str) -> bool:
     return seg.isidentifier()
 
 
-def build(ctx: RepoContext) -> Manifests:
-    """Parse every manifest of the repository at the context's commit."""
-    man = Manifests()
-    try:
-        paths = tuple(ctx.paths)
-    except Exception:  # noqa: BLE001
-        paths = ()
-    probe = not paths
-    if probe:
-        candidates = list(_ROOT_PROBES) + [p for p in ctx.changed_paths if posixpath.basename(p) in _ROOT_PROBES]
-        paths_for_manifests = [p for p in dict.fromkeys(candidates) if _read(ctx.read, p) is not None]
-    else:
-        paths_for_manifests = [p for p in paths if _MAYBE_MANIFEST.search(p) and not _SKIP_DIRS.search(p)]
+def is_manifest_candidate(path: str) -> bool:
+    """True for a tree path :func:`build` looks at: a manifest or lockfile name outside vendored directories."""
+    return bool(_MAYBE_MANIFEST.search(path)) and not _SKIP_DIRS.search(path)
+
+
+_PY_SUFFIXES = (".py", ".pyi", ".pyx", ".so", ".pyd")
+
+
+def python_names(path: str) -> list[str]:
+    """The first-party Python names a tree path provides: its package directories and module stem."""
+    if not path.endswith(_PY_SUFFIXES):
+        return []
+    segs = path.split("/")
+    out = [s for s in segs[:-1] if _identifier(s)]
+    stem = segs[-1].split(".", 1)[0]
+    if _identifier(stem):
+        out.append(stem)
+    return out
+
+
+def _parse(read, paths_for_manifests: Iterable[str], man: Manifests) -> set[str]:
+    """Parse the manifests at ``paths_for_manifests`` into ``man``; return the project names found."""
     py_names: set[str] = set()
     py_found = False
     projects: set[str] = set()
@@ -358,9 +369,9 @@ def build(ctx: RepoContext) -> Manifests:
         if low.startswith("requirements") or low.endswith((".txt", ".in")):
             py_found = True
             man.python_files.append(p)
-            _py_from_requirements(ctx.read, p, py_names, py_locks, seen_req)
+            _py_from_requirements(read, p, py_names, py_locks, seen_req)
             continue
-        text = _read(ctx.read, p)
+        text = _read(read, p)
         if text is None:
             continue
         if base == "pyproject.toml":
@@ -409,20 +420,10 @@ def build(ctx: RepoContext) -> Manifests:
     man.js = js_names if js_found else None
     man.go = go_mods if go_found else None
     man.lockfiles = {"python": py_locks, "js": js_locks, "go": go_locks}
-    # first-party Python modules: every package directory and module stem in the tree
-    fp: set[str] = set()
-    tops: set[str] = set()
-    for p in (paths or tuple(ctx.changed_paths)):
-        segs = p.split("/")
-        if len(segs) > 1:
-            tops.add(segs[0])
-        if p.endswith((".py", ".pyi", ".pyx", ".so", ".pyd")):
-            for s in segs[:-1]:
-                if _identifier(s):
-                    fp.add(s)
-            stem = segs[-1].split(".", 1)[0]
-            if _identifier(stem):
-                fp.add(stem)
+    return projects
+
+
+def _first_party(man: Manifests, fp: set[str], tops: set[str], projects: Iterable[str]) -> Manifests:
     for name in projects:
         fp.add(name.replace("-", "_"))
         fp.add(name)
@@ -431,17 +432,95 @@ def build(ctx: RepoContext) -> Manifests:
     return man
 
 
+def build(ctx: RepoContext) -> Manifests:
+    """Parse every manifest of the repository at the context's commit."""
+    man = Manifests()
+    try:
+        paths = tuple(ctx.paths)
+    except Exception:  # noqa: BLE001
+        paths = ()
+    probe = not paths
+    if probe:
+        candidates = list(_ROOT_PROBES) + [p for p in ctx.changed_paths if posixpath.basename(p) in _ROOT_PROBES]
+        paths_for_manifests = [p for p in dict.fromkeys(candidates) if _read(ctx.read, p) is not None]
+    else:
+        paths_for_manifests = [p for p in paths if is_manifest_candidate(p)]
+    projects = _parse(ctx.read, paths_for_manifests, man)
+    # first-party Python modules: every package directory and module stem in the tree
+    fp: set[str] = set()
+    tops: set[str] = set()
+    for p in (paths or tuple(ctx.changed_paths)):
+        if "/" in p:
+            tops.add(p.split("/", 1)[0])
+        fp.update(python_names(p))
+    return _first_party(man, fp, tops, projects)
+
+
+class _Parsed(NamedTuple):
+    man: Manifests
+    projects: frozenset[str]
+    extras: tuple[tuple[str, object], ...]
+    """Files read that are not manifest candidates (``-r`` includes elsewhere), with what was read."""
+
+
+_SHARED: OrderedDict[tuple, _Parsed] = OrderedDict()
+SHARED_LIMIT = 32
+"""How many parsed manifest sets :func:`manifests` keeps across contexts."""
+_FAILED = object()
+
+
+def _raw(read, path: str):
+    try:
+        return read(path)
+    except Exception:  # noqa: BLE001 - recorded like a value, re-raised to _read
+        return _FAILED
+
+
+def _from_tree_facts(ctx: RepoContext) -> Manifests | None:
+    """:func:`build` through the context's tree facts, reusing the parse of the same manifest blobs."""
+    try:
+        facts = ctx.tree_facts()
+    except Exception:  # noqa: BLE001
+        return None
+    if facts is None or not facts.paths:
+        return None
+    key = facts.manifest_files
+    hit = _SHARED.get(key)
+    if hit is not None and all(_raw(ctx.read, p) == data for p, data in hit.extras):
+        _SHARED.move_to_end(key)
+    else:
+        log: dict[str, object] = {}
+
+        def read(path: str):
+            data = log[path] = _raw(ctx.read, path)
+            if data is _FAILED:
+                raise OSError(f"cannot read {path}")
+            return data
+
+        names = [p for p, _oid in key]
+        template = Manifests()
+        projects = _parse(read, names, template)
+        wanted = set(names)
+        hit = _Parsed(template, frozenset(projects), tuple((p, d) for p, d in log.items() if p not in wanted))
+        _SHARED[key] = hit
+        while len(_SHARED) > SHARED_LIMIT:
+            _SHARED.popitem(last=False)
+    man = replace(hit.man, _locks={})
+    return _first_party(man, set(facts.first_party_py), set(facts.top_dirs), hit.projects)
+
+
 _CACHE: OrderedDict[int, tuple[RepoContext, Manifests]] = OrderedDict()
 
 
 def manifests(ctx: RepoContext) -> Manifests:
-    """The parsed manifests for ``ctx`` (cached while the context object lives)."""
+    """The parsed manifests for ``ctx`` (cached while the context object lives; with tree
+    facts, the parse is also shared by every commit whose manifest files are the same blobs)."""
     key = id(ctx)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is ctx:
         _CACHE.move_to_end(key)
         return hit[1]
-    man = build(ctx)
+    man = _from_tree_facts(ctx) or build(ctx)
     _CACHE[key] = (ctx, man)
     while len(_CACHE) > 8:
         _CACHE.popitem(last=False)
