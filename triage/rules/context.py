@@ -197,29 +197,32 @@ class HallucinatedImport(FileRule):
     needles = ("import", "require")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if not self._imports_on_added_lines(fi):
-            return  # nothing new is imported: no need to read the manifests
+        if fi.lang == JAVASCRIPT and not self._may_import(fi):
+            return
+        # the manifests first: cached per tree, they are cheaper than finding the imports
         man = manifests(ctx)
+        declared = {PYTHON: man.python, JAVASCRIPT: man.js, GO: man.go}.get(fi.lang)
+        if declared is None:
+            return  # no manifest for this language: nothing to check imports against
+        if not self._imports_on_added_lines(fi):
+            return  # nothing new is imported
         if fi.lang == PYTHON:
-            if man.python is None:
-                return
             yield from self._python(fi, ctx, man)
         elif fi.lang == JAVASCRIPT:
-            if man.js is None:
-                return
             yield from self._js(fi, ctx, man)
         elif fi.lang == GO:
-            if man.go is None:
-                return
             yield from self._go(fi, ctx, man)
+
+    @staticmethod
+    def _may_import(fi: FileInfo) -> bool:
+        """False when no added line of a JavaScript file can hold a module specifier."""
+        return any(_JS_SPEC_LINE.search(fi.line(n)) for n in fi.added)
 
     @staticmethod
     def _imports_on_added_lines(fi: FileInfo) -> bool:
         if fi.lang == PYTHON:
             found = python_imports(fi)
         elif fi.lang == JAVASCRIPT:
-            if not any(_JS_SPEC_LINE.search(fi.line(n)) for n in fi.added):
-                return False  # no added line holds a module specifier: nothing to lex
             found = js_imports(fi)
         else:
             return True  # Go and others: let the full scan decide
