@@ -50,6 +50,9 @@ CASES = {
     "nest.js": ("function f(a) {\n  const s = '}}}}';\n  if (a) {\n    for (const x of a) {\n"
                 "      while (x) {\n        if (x.y) {\n          if (x.z) {\n            go('{');\n"
                 "          }\n        }\n      }\n    }\n  }\n}\n", "deep-nesting"),
+    "nest-allman.js": ("function f(a)\n{\n  if (a)\n  {\n    for (const x of a)\n    {\n      while (x)\n      {\n"
+                       "        if (x.y)\n        {\n          if (x.z)\n          {\n            go();\n          }\n"
+                       "        }\n      }\n    }\n  }\n}\n", "deep-nesting"),
 }
 
 

@@ -137,19 +137,24 @@ _JS_NOT_CODE = re.compile(
 stream keeps a template's ``${...}`` inside its string token too)."""
 
 
+_JS_BLOCK_BRACE = re.compile(r"(?:\)|\b(?:else|try|do|finally))\s*\{|^\s*\{")
+"""A ``{`` that can open a control block: after ``)`` (``if (...) {``), after ``else`` /
+``try`` / ``do`` / ``finally``, or first on its line (braces on their own line)."""
+
+
 def _js_may_nest_deeper(fi: FileInfo, limit: int) -> bool:
     """False when no added line can open a block more than ``limit`` braces deep.
 
     A cheap bound from counting braces outside comments and strings, so that most
     files are never lexed for this rule: a control block ``limit + 1`` deep needs
-    ``limit + 1`` open braces at its ``{``.
+    ``limit + 1`` open braces at its ``{``, on an added line where a block can open.
     """
     code = _JS_NOT_CODE.sub(lambda m: "\n" * m.group(0).count("\n"), fi.text)
     depth = 0
     added = fi.added
     for n, line in enumerate(code.split("\n"), 1):
         opens = line.count("{")
-        if n in added and depth + opens > limit:
+        if n in added and depth + opens > limit and _JS_BLOCK_BRACE.search(line):
             return True
         depth = max(0, depth + opens - line.count("}"))
     return False
