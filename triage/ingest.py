@@ -28,7 +28,7 @@ from triage.provenance import ProvenanceRules, detect
 from triage.rules import RepoContext
 from triage.sampling import load_secret
 from triage.store import Store
-from triage.treeindex import TreeFacts, tree_facts
+from triage.treeindex import TreeFacts, list_paths, tree_facts
 
 BATCH = 100
 
@@ -36,11 +36,12 @@ BATCH = 100
 class GitRepoContext(RepoContext):
     """Repository context read lazily from a commit's tree (path facts from :mod:`triage.treeindex`)."""
 
-    __slots__ = ("_tree", "_facts")
+    __slots__ = ("_tree", "_facts", "_paths")
 
     def __init__(self, repo: pygit2.Repository, commit: pygit2.Commit, changed: tuple[str, ...], cfg: dict):
         self._tree = commit.tree
         self._facts: TreeFacts | None = None
+        self._paths: tuple[str, ...] | None = None
         self.changed_paths = changed
         self.config = cfg
         self.read = self._read
@@ -61,7 +62,10 @@ class GitRepoContext(RepoContext):
 
     @property
     def paths(self) -> tuple[str, ...]:  # type: ignore[override]
-        return self.tree_facts().paths
+        """Every path at the commit, sorted (listed on first use: the rules need only the facts)."""
+        if self._paths is None:
+            self._paths = list_paths(self._tree)
+        return self._paths
 
 
 _worker_state: dict = {}

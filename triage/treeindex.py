@@ -1,12 +1,13 @@
 """Provides facts about git trees, cached by tree id, so a commit pays only for the subtrees it changed.
 
 Consecutive commits share almost every subtree. :func:`tree_facts` derives what
-the context rules need to know about a commit's tree (every path in sorted
-order, the first test file, the manifest candidates, first-party Python names,
-top-level directories) for each ``(path prefix, tree id)`` from its entries and
-its subtrees' facts, and keeps them in a per-process LRU cache bounded by the
-number of paths it holds. The prefix is part of the key because the facts depend
-on directory names (``tests/``, ``node_modules/``).
+the context rules need to know about a commit's tree (how many paths it holds,
+the first test file in sorted order, the manifest candidates, first-party Python
+names, top-level directories) for each ``(path prefix, tree id)`` from its entries
+and its subtrees' facts, and keeps them in a per-process LRU cache bounded by its
+number of entries. The prefix is part of the key because the facts depend on
+directory names (``tests/``, ``node_modules/``). No list of every path is built:
+:func:`list_paths` lists a tree when a caller really needs it.
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ import pygit2
 from triage.rules.context import _is_test_file
 from triage.rules.manifests import is_manifest_candidate, python_names
 
-MAX_WEIGHT = 500_000
-"""Bound on the cache: the paths held by all cached facts, plus one per entry (about 30 bytes
-each: some 15 MB). Beyond one commit's own subtrees (the sum of their path counts) it holds
-history; a tree larger than that is recomputed on every commit, correctly but slowly."""
+MAX_WEIGHT = 200_000
+"""Bound on the cache: one per cached tree plus its manifest candidates and first-party
+names (each fact a small tuple or set). Beyond one commit's own subtrees it holds history."""
 
 _TREE = pygit2.enums.ObjectType.TREE
 
@@ -31,17 +31,17 @@ _TREE = pygit2.enums.ObjectType.TREE
 class TreeFacts:
     """What the context rules need to know about one tree; every path is a full path from the root."""
 
-    __slots__ = ("paths", "test_example", "manifest_files", "first_party_py", "top_dirs")
+    __slots__ = ("count", "test_example", "manifest_files", "first_party_py", "top_dirs")
 
-    def __init__(self, paths: tuple[str, ...], test_example: str | None,
+    def __init__(self, count: int, test_example: str | None,
                  manifest_files: tuple[tuple[str, pygit2.Oid], ...], first_party_py: frozenset[str],
                  top_dirs: frozenset[str]):
-        self.paths = paths
-        """Every non-tree entry below (blobs, submodules), sorted as Python sorts strings."""
+        self.count = count
+        """How many non-tree entries (blobs, submodules) are below."""
         self.test_example = test_example
-        """The first test file of ``paths`` (the missing-tests rule's example), or None."""
+        """The first test file, in sorted path order (the missing-tests rule's example), or None."""
         self.manifest_files = manifest_files
-        """``(path, object id)`` of each manifest candidate, in ``paths`` order."""
+        """``(path, object id)`` of each manifest candidate, in sorted path order."""
         self.first_party_py = first_party_py
         """Package directories and module stems of the Python files below."""
         self.top_dirs = top_dirs
@@ -54,7 +54,7 @@ _weight = 0
 
 
 def _weight_of(facts: TreeFacts) -> int:
-    return len(facts.paths) + 1
+    return 1 + len(facts.manifest_files) + len(facts.first_party_py)
 
 
 def _get(key: tuple[str, pygit2.Oid]) -> TreeFacts | None:
@@ -96,10 +96,12 @@ def clear() -> None:
 class _Frame:
     """One tree being summarised: its entries in path order and the facts gathered so far."""
 
-    __slots__ = ("prefix", "oid", "entries", "next", "exotic", "paths", "example", "manifests", "first_party", "tops")
+    __slots__ = ("prefix", "tree", "oid", "entries", "next", "exotic", "count", "example", "manifests",
+                 "first_party", "tops")
 
     def __init__(self, prefix: str, tree: pygit2.Tree):
         self.prefix = prefix
+        self.tree = tree
         self.oid = tree.id
         entries = []
         slash = False
@@ -115,7 +117,7 @@ class _Frame:
         # Blocks compose into sorted order only when names hold no "/" and do not repeat
         # (git never writes such trees; a hand-made object can).
         self.exotic = slash or len({e[0] for e in entries}) != len(entries)
-        self.paths: list[str] = []
+        self.count = 0
         self.example: str | None = None
         self.manifests: list[tuple[str, pygit2.Oid]] = []
         self.first_party: set[str] = set()
@@ -123,7 +125,7 @@ class _Frame:
 
     def pending(self) -> tuple[str, pygit2.Tree] | None:
         """Take in entries up to the first subtree whose facts are not cached; return that subtree."""
-        entries, prefix, paths, leaves = self.entries, self.prefix, self.paths, _LEAVES
+        entries, prefix, leaves = self.entries, self.prefix, _LEAVES
         root = not prefix
         while self.next < len(entries):
             key, is_tree, entry = entries[self.next]
@@ -134,7 +136,7 @@ class _Frame:
                     return path, entry
                 self.done(facts)
                 continue
-            paths.append(path)
+            self.count += 1
             is_test, is_manifest, names = leaves.get(path) or _leaf(path)
             if is_test and self.example is None:
                 self.example = path
@@ -149,7 +151,7 @@ class _Frame:
 
     def done(self, facts: TreeFacts) -> None:
         """Take in the facts of the subtree :meth:`pending` stopped at."""
-        self.paths.extend(facts.paths)
+        self.count += facts.count
         if self.example is None:
             self.example = facts.test_example
         self.manifests.extend(facts.manifest_files)
@@ -160,14 +162,29 @@ class _Frame:
 
     def facts(self) -> TreeFacts:
         """This tree's facts, once :meth:`pending` has taken in every entry."""
-        paths, example, manifests, tops = self.paths, self.example, self.manifests, self.tops
-        if self.prefix and paths:
+        example, manifests, tops = self.example, self.manifests, self.tops
+        if self.prefix and self.count:
             tops.add(self.prefix.split("/", 1)[0])
         if self.exotic:
-            paths.sort()
+            paths = list_paths(self.tree, self.prefix)
             example = next((p for p in paths if _is_test_file(p)), None)
             manifests.sort(key=itemgetter(0))
-        return TreeFacts(tuple(paths), example, tuple(manifests), frozenset(self.first_party), frozenset(tops))
+        return TreeFacts(self.count, example, tuple(manifests), frozenset(self.first_party), frozenset(tops))
+
+
+def list_paths(tree: pygit2.Tree, prefix: str = "") -> tuple[str, ...]:
+    """Every non-tree path below ``tree`` (each starting with ``prefix``), sorted."""
+    out: list[str] = []
+    stack = [(tree, prefix)]
+    while stack:
+        t, pre = stack.pop()
+        for entry in t:
+            if entry.type == _TREE:
+                stack.append((entry, pre + entry.name + "/"))
+            else:
+                out.append(pre + entry.name)
+    out.sort()
+    return tuple(out)
 
 
 MAX_LEAVES = 100_000

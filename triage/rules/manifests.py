@@ -482,7 +482,7 @@ def _from_tree_facts(ctx: RepoContext) -> Manifests | None:
         facts = ctx.tree_facts()
     except Exception:  # noqa: BLE001
         return None
-    if facts is None or not facts.paths:
+    if facts is None or not facts.count:
         return None
     key = facts.manifest_files
     hit = _SHARED.get(key)
