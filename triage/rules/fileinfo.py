@@ -11,7 +11,7 @@ import ast
 import bisect
 import re
 from collections import defaultdict
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Iterable, Iterator
 
 from triage.models import Finding
@@ -210,6 +210,12 @@ def info(file: SourceFile) -> FileInfo:
     return fi
 
 
+@lru_cache(maxsize=None)
+def _needle_search(needles: tuple[str, ...]):
+    """One compiled search for any of ``needles`` (plain substrings)."""
+    return re.compile("|".join(map(re.escape, needles))).search
+
+
 class FileRule(Rule):
     """A rule over one file: skips files without added lines, other languages and
     files that lack every ``needles`` substring (lower-cased), then calls ``scan``."""
@@ -225,7 +231,7 @@ class FileRule(Rule):
         fi = info(file)
         if self.languages and fi.lang not in self.languages:
             return ()
-        if self.needles and not any(n in fi.near_added_lower for n in self.needles):
+        if self.needles and not _needle_search(self.needles)(fi.near_added_lower):
             return ()
         return list(self.scan(fi, ctx))
 
