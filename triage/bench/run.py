@@ -61,6 +61,7 @@ class Row:
 MEASUREMENTS: dict[str, tuple[str, str, float | None]] = {
     "ingest-all": ("cold `ingest --all`, {n} commits", "git log -p --no-merges", 2.0),
     "ingest-ai": ("cold `ingest` (AI changes only)", "git log -p --no-merges", 0.3),
+    "diff-floor": ("the diff step alone, one core", "git log -p --no-merges", None),
     "reingest-warm": ("warm re-ingest, nothing new", "cold `ingest --all`", 0.05),
     "queue-json": ("`queue --json --all`, {items} items", "git log --oneline", None),
     "tui-queue-paint": ("app: Queue first paint, {items} items", "git log --oneline", None),
@@ -205,6 +206,18 @@ class Bench:
         self.log("cold ingest (AI only)")
         db = self.work / "ai.db"
         row.ours, row.runs["ours"] = self.best(lambda: self.ingest_once(db, all_=False))
+        row.baseline, row.runs["baseline"] = self.git_log_p()
+
+    def m_diff_floor(self, row: Row) -> None:
+        self.log("diff step alone")
+        cmd = [sys.executable, "-m", "triage.bench.diff_floor", str(self.ensure_repo())]
+
+        def once() -> float:
+            out = run(cmd, self.env, capture=True)
+            return float(json.loads(out.stdout.decode().strip().splitlines()[-1])["seconds"])
+
+        row.ours, row.runs["ours"] = self.best(once)
+        row.note = "libgit2 tree diffs, rename detection and patch parsing, before any rule runs"
         row.baseline, row.runs["baseline"] = self.git_log_p()
 
     def m_reingest_warm(self, row: Row) -> None:
