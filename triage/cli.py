@@ -117,6 +117,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def json_lines_array(objects: list) -> str:
+    """A JSON array with one compact object per line: valid JSON, greppable, and written
+    by the C encoder (``indent=`` falls back to the pure-Python one, 2 s for 10,000 items)."""
+    if not objects:
+        return "[]"
+    return "[\n" + ",\n".join(json.dumps(o, ensure_ascii=True) for o in objects) + "\n]"
+
+
 def cmd_queue(args: argparse.Namespace) -> int:
     from triage.queue import load_queue
 
@@ -124,7 +132,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
         items = load_queue(store, include_all=args.all, tiers=args.tier, agent=args.agent,
                            reviewer=args.reviewer, state=args.state, repo=args.repo, deep_dive=args.deep_dive)
     if args.json:
-        _out(json.dumps([i.to_json() for i in items], indent=2, ensure_ascii=True))
+        _out(json_lines_array([i.to_json() for i in items]))
     else:
         print_queue(items)
     return 0
