@@ -231,7 +231,7 @@ class FileRule(Rule):
         fi = info(file)
         if self.languages and fi.lang not in self.languages:
             return ()
-        if self.needles and not _needle_search(self.needles)(fi.near_added_lower):
+        if self.needles and not _needle_search(tuple(self.needles))(fi.near_added_lower):
             return ()
         return list(self.scan(fi, ctx))
 
