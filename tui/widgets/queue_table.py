@@ -60,6 +60,11 @@ def state_text(state: str) -> Text:
     return Text(state, style=STATE_STYLE.get(state, ""), end="")
 
 
+CHUNK = 400
+"""Rows a long queue gets at first, and again each time the cursor or the view nears
+the last one (a screenful takes a few dozen)."""
+
+
 class QueueTable(DataTable, inherit_bindings=True):
     """The ordered queue: one row per change, keyed by change id."""
 
@@ -82,52 +87,124 @@ class QueueTable(DataTable, inherit_bindings=True):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.items: list = []
         self._now: float | None = None
+        self._used = 0
+        self._shown_title_width = 0
+        self._loaded = 0
+        self._adding = False
 
     def on_mount(self) -> None:
         for key, label in COLUMNS:
             self.add_column(label, key=key)
 
-    def _title_width(self, rows: list[list[Text]]) -> int:
+    def _cells(self, it) -> list[Text]:
+        """Every cell of one row but the title."""
+        return [
+            tier_badge(it.tier),
+            Text("★" if it.sampled else " ", style="bold yellow"),
+            safe_text(it.short_id, "cyan"),
+            safe_line(it.agent or it.kind, limit=12),
+            safe_line(it.assignee or "—", "dim" if not it.assignee else "", limit=14),
+            Text(age_label(it.authored_at, self._now), justify="right"),
+            Text(str(it.findings), style="bold red" if it.findings else "dim", justify="right"),
+            Text.assemble(("+" + str(it.added), "green"), "/", ("-" + str(it.deleted), "red")),
+            state_text(it.state),
+        ]
+
+    def _used_width(self, items: list) -> int:
+        """Cells the columns before the title take (with their padding) over every item,
+        whether its row was added yet or not: each distinct text is measured once."""
+        texts: list[set[int]] = [{len(label)} for _key, label in COLUMNS[:-1]]
+        for n, values in ((0, {it.tier for it in items}), (8, {it.state for it in items})):
+            make = tier_badge if n == 0 else state_text
+            texts[n].update(make(v).cell_len for v in values)
+        texts[1].add(1)
+        for n, values, limit in ((2, {it.short_id for it in items}, None),
+                                 (3, {it.agent or it.kind for it in items}, 12),
+                                 (4, {it.assignee or "—" for it in items}, 14)):
+            texts[n].update((safe_text(v) if limit is None else safe_line(v, limit=limit)).cell_len
+                            for v in values)
+        texts[5].update(len(age_label(it.authored_at, self._now)) for it in items)
+        texts[6].update(len(str(it.findings)) for it in items)
+        texts[7].update(len(f"+{it.added}/-{it.deleted}") for it in items)
+        return sum(max(w) + 2 * self.cell_padding for w in texts)
+
+    def _title_width(self, used: int) -> int:
         """Cells left for the title once the other columns (and their padding) are laid out."""
         total = self.scrollable_content_region.width or self.size.width or 120
-        used = 0
-        for n, (_, label) in enumerate(COLUMNS[:-1]):
-            used += max([len(label)] + [r[n].cell_len for r in rows]) + 2 * self.cell_padding
         return max(16, total - used - 2 * self.cell_padding - 1)
 
     def show_items(self, items: list, *, now: float | None = None, select: str | None = None) -> None:
-        """Replace the rows with ``items``; keep the cursor on ``select`` (or the same change)."""
+        """Replace the rows with ``items``; keep the cursor on ``select`` (or the same change).
+
+        Like lazygit's log, a long queue gets its rows as they are needed: the
+        first :data:`CHUNK` (or up to the selected change), then more as the
+        cursor or the view nears the last one; ``G``/``End`` adds the rest.
+        """
         keep = select or self.selected_id()
         row_before = self.cursor_row
+        self._adding = True  # clear() moves the cursor, whose watcher must not add rows yet
+        try:
+            self.clear()
+            self._loaded = 0
+        finally:
+            self._adding = False
         self.items = list(items)
         self._now = now
-        self.clear()
-        rows = [
-            [
-                tier_badge(it.tier),
-                Text("★" if it.sampled else " ", style="bold yellow"),
-                safe_text(it.short_id, "cyan"),
-                safe_line(it.agent or it.kind, limit=12),
-                safe_line(it.assignee or "—", "dim" if not it.assignee else "", limit=14),
-                Text(age_label(it.authored_at, now), justify="right"),
-                Text(str(it.findings), style="bold red" if it.findings else "dim", justify="right"),
-                Text.assemble(("+" + str(it.added), "green"), "/", ("-" + str(it.deleted), "red")),
-                state_text(it.state),
-            ]
-            for it in self.items
-        ]
-        width = self._title_width(rows)
-        for it, cells in zip(self.items, rows):
-            self.add_row(*cells, safe_line(it.title, limit=width), key=it.id)
         if not self.items:
             return
+        self._used = self._used_width(self.items)
+        self._shown_title_width = self._title_width(self._used)
         index = next((i for i, it in enumerate(self.items) if it.id == keep), None)
         if index is None:
             index = min(max(row_before, 0), len(self.items) - 1)
+        self._add_rows(max(CHUNK, index + CHUNK // 2))
         self.move_cursor(row=index, animate=False)
 
+    def _add_rows(self, upto: int) -> None:
+        """Add the rows of ``items`` up to (not including) index ``upto``."""
+        if self._adding:  # add_row moves the cursor, whose watcher asks for rows again
+            return
+        self._adding = True
+        try:
+            upto = min(upto, len(self.items))
+            width = self._shown_title_width
+            while self._loaded < upto:
+                it = self.items[self._loaded]
+                self._loaded += 1
+                self.add_row(*self._cells(it), safe_line(it.title, limit=width), key=it.id)
+        finally:
+            self._adding = False
+
+    @property
+    def loaded_rows(self) -> int:
+        """How many of :attr:`items` have a row so far."""
+        return self._loaded
+
+    def load_all(self) -> None:
+        """Add every row still to come."""
+        self._add_rows(len(self.items))
+
+    def _load_near(self, row: int) -> None:
+        """Add :data:`CHUNK` more rows when ``row`` is within two screenfuls of the last one."""
+        if self._loaded < len(self.items) and row >= self._loaded - 2 * max(self.size.height, 20):
+            self._add_rows(self._loaded + CHUNK)
+
+    def watch_cursor_coordinate(self, old, new) -> None:
+        super().watch_cursor_coordinate(old, new)
+        self._load_near(new.row)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._load_near(int(new) + self.size.height)
+
+    def action_scroll_bottom(self) -> None:
+        """Jump to the last change (adding the rows still to come first)."""
+        self.load_all()
+        super().action_scroll_bottom()
+
     def on_resize(self) -> None:
-        if self.items:
+        # Rebuild only when the title column's room changed (a layout pass often keeps it).
+        if self.items and self._title_width(self._used) != self._shown_title_width:
             self.show_items(self.items, now=self._now)
 
     def selected_id(self) -> str | None:

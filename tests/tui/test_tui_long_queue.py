@@ -1,0 +1,95 @@
+"""A long queue opens with its first rows and adds the rest as the reviewer moves (lazygit-style)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from tui_helpers import SIZE, settle
+
+from tui.widgets import queue_table
+from tui.widgets.queue_table import CHUNK, QueueTable
+
+EXTRA = 2 * CHUNK + 150
+
+
+def add_many(db, n: int = EXTRA) -> list[str]:
+    """Store ``n`` extra LOW changes (copies of a demo row) with distinct ids, shas and titles."""
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        row = dict(conn.execute("SELECT * FROM changes WHERE tier = 'LOW' LIMIT 1").fetchone())
+        prefix = row["id"].rsplit(":", 1)[0]
+        rows = []
+        for k in range(n):
+            sha = f"{k:08x}" + row["sha"][8:]
+            rows.append({**row, "id": f"{prefix}:{sha}", "sha": sha, "title": f"bulk change {k}", "sampled": 0,
+                         "authored_at": 1_700_000_000 + k})
+        cols = list(row)
+        conn.executemany(f"INSERT INTO changes ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                         [[r[c] for c in cols] for r in rows])
+    return [r["id"] for r in rows]
+
+
+async def test_a_long_queue_shows_its_first_rows_then_grows_as_the_cursor_moves(make_demo_app, demo_db):
+    add_many(demo_db)
+    app = make_demo_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        total = len(table.items)
+        assert total > EXTRA
+        assert table.row_count == CHUNK == table.loaded_rows  # not every row at first
+        assert table.get_cell_at((0, 2)).plain == table.items[0].short_id  # the top of the queue, in order
+
+        table.move_cursor(row=CHUNK - 5, animate=False)
+        await pilot.pause()
+        assert table.row_count == 2 * CHUNK  # nearing the last row added more
+        await pilot.press("j")
+        assert table.selected_item() is table.items[CHUNK - 4]
+
+        await pilot.press("G")  # the last change: every row is added first
+        await pilot.pause()
+        assert table.row_count == total
+        assert table.cursor_row == total - 1
+        assert table.selected_id() == table.items[-1].id
+
+
+async def test_a_selected_change_deep_in_the_queue_gets_its_row_at_once(make_demo_app, demo_db):
+    add_many(demo_db)
+    app = make_demo_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        deep = CHUNK + 100
+        target = table.items[deep].id
+        assert table.row_count <= deep  # not added yet
+        table.show_items(table.items, select=target)
+        await pilot.pause()
+        assert table.cursor_row == deep
+        assert table.selected_id() == target
+        assert table.get_cell_at((deep, 2)).plain == table.items[deep].short_id
+
+
+async def test_a_short_queue_is_shown_whole(make_demo_app, demo_db, monkeypatch):
+    monkeypatch.setattr(queue_table, "CHUNK", 3)
+    app = make_demo_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        assert 3 < len(table.items)
+        assert table.row_count < len(table.items)  # the patched chunk applies...
+        await pilot.press("G")
+        await pilot.pause()
+        assert table.row_count == len(table.items)  # ...and G still reaches the last change
+
+
+async def test_scrolling_the_view_to_its_end_adds_rows(make_demo_app, demo_db):
+    add_many(demo_db)
+    app = make_demo_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        assert table.row_count == CHUNK
+        table.scroll_end(animate=False, immediate=True)  # the mouse wheel's path: the cursor stays put
+        await pilot.pause()
+        assert table.cursor_row == 0
+        assert table.row_count == 2 * CHUNK
