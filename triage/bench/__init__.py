@@ -24,6 +24,7 @@ diff-floor          triage's diff step alone, one process (no rules)      ``git 
 reingest-warm       ``triage ingest --all`` again, nothing new            the cold ``ingest --all``           ≤ 0.05×
 queue-json          ``triage queue --json --all`` (every item)            ``git log --oneline``               none
 tui-queue-paint     the app's Queue screen, first paint                   ``git log --oneline``               none
+tui-queue-end       ``G`` on the Queue: cursor on the last change          ``git log --oneline``               none
 tui-review-paint    the Review screen's first paint, 50,000-line diff    ``git show`` of that commit         none
 tui-review-scroll   End key to the diff's last line on screen            ``git show`` of that commit         none
 tui-review-rss      peak RSS (MB) with the 50,000-line diff open         the same with a 5,000-line diff     none

@@ -15,9 +15,11 @@ available (``tui.app`` missing, or an API this probe does not know).
 What is timed (a monotonic clock, from ``make_app()``; importing the app is
 reported apart as ``import_s``):
 
-* ``queue``: ``first_paint_s``, until the Queue screen's table holds its rows
-  (``--expect N`` of them; ``--all`` starts the queue with human changes too)
-  and a frame has been written to the (headless) driver after that;
+* ``queue``: ``first_paint_s``, until the Queue screen's table holds its first
+  rows (``--expect N`` of them; ``--all`` starts the queue with human changes
+  too) and a frame has been written to the (headless) driver after that; then
+  ``end_s``, from the ``G`` key until the cursor is on the last change (every
+  row added) and a frame is written;
 * ``review``: ``queue_paint_s`` as above, then ``first_paint_s``, from the
   key that opens the change until the Review screen's diff holds its rows and
   a frame is written; then ``scroll_end_s``, from the End key until the diff's
@@ -169,8 +171,21 @@ async def _probe(args) -> dict:
                     deadline)
         out["queue_paint_s"] = time.perf_counter() - start
         out["queue_rows"] = _rows(table())
+        items = len(getattr(table(), "items", ())) or out["queue_rows"]
+        out["queue_items"] = items
         if args.mode == "queue":
             out["first_paint_s"] = out["queue_paint_s"]
+            t = table()
+            t.focus()
+            await pilot.pause()
+            pressed = time.perf_counter()
+            await pilot.press("G")  # the QueueTable's "last change" key
+
+            def at_last() -> bool:
+                return _rows(t) >= items and t.cursor_row == items - 1
+
+            await _wait(pilot, counter, at_last, deadline)
+            out["end_s"] = time.perf_counter() - pressed
         else:
             t = table()
             try:
