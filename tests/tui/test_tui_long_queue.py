@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import asynccontextmanager
 
 from tui_helpers import SIZE, settle
 
@@ -29,12 +30,19 @@ def add_many(db, n: int = EXTRA) -> list[str]:
     return [r["id"] for r in rows]
 
 
-async def test_a_long_queue_shows_its_first_rows_then_grows_as_the_cursor_moves(make_demo_app, demo_db):
-    add_many(demo_db)
-    app = make_demo_app(demo_db)
+@asynccontextmanager
+async def queue_app(make_demo_app, db, extra: int = EXTRA):
+    """The app on the demo plus ``extra`` changes, settled on the Queue: ``(pilot, table)``."""
+    if extra:
+        add_many(db, extra)
+    app = make_demo_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        table = app.screen.query_one(QueueTable)
+        yield pilot, app.screen.query_one(QueueTable)
+
+
+async def test_a_long_queue_shows_its_first_rows_then_grows_as_the_cursor_moves(make_demo_app, demo_db):
+    async with queue_app(make_demo_app, demo_db) as (pilot, table):
         total = len(table.items)
         assert total > EXTRA
         assert table.row_count == CHUNK == table.loaded_rows  # not every row at first
@@ -54,11 +62,7 @@ async def test_a_long_queue_shows_its_first_rows_then_grows_as_the_cursor_moves(
 
 
 async def test_a_selected_change_deep_in_the_queue_gets_its_row_at_once(make_demo_app, demo_db):
-    add_many(demo_db)
-    app = make_demo_app(demo_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        table = app.screen.query_one(QueueTable)
+    async with queue_app(make_demo_app, demo_db) as (pilot, table):
         deep = CHUNK + 100
         target = table.items[deep].id
         assert table.row_count <= deep  # not added yet
@@ -69,12 +73,9 @@ async def test_a_selected_change_deep_in_the_queue_gets_its_row_at_once(make_dem
         assert table.get_cell_at((deep, 2)).plain == table.items[deep].short_id
 
 
-async def test_a_short_queue_is_shown_whole(make_demo_app, demo_db, monkeypatch):
+async def test_g_reaches_the_last_change_when_rows_are_still_to_come(make_demo_app, demo_db, monkeypatch):
     monkeypatch.setattr(queue_table, "CHUNK", 3)
-    app = make_demo_app(demo_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        table = app.screen.query_one(QueueTable)
+    async with queue_app(make_demo_app, demo_db, extra=0) as (pilot, table):
         assert 3 < len(table.items)
         assert table.row_count < len(table.items)  # the patched chunk applies...
         await pilot.press("G")
@@ -83,11 +84,7 @@ async def test_a_short_queue_is_shown_whole(make_demo_app, demo_db, monkeypatch)
 
 
 async def test_scrolling_the_view_to_its_end_adds_rows(make_demo_app, demo_db):
-    add_many(demo_db)
-    app = make_demo_app(demo_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        table = app.screen.query_one(QueueTable)
+    async with queue_app(make_demo_app, demo_db) as (pilot, table):
         assert table.row_count == CHUNK
         table.scroll_end(animate=False, immediate=True)  # the mouse wheel's path: the cursor stays put
         await pilot.pause()
