@@ -60,6 +60,19 @@ def state_text(state: str) -> Text:
     return Text(state, style=STATE_STYLE.get(state, ""), end="")
 
 
+CELLS = (
+    tier_badge,
+    lambda sampled: Text("★" if sampled else " ", style="bold yellow"),
+    lambda short_id: safe_text(short_id, "cyan"),
+    lambda agent: safe_line(agent, limit=12),
+    lambda assignee: safe_line(assignee or "—", "" if assignee else "dim", limit=14),
+    lambda age: Text(age, justify="right"),
+    lambda findings: Text(str(findings), style="bold red" if findings else "dim", justify="right"),
+    lambda size: Text.assemble(("+" + str(size[0]), "green"), "/", ("-" + str(size[1]), "red")),
+    state_text,
+)
+"""How each column but the title draws its value (:meth:`QueueTable._values`)."""
+
 CHUNK = 400
 """Rows a long queue gets at first, and again each time the cursor or the view nears
 the last one (a screenful takes a few dozen)."""
@@ -96,37 +109,21 @@ class QueueTable(DataTable, inherit_bindings=True):
         for key, label in COLUMNS:
             self.add_column(label, key=key)
 
+    def _values(self, it) -> tuple:
+        """What each cell but the title shows of ``it``, one value per column (see :data:`CELLS`)."""
+        return (it.tier, it.sampled, it.short_id, it.agent or it.kind, it.assignee,
+                age_label(it.authored_at, self._now), it.findings, (it.added, it.deleted), it.state)
+
     def _cells(self, it) -> list[Text]:
         """Every cell of one row but the title."""
-        return [
-            tier_badge(it.tier),
-            Text("★" if it.sampled else " ", style="bold yellow"),
-            safe_text(it.short_id, "cyan"),
-            safe_line(it.agent or it.kind, limit=12),
-            safe_line(it.assignee or "—", "dim" if not it.assignee else "", limit=14),
-            Text(age_label(it.authored_at, self._now), justify="right"),
-            Text(str(it.findings), style="bold red" if it.findings else "dim", justify="right"),
-            Text.assemble(("+" + str(it.added), "green"), "/", ("-" + str(it.deleted), "red")),
-            state_text(it.state),
-        ]
+        return [draw(v) for draw, v in zip(CELLS, self._values(it))]
 
     def _used_width(self, items: list) -> int:
         """Cells the columns before the title take (with their padding) over every item,
-        whether its row was added yet or not: each distinct text is measured once."""
-        texts: list[set[int]] = [{len(label)} for _key, label in COLUMNS[:-1]]
-        for n, values in ((0, {it.tier for it in items}), (8, {it.state for it in items})):
-            make = tier_badge if n == 0 else state_text
-            texts[n].update(make(v).cell_len for v in values)
-        texts[1].add(1)
-        for n, values, limit in ((2, {it.short_id for it in items}, None),
-                                 (3, {it.agent or it.kind for it in items}, 12),
-                                 (4, {it.assignee or "—" for it in items}, 14)):
-            texts[n].update((safe_text(v) if limit is None else safe_line(v, limit=limit)).cell_len
-                            for v in values)
-        texts[5].update(len(age_label(it.authored_at, self._now)) for it in items)
-        texts[6].update(len(str(it.findings)) for it in items)
-        texts[7].update(len(f"+{it.added}/-{it.deleted}") for it in items)
-        return sum(max(w) + 2 * self.cell_padding for w in texts)
+        whether its row was added yet or not: each distinct value is drawn once."""
+        columns = zip(*(self._values(it) for it in items))
+        return sum(max([len(label)] + [draw(v).cell_len for v in set(values)]) + 2 * self.cell_padding
+                   for (_key, label), draw, values in zip(COLUMNS, CELLS, columns))
 
     def _title_width(self, used: int) -> int:
         """Cells left for the title once the other columns (and their padding) are laid out."""
