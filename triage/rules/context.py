@@ -344,14 +344,11 @@ class MissingTests(FileRule):
         if any(_is_test_file(p) for p in touched):
             return ()
         try:
-            facts = ctx.tree_facts()
-            paths = ctx.paths if facts is None else ()
+            facts = ctx.tree_facts()  # with them, the same path as the scan, computed once per tree
+            example = (facts.test_example if facts is not None
+                       else next((p for p in ctx.paths if _is_test_file(p)), None))
         except Exception:  # noqa: BLE001
             return ()
-        if facts is not None:
-            example = facts.test_example  # the same path as the scan below, computed once per tree
-        else:
-            example = next((p for p in paths if _is_test_file(p)), None)
         if example is None:
             return ()
         first = srcs[0]
