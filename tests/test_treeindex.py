@@ -192,6 +192,15 @@ def test_the_cache_stays_within_its_bound_and_answers_stay_right(tmp_path, monke
     assert treeindex.cache_info()[0] < 30  # 30 distinct root trees alone: older ones were dropped
 
 
+def test_the_file_name_memo_stays_within_its_bound_and_answers_stay_right(tmp_path, monkeypatch):
+    monkeypatch.setattr(treeindex, "MAX_BLOB_SETS", 3)
+    b = RepoBuilder(tmp_path / "r")
+    for i in range(12):
+        sha = b.commit({f"d{i % 2}/f{i}.py": str(i), "requirements.txt": f"pkg{i}\n", "tests/test_a.py": str(i)})
+        assert_matches_scratch(ctx_at(b, sha))
+        assert len(treeindex._BLOB_SETS) <= 3
+
+
 def test_unchanged_subtrees_are_not_listed_again(tmp_path, monkeypatch):
     b = RepoBuilder(tmp_path / "r")
     ctx_at(b, b.commit({f"d{i}/f{j}.py": "" for i in range(5) for j in range(5)})).tree_facts()

@@ -90,86 +90,132 @@ def clear() -> None:
     with _LOCK:
         _CACHE.clear()
         _LEAVES.clear()
+        _BLOB_SETS.clear()
         _weight = 0
 
 
-class _Frame:
-    """One tree being summarised: its entries in path order and the facts gathered so far."""
+class _Blobs:
+    """The facts of a directory's own files (not its subtrees): they depend only on the
+    directory's path and its file names, which most commits that change it keep."""
 
-    __slots__ = ("prefix", "tree", "oid", "entries", "next", "exotic", "count", "example", "manifests",
-                 "first_party", "tops")
+    __slots__ = ("count", "example", "manifests", "first_party", "tops")
+
+    def __init__(self, prefix: str, names: tuple[str, ...]):
+        self.count = len(names)
+        self.example: str | None = None
+        """The first test file's name (``names`` are sorted)."""
+        self.manifests: list[str] = []
+        """Names of the manifest candidates, sorted."""
+        self.first_party: set[str] = set()
+        self.tops: set[str] = set()
+        leaves = _LEAVES
+        for name in names:
+            path = prefix + name
+            is_test, is_manifest, first_party = leaves.get(path) or _leaf(path)
+            if is_test and self.example is None:
+                self.example = name
+            if is_manifest:
+                self.manifests.append(name)
+            if first_party:
+                self.first_party.update(first_party)
+            if not prefix and "/" in name:  # only in a hand-made tree
+                self.tops.add(name.split("/", 1)[0])
+
+
+MAX_BLOB_SETS = 4096
+"""Bound on the memo of :class:`_Blobs` by (prefix, file names) (emptied when full)."""
+
+_BLOB_SETS: dict[tuple[str, tuple[str, ...]], _Blobs] = {}
+
+
+def _blobs(prefix: str, names: tuple[str, ...]) -> _Blobs:
+    key = (prefix, names)
+    part = _BLOB_SETS.get(key)
+    if part is None:
+        part = _Blobs(prefix, names)
+        if len(_BLOB_SETS) >= MAX_BLOB_SETS:
+            _BLOB_SETS.clear()
+        _BLOB_SETS[key] = part
+    return part
+
+
+class _Frame:
+    """One tree being summarised: its files' facts, and its subtrees' facts as they come."""
+
+    __slots__ = ("prefix", "tree", "oid", "subtrees", "next", "exotic", "blobs", "count", "example",
+                 "example_key", "manifests", "first_party", "tops")
 
     def __init__(self, prefix: str, tree: pygit2.Tree):
         self.prefix = prefix
         self.tree = tree
         self.oid = tree.id
-        entries = []
-        slash = False
+        names: list[str] = []
+        subtrees: list[tuple[str, pygit2.Tree]] = []
         for entry in tree:
-            name = entry.name
-            is_tree = entry.type == _TREE
-            slash = slash or "/" in name
-            # A subtree's paths all start with "name/", so its block sorts by that key.
-            entries.append((name + "/" if is_tree else name, is_tree, entry))
-        entries.sort(key=itemgetter(0))
-        self.entries = entries
+            if entry.type == _TREE:
+                # A subtree's paths all start with "name/", so its block sorts by that key.
+                subtrees.append((entry.name + "/", entry))
+            else:
+                names.append(entry.name)
+        names.sort()
+        subtrees.sort(key=itemgetter(0))
+        self.subtrees = subtrees
         self.next = 0
         # Blocks compose into sorted order only when names hold no "/" and do not repeat
         # (git never writes such trees; a hand-made object can).
-        self.exotic = slash or len({e[0] for e in entries}) != len(entries)
-        self.count = 0
-        self.example: str | None = None
-        self.manifests: list[tuple[str, pygit2.Oid]] = []
-        self.first_party: set[str] = set()
-        self.tops: set[str] = set()
+        keys = {k for k, _e in subtrees}
+        self.exotic = ("/" in "".join(names) or len(set(names)) != len(names) or len(keys) != len(subtrees)
+                       or any("/" in k[:-1] for k in keys))
+        self.blobs = blobs = _blobs(prefix, tuple(names))
+        self.count = blobs.count
+        self.example = prefix + blobs.example if blobs.example is not None else None
+        self.example_key = blobs.example
+        if blobs.manifests and self.exotic:  # a name may repeat, or hold a "/" (not a lookup by name)
+            wanted = set(blobs.manifests)
+            found = [(e.name, e.id) for e in tree if e.type != _TREE and e.name in wanted]
+        else:
+            found = [(name, tree[name].id) for name in blobs.manifests]
+        self.manifests: list[tuple[str, str, pygit2.Oid]] = [(name, prefix + name, oid) for name, oid in found]
+        self.first_party = set(blobs.first_party)
+        self.tops = set(blobs.tops)
 
     def pending(self) -> tuple[str, pygit2.Tree] | None:
-        """Take in entries up to the first subtree whose facts are not cached; return that subtree."""
-        entries, prefix, leaves = self.entries, self.prefix, _LEAVES
-        root = not prefix
-        while self.next < len(entries):
-            key, is_tree, entry = entries[self.next]
+        """Take in subtrees up to the first one whose facts are not cached; return that subtree."""
+        subtrees, prefix = self.subtrees, self.prefix
+        while self.next < len(subtrees):
+            key, entry = subtrees[self.next]
             path = prefix + key
-            if is_tree:
-                facts = _get((path, entry.id))
-                if facts is None:
-                    return path, entry
-                self.done(facts)
-                continue
-            self.count += 1
-            is_test, is_manifest, names = leaves.get(path) or _leaf(path)
-            if is_test and self.example is None:
-                self.example = path
-            if is_manifest:
-                self.manifests.append((path, entry.id))
-            if names:
-                self.first_party.update(names)
-            if root and "/" in path:
-                self.tops.add(path.split("/", 1)[0])
-            self.next += 1
+            facts = _get((path, entry.id))
+            if facts is None:
+                return path, entry
+            self.done(facts)
         return None
 
     def done(self, facts: TreeFacts) -> None:
         """Take in the facts of the subtree :meth:`pending` stopped at."""
+        key = self.subtrees[self.next][0]
         self.count += facts.count
-        if self.example is None:
-            self.example = facts.test_example
-        self.manifests.extend(facts.manifest_files)
+        if facts.test_example is not None and (self.example_key is None or key < self.example_key):
+            self.example, self.example_key = facts.test_example, key
+        self.manifests.extend((key, path, oid) for path, oid in facts.manifest_files)
         self.first_party |= facts.first_party_py
         if not self.prefix:
             self.tops |= facts.top_dirs
         self.next += 1
 
     def facts(self) -> TreeFacts:
-        """This tree's facts, once :meth:`pending` has taken in every entry."""
-        example, manifests, tops = self.example, self.manifests, self.tops
+        """This tree's facts, once :meth:`pending` has taken in every subtree."""
+        example, tops = self.example, self.tops
         if self.prefix and self.count:
             tops.add(self.prefix.split("/", 1)[0])
+        # Files and subtrees were taken in apart: order the manifests by their block's key
+        # (stable, so a subtree's own order stays), or by path in a hand-made tree.
+        manifests = sorted(self.manifests, key=itemgetter(1 if self.exotic else 0))
         if self.exotic:
             paths = list_paths(self.tree, self.prefix)
             example = next((p for p in paths if _is_test_file(p)), None)
-            manifests.sort(key=itemgetter(0))
-        return TreeFacts(self.count, example, tuple(manifests), frozenset(self.first_party), frozenset(tops))
+        return TreeFacts(self.count, example, tuple((path, oid) for _k, path, oid in manifests),
+                         frozenset(self.first_party), frozenset(tops))
 
 
 def list_paths(tree: pygit2.Tree, prefix: str = "") -> tuple[str, ...]:
