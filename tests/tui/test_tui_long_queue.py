@@ -90,3 +90,23 @@ async def test_scrolling_the_view_to_its_end_adds_rows(make_demo_app, demo_db):
         await pilot.pause()
         assert table.cursor_row == 0
         assert table.row_count == 2 * CHUNK
+
+
+async def test_columns_fit_rows_still_to_come_and_keep_their_width_as_they_come(make_demo_app, demo_db):
+    ids = add_many(demo_db)
+    with sqlite3.connect(demo_db) as conn:  # the widest Size of all, far below the first rows
+        conn.execute("UPDATE changes SET added = 123456, deleted = 98765 WHERE id = ?", (ids[-1],))
+    async with queue_app(make_demo_app, demo_db, extra=0) as (pilot, table):
+        last = next(i for i, it in enumerate(table.items) if it.id == ids[-1])
+        assert table.loaded_rows <= last  # its row is not there yet...
+        widths = [c.get_render_width(table) for c in table.ordered_columns]
+        size = [key for key, _ in queue_table.COLUMNS].index("size")
+        assert widths[size] >= len("+123456/-98765") + 2 * table.cell_padding  # ...but its column has room
+
+        await pilot.press("G")  # every row comes
+        table.move_cursor(row=last, animate=False)
+        await pilot.pause()
+        assert table.loaded_rows > last
+        assert [c.get_render_width(table) for c in table.ordered_columns] == widths  # no column moved
+        y = last - round(table.scroll_y) + table.header_height
+        assert "+123456/-98765" in table.render_line(y).text  # drawn whole, in its row on screen

@@ -13,6 +13,7 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -102,6 +103,8 @@ class QueueTable(DataTable, inherit_bindings=True):
         self._now: float | None = None
         self._used = 0
         self._shown_title_width = 0
+        self._drawn: list[dict] = [{} for _ in CELLS]
+        self._fixed = False
         self._loaded = 0
         self._adding = False
 
@@ -115,15 +118,22 @@ class QueueTable(DataTable, inherit_bindings=True):
                 age_label(it.authored_at, self._now), it.findings, (it.added, it.deleted), it.state)
 
     def _cells(self, it) -> list[Text]:
-        """Every cell of one row but the title."""
-        return [draw(v) for draw, v in zip(CELLS, self._values(it))]
+        """Every cell of one row but the title (a value's cell is drawn once per :meth:`show_items`:
+        ``Text`` cells are only read when the table renders, so rows can share them)."""
+        out = []
+        for draw, memo, value in zip(CELLS, self._drawn, self._values(it)):
+            cell = memo.get(value)
+            if cell is None:
+                cell = memo[value] = draw(value)
+            out.append(cell)
+        return out
 
-    def _used_width(self, items: list) -> int:
-        """Cells the columns before the title take (with their padding) over every item,
-        whether its row was added yet or not: each distinct value is drawn once."""
+    def _widths(self, items: list) -> list[int]:
+        """The width of each column before the title: its widest cell over every item,
+        whether its row was added yet or not, or its label (each distinct value is drawn once)."""
         columns = zip(*(self._values(it) for it in items))
-        return sum(max([len(label)] + [draw(v).cell_len for v in set(values)]) + 2 * self.cell_padding
-                   for (_key, label), draw, values in zip(COLUMNS, CELLS, columns))
+        return [max([len(label)] + [draw(v).cell_len for v in set(values)])
+                for (_key, label), draw, values in zip(COLUMNS, CELLS, columns)]
 
     def _title_width(self, used: int) -> int:
         """Cells left for the title once the other columns (and their padding) are laid out."""
@@ -143,19 +153,43 @@ class QueueTable(DataTable, inherit_bindings=True):
         try:
             self.clear()
             self._loaded = 0
+            self._drawn = [{} for _ in CELLS]
+            self._fixed = False
+            for column in self.ordered_columns:  # an empty queue's header sizes itself again
+                column.auto_width = True
         finally:
             self._adding = False
         self.items = list(items)
         self._now = now
         if not self.items:
             return
-        self._used = self._used_width(self.items)
+        widths = self._widths(self.items)
+        self._used = sum(widths) + 2 * self.cell_padding * len(widths)
         self._shown_title_width = self._title_width(self._used)
+        self._fix_widths(widths + [self._shown_title_width])
         index = next((i for i, it in enumerate(self.items) if it.id == keep), None)
         if index is None:
             index = min(max(row_before, 0), len(self.items) - 1)
         self._add_rows(max(CHUNK, index + CHUNK // 2))
         self.move_cursor(row=index, animate=False)
+
+    def _fix_widths(self, widths: list[int]) -> None:
+        """Give every column its width up front (the title column all the room left), so
+        adding rows measures no cells and the columns keep their widths as more rows come."""
+        for column, width in zip(self.ordered_columns, widths):
+            column.width = width
+            column.auto_width = False
+        self._fixed = True
+
+    def _update_dimensions(self, new_rows) -> None:
+        # DataTable measures every cell of every new row here; with the widths fixed by
+        # show_items and every row one line high, the size is known without measuring.
+        if not self._fixed:
+            super()._update_dimensions(new_rows)
+            return
+        header = self.header_height if self.show_header else 0
+        width = sum(column.get_render_width(self) for column in self.ordered_columns)
+        self.virtual_size = Size(width, self.row_count + header)
 
     def _add_rows(self, upto: int) -> None:
         """Add the rows of ``items`` up to (not including) index ``upto``."""
