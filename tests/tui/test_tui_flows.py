@@ -50,6 +50,24 @@ async def test_queue_opens_in_queue_order(make_demo_app, demo_db):
         assert tiers == sorted(tiers, key=ranks.index)
 
 
+async def test_the_queue_title_stays_on_one_line_at_any_width(make_demo_app):
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        title = app.screen.query_one("#queue-title")
+        counts = {t: sum(1 for i in table_of(app).items if i.tier == t) for t in ("CRITICAL", "HIGH", "MEDIUM", "LOW")}
+        text = str(title.render())
+        assert text.startswith("triage · review queue") and title.size.height == 1
+        for tier, n in counts.items():
+            assert f" {tier}  {n}" in text
+        for width, tier_word in ((100, "CRITICAL"), (80, "C")):  # narrower: shorter words, same facts
+            await pilot.resize_terminal(width, SIZE[1])
+            await settle(pilot)
+            text = str(title.render())
+            assert title.size.height == 1 and len(text) <= width - 2, (width, text)
+            assert f" {tier_word}  {counts['CRITICAL']}" in text and "to review" in text and "demo" in text
+
+
 async def test_empty_queue_says_how_to_fill_it(make_demo_app, tmp_path):
     app = make_demo_app(tmp_path / "empty.db")
     async with app.run_test(size=SIZE) as pilot:

@@ -33,7 +33,8 @@ from triage.deepdive import in_scope
 from tui.messages import DeepDiveChecked, QueueLoaded, StoreFailed
 from tui.safe import safe_line, safe_plain, safe_text
 from tui.screens.verdict import VerdictChoice, VerdictModal
-from tui.widgets.queue_table import TIER_STYLE, QueueTable, tier_badge
+from tui.widgets.queue_table import QueueTable, tier_badge
+from tui.widgets.queue_title import QueueCounts, QueueTitle
 
 if TYPE_CHECKING:
     from tui.app import TriageApp
@@ -101,7 +102,7 @@ class QueueScreen(Screen):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("triage · review queue", style="bold"), id="queue-title", markup=False)
+        yield QueueTitle(id="queue-title")
         yield Static("", id="filter-bar", markup=False)
         yield Input(placeholder="search: words in the title, id, agent, author or paths (Esc closes)", id="search")
         yield QueueTable(id="queue-table")
@@ -171,22 +172,7 @@ class QueueScreen(Screen):
             table.focus()
 
     def _render_title(self, shown: list) -> None:
-        text = Text("triage · review queue", style="bold", end="")
-        counts: dict[str, int] = {}
-        for i in shown:
-            counts[i.tier] = counts.get(i.tier, 0) + 1
-        text.append(f"   {len(shown)} change{'s' if len(shown) != 1 else ''} ", "bold")
-        for tier in ("CRITICAL", "HIGH", "MEDIUM", "LOW"):
-            if counts.get(tier):
-                text.append("  ")
-                text.append(f" {tier} ", TIER_STYLE[tier])
-                text.append(f" {counts[tier]}")
-        sampled = sum(1 for i in shown if i.sampled)
-        unreviewed = sum(1 for i in shown if not i.verdict)
-        text.append(f"   ★ {sampled}   {unreviewed} to review", "dim")
-        if self.triage.demo:
-            text.append("   demo", "italic magenta")
-        self.query_one("#queue-title", Static).update(text)
+        self.query_one(QueueTitle).show(QueueCounts.of(shown, demo=self.triage.demo))
 
     def _render_filter_bar(self) -> None:
         text = Text("filters ", style="dim", end="")
