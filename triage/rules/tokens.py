@@ -33,6 +33,8 @@ from pygments.lexers import get_lexer_for_filename
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text, Whitespace
 from pygments.util import ClassNotFound
 
+from triage.rules.lexdriver import lex_pairs
+
 MAX_LEX_LINE = 4000
 """Lines longer than this many characters are not lexed (they are blanked)."""
 
@@ -692,12 +694,12 @@ def lex(
         whole = covered * 2 >= len(lines)
     if whole:
         body = text if all(len(x) <= MAX_LEX_LINE for x in lines) else _blank_long(lines)
-        _cook(lexer.get_tokens(body), lang, 1, toks, comments)
+        _cook(lex_pairs(lexer, body), lang, 1, toks, comments)
     else:
         if snap is None:
             snap = lambda a: top_level_start(lines, a)  # noqa: E731
         for a, b in _windows(lines, added, snap):
             if toks:
                 toks.append(Tok("sep", "", a))
-            _cook(lexer.get_tokens(_blank_long(lines[a - 1 : b])), lang, a, toks, comments)
+            _cook(lex_pairs(lexer, _blank_long(lines[a - 1 : b])), lang, a, toks, comments)
     return TokenStream(toks, comments, lang, lexer_cls.name)
