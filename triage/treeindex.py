@@ -142,8 +142,8 @@ def _blobs(prefix: str, names: tuple[str, ...]) -> _Blobs:
 class _Frame:
     """One tree being summarised: its files' facts, and its subtrees' facts as they come."""
 
-    __slots__ = ("prefix", "tree", "oid", "subtrees", "next", "exotic", "blobs", "count", "example",
-                 "example_key", "manifests", "first_party", "tops")
+    __slots__ = ("prefix", "tree", "oid", "subtrees", "next", "exotic", "count", "example", "example_key",
+                 "manifests", "first_party", "tops")
 
     def __init__(self, prefix: str, tree: pygit2.Tree):
         self.prefix = prefix
@@ -166,7 +166,7 @@ class _Frame:
         keys = {k for k, _e in subtrees}
         self.exotic = ("/" in "".join(names) or len(set(names)) != len(names) or len(keys) != len(subtrees)
                        or any("/" in k[:-1] for k in keys))
-        self.blobs = blobs = _blobs(prefix, tuple(names))
+        blobs = _blobs(prefix, tuple(names))
         self.count = blobs.count
         self.example = prefix + blobs.example if blobs.example is not None else None
         self.example_key = blobs.example
