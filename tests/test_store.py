@@ -78,6 +78,34 @@ def test_checklist_answers_keep_history_and_latest_wins(tmp_path):
             s.answer_checklist(cid, "sec-input", "maybe")
 
 
+def test_viewed_marks_are_per_reviewer_and_the_latest_wins(tmp_path):
+    with Store(tmp_path / "t.db") as s:
+        cid = add_change(s)
+        s.set_viewed(cid, "app/a.py", True, reviewer="ana")
+        s.set_viewed(cid, "app/b.py", True, reviewer="ana")
+        s.set_viewed(cid, "app/b.py", False, reviewer="ana")
+        s.set_viewed(cid, "app/c.py", True, reviewer="bo")
+        s.set_viewed(cid, "app/d.py", False, reviewer="bo", at=200.0)
+        s.set_viewed(cid, "app/d.py", True, reviewer="bo", at=100.0)  # an earlier toggle, written late: ignored
+    with Store(tmp_path / "t.db") as s:  # kept on disk
+        assert s.viewed_paths(cid, "ana") == {"app/a.py"}
+        assert s.viewed_paths(cid, "bo") == {"app/c.py"}
+        assert s.viewed_paths("git:r:other", "ana") == set()
+
+
+def test_a_database_from_before_viewed_marks_gets_them_on_open(tmp_path):
+    path = tmp_path / "t.db"
+    with Store(path) as s:
+        cid = add_change(s)
+    with sqlite3.connect(path) as conn:  # as an older triage left it
+        conn.execute("DROP TABLE viewed_files")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_viewed_files'")
+    with Store(path) as s:
+        s.set_viewed(cid, "x.py", True)
+        assert s.viewed_paths(cid) == {"x.py"}
+        assert s.get_change(cid) is not None  # nothing else touched
+
+
 def test_resolve_id_accepts_full_ids_and_unique_sha_prefixes(tmp_path):
     with Store(tmp_path / "t.db") as s:
         add_change(s, "git:r:abcdef12", "abcdef12")

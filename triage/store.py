@@ -255,6 +255,15 @@ def m003_forge(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT ''")
 
 
+@migrations()
+def m004_viewed_files(db: sqlite_utils.Database) -> None:
+    """Which files of a change each reviewer has marked viewed (the latest mark per file)."""
+    db.execute(
+        "CREATE TABLE viewed_files (change_id TEXT NOT NULL, reviewer TEXT NOT NULL, path TEXT NOT NULL, "
+        "viewed INTEGER NOT NULL, updated_at REAL NOT NULL, PRIMARY KEY (change_id, reviewer, path))"
+    )
+
+
 def _create_private(path: Path) -> None:
     """Create ``path`` with mode 0600 if it does not exist; tighten it if it is looser."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -540,6 +549,24 @@ class Store:
             "SELECT item_id, answer, note, reviewer, created_at FROM checklist_answers WHERE change_id = ? "
             "ORDER BY created_at, id", (change_id,))
         return {r["item_id"]: r for r in rows}
+
+    def set_viewed(self, change_id: str, path: str, viewed: bool, reviewer: str = "", at: float | None = None) -> None:
+        """Mark (or unmark) one file of a change viewed by ``reviewer`` (``path`` as the change's
+        ``files`` record has it: :func:`triage.git.db_text` form). ``at`` is when the reviewer
+        did it: a mark older than the stored one is ignored, so writes that finish out of
+        order keep the latest."""
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO viewed_files (change_id, reviewer, path, viewed, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (change_id, reviewer, path) DO UPDATE SET viewed = excluded.viewed, "
+                "updated_at = excluded.updated_at WHERE excluded.updated_at >= viewed_files.updated_at",
+                (change_id, reviewer, path, int(viewed), time.time() if at is None else at))
+
+    def viewed_paths(self, change_id: str, reviewer: str = "") -> set[str]:
+        """The paths of a change that ``reviewer`` has marked viewed."""
+        rows = self.query("SELECT path FROM viewed_files WHERE change_id = ? AND reviewer = ? AND viewed = 1",
+                          (change_id, reviewer))
+        return {r["path"] for r in rows}
 
     def record_review_time(self, change_id: str, seconds: float, reviewer: str = "") -> None:
         """Record time spent looking at a change (without a verdict)."""

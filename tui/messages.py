@@ -27,12 +27,13 @@ class QueueLoaded(Message, bubble=False):
 
 @dataclass
 class ChangeLoaded(Message, bubble=False):
-    """A change's row, findings and checklist answers were read (the diff follows)."""
+    """A change's row, findings, checklist answers and viewed files were read (the diff follows)."""
 
     change_id: str
     row: dict
     findings: list[dict]
     answers: dict[str, dict]
+    viewed: set[str] = field(default_factory=set)
 
 
 @dataclass

@@ -236,6 +236,31 @@ async def test_navigate_files_and_viewed_state(make_demo_app):
         assert diff.cursor == 0
 
 
+async def test_viewed_marks_are_kept_per_reviewer_across_sessions(make_demo_app, demo_db):
+    async def files_after_opening(reviewer: str, *keys: str) -> list[bool]:
+        app = make_demo_app(reviewer=reviewer)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_change(pilot, MULTI_FILE_SHA)
+            files = app.screen.query_one(FileList)
+            shown = [e.viewed for e in files.entries]
+            if keys:
+                await pilot.press(*keys)
+                await settle(pilot)  # the marks are written by a worker
+        return shown
+
+    assert await files_after_opening("reviewer", "]") == [True, False]  # the first file is viewed on opening
+    assert await files_after_opening("reviewer", "]", "m") == [True, True]  # kept; then the second is un-marked
+    assert await files_after_opening("reviewer") == [True, False]  # ...and that is kept too
+    assert await files_after_opening("someone-else") == [True, False]
+    with Store(demo_db) as store:
+        cid = store.query("SELECT id FROM changes WHERE sha LIKE ?", (MULTI_FILE_SHA + "%",))[0]["id"]
+        second = store.get_change(cid)["files"][1]["path"]
+        assert store.viewed_paths(cid, "reviewer") == {store.get_change(cid)["files"][0]["path"]}
+        store.set_viewed(cid, second, True, reviewer="someone-else")
+    assert await files_after_opening("someone-else") == [True, True]  # marks are each reviewer's own
+    assert await files_after_opening("reviewer") == [True, False]
+
+
 async def test_side_by_side_needs_width(make_demo_app):
     app = make_demo_app()
     async with app.run_test(size=SIZE) as pilot:

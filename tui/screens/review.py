@@ -14,6 +14,8 @@ answered, the verdict form refuses everything but ``escalate``.
 
 from __future__ import annotations
 
+import time
+
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -97,6 +99,8 @@ class ReviewScreen(Screen):
         self.change_id = change_id
         self.row: dict | None = None
         self.findings: list[dict] = []
+        self.viewed: set[str] = set()
+        """Paths (``db_text`` form) this reviewer marked viewed; kept in the store."""
         self.files: list[FileDiff] = []
         self.layout_: DiffLayout | None = None
         self.hidden: list[int] = []
@@ -142,10 +146,11 @@ class ReviewScreen(Screen):
                     return
                 findings = store.findings_for(cid)
                 answers = store.checklist_answers(cid)
+                viewed = store.viewed_paths(cid, self.triage.reviewer)
         except Exception as exc:  # noqa: BLE001 - shown in the UI
             self.post_message(DiffFailed(cid, str(exc)))
             return
-        self.post_message(ChangeLoaded(cid, row, findings, answers))
+        self.post_message(ChangeLoaded(cid, row, findings, answers, viewed))
         try:
             files = load_files(row, self.triage.repo)
             layout = build_layout(files, findings)
@@ -162,11 +167,12 @@ class ReviewScreen(Screen):
     def on_change_loaded(self, message: ChangeLoaded) -> None:
         self.row = message.row
         self.findings = message.findings
+        self.viewed = set(message.viewed)
         self.query_one(ChecklistPanel).set_items(checklist_items(message.row.get("checklist", []), message.answers))
         self.query_one("#review-title", Static).update(self._title())  # after the checklist: it counts answers
         entries = [
             FileEntry(str(f.get("path", "")), f.get("status", "M"), f.get("added", 0), f.get("deleted", 0),
-                      f.get("findings", 0), notes=len(f.get("notes", [])))
+                      f.get("findings", 0), notes=len(f.get("notes", [])), viewed=str(f.get("path", "")) in self.viewed)
             for f in message.row.get("files", [])
         ]
         self.query_one(FileList).set_entries(entries)
@@ -181,7 +187,8 @@ class ReviewScreen(Screen):
                 counts[f["path"]] = counts.get(f["path"], 0) + 1
         entries = [
             FileEntry(fd.path, fd.status, fd.added, fd.deleted, counts.get(db_text(fd.path), 0),
-                      message.hidden[i] if i < len(message.hidden) else 0, len(fd.notes))
+                      message.hidden[i] if i < len(message.hidden) else 0, len(fd.notes),
+                      viewed=db_text(fd.path) in self.viewed)
             for i, fd in enumerate(message.files)
         ]
         self.query_one(FileList).set_entries(entries)
@@ -256,7 +263,7 @@ class ReviewScreen(Screen):
         if files.entries and message.file < len(files.entries):
             if files.highlighted != message.file:
                 files.highlighted = message.file
-            files.mark_viewed(message.file)
+            self._set_viewed(message.file, True)
 
     @on(OptionList.OptionSelected, "#files")
     def _file_selected(self, event: OptionList.OptionSelected) -> None:
@@ -302,7 +309,27 @@ class ReviewScreen(Screen):
         index = self.layout_.file_at(self.query_one(DiffView).cursor)
         files = self.query_one(FileList)
         if index < len(files.entries):
-            files.mark_viewed(index, not files.entries[index].viewed)
+            self._set_viewed(index, not files.entries[index].viewed)
+
+    def _set_viewed(self, index: int, viewed: bool) -> None:
+        """Mark file ``index`` viewed or not, and keep the mark for the next session."""
+        files = self.query_one(FileList)
+        if index >= len(files.entries) or files.entries[index].viewed == viewed:
+            return
+        files.mark_viewed(index, viewed)
+        path = db_text(files.entries[index].path)
+        (self.viewed.add if viewed else self.viewed.discard)(path)
+        self._save_viewed(path, viewed, time.time())
+
+    @work(thread=True, group="viewed", exit_on_error=False, description="Saving a viewed mark")
+    def _save_viewed(self, path: str, viewed: bool, at: float) -> None:
+        from triage.store import Store
+
+        try:
+            with Store(self.triage.db_path) as store:
+                store.set_viewed(self.change_id, path, viewed, reviewer=self.triage.reviewer, at=at)
+        except Exception as exc:  # noqa: BLE001 - shown in the UI
+            self.post_message(StoreFailed("save the viewed mark", str(exc)))
 
     def action_focus_checklist(self) -> None:
         self.query_one(ChecklistPanel).focus()
