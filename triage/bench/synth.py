@@ -19,7 +19,13 @@ What the history looks like (the proportions are the knobs at the top):
 * merges of short side branches (about 2% of commits), some of them from an
   agent's branch;
 * some added lines that the rule catalogue flags (hard-coded secrets, shell
-  calls, ``eval``), so analysis has findings to store.
+  calls, ``eval``), so analysis has findings to store;
+* code that parses: Python and JavaScript files are whole functions of
+  one-line statements, and every edit replaces, adds or removes statements
+  inside a function (keeping its first) or whole functions, so every Python
+  file parses and every JavaScript function's braces close, at every commit
+  (``tests/test_bench_synth.py``). Rules that need a Python syntax tree run as
+  they would on a real repository.
 
 The repository is packed at the end with ``git repack -a -d`` when git is
 installed (real repositories are packed, and the ``git log -p`` baseline
@@ -37,7 +43,7 @@ from pathlib import Path
 
 import pygit2
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 """Bumped whenever the generator changes what it writes (invalidates caches)."""
 
 COMPLETE_MARKER = "triage-bench-complete"
@@ -77,12 +83,17 @@ EXT = {
     "cfg": [".yaml", ".yml", ".toml", ".json", ".ini"],
 }
 KIND_WEIGHTS = [("py", 45), ("js", 30), ("md", 12), ("cfg", 13)]
+CODE = {"py": "    ", "js": "  "}
+"""Kinds whose files are code, and the indent of a statement in a function body: edits
+keep every Python file parseable and every JavaScript function's braces balanced."""
+FUNCTION = {"py": "def ", "js": "export function "}
+"""How a function's first line starts, per code kind (see :meth:`Content.function_header`)."""
 
 WORDS = (
     "order cart item price user account session token payment invoice refund customer address "
     "shipping stock product catalog search filter page limit offset cache queue job retry event "
     "config value result status error message request response handler client server record "
-    "batch total count amount currency tax discount coupon email report export import schema"
+    "batch total count amount currency tax discount coupon email report exports imports schema"
 ).split()
 
 HUMANS = [
@@ -228,17 +239,15 @@ class Content:
         if r.random() < FINDING_LINE_SHARE:
             return self.risky(kind)
         pad = "    " * indent
-        if kind == "py":
+        if kind == "py":  # one-line statements: any of them is a valid function body line
             return r.choice([
                 f"{pad}{self._name()} = {self._name()}({self._w()}, {r.randrange(100)})",
-                f"{pad}if {self._name()} is None:",
-                f"{pad}    return {self._name()}",
-                f"{pad}for {self._w()} in {self._name()}:",
+                f"{pad}if {self._name()} is None: return {self._name()}",
+                f"{pad}for {self._w()} in {self._name()}: total += {self._w()}.{self._w()}",
                 f"{pad}logger.info(\"{self._w()} %s\", {self._name()})",
                 f"{pad}{self._name()}.append({self._w()}.{self._w()})",
                 f"{pad}# {self._w()} the {self._w()} before {self._w()}",
                 f"{pad}total += {self._w()}.{self._w()} * {r.randrange(1, 9)}",
-                "",
             ])
         if kind == "js":
             p = "  " * indent
@@ -249,7 +258,6 @@ class Content:
                 f"{p}// {self._w()} the {self._w()} first",
                 f"{p}await api.{self._camel()}({{ {self._w()}: {self._camel()} }});",
                 f"{p}return <{self._w().capitalize()} {self._w()}={{{self._camel()}}} />;",
-                "",
             ])
         if kind == "md":
             return r.choice([
@@ -267,17 +275,45 @@ class Content:
         ])
 
     def block(self, kind: str, n: int) -> list[str]:
-        """``n`` lines, with a function or section header now and then."""
+        """``n`` lines: whole functions for code (a Python ``def`` or a JavaScript
+        ``export function`` with one-line statements in its body, then a blank line),
+        ordinary lines for other kinds."""
+        if kind not in CODE:
+            return [self.line(kind) for _ in range(n)]
         out: list[str] = []
         r = self.rng
-        for _ in range(n):
-            if kind == "py" and r.random() < 0.08:
-                out.append(f"def {self._name()}({self._w()}, {self._w()}=None):")
-            elif kind == "js" and r.random() < 0.08:
-                out.append(f"export function {self._camel()}({self._w()}) {{")
-            else:
-                out.append(self.line(kind))
+        closing = 1 if kind == "js" else 0
+        while len(out) < n:
+            left = n - len(out)
+            if left < 2 + closing:  # no room for a function: top-level statements
+                out.extend(self.top_level(kind) for _ in range(left))
+                break
+            body = min(left - 1 - closing, r.randint(2, 22))
+            out.append(self.function_header(kind))
+            out.append(self.first_statement(kind))  # never a comment: a body needs a statement
+            out.extend(self.line(kind) for _ in range(body - 1))
+            if closing:
+                out.append("}")
+            if len(out) < n:
+                out.append("")
         return out
+
+    def function_header(self, kind: str) -> str:
+        if kind == "py":
+            return f"def {self._name()}({self._w()}, {self._w()}=None):"
+        return f"export function {self._camel()}({self._w()}) {{"
+
+    def first_statement(self, kind: str) -> str:
+        """A function's first statement (edits keep it, so no function is left empty)."""
+        if kind == "py":
+            return f"    {self._name()} = {self._name()}({self._w()})"
+        return f"  const {self._camel()} = {self._camel()}({self._w()});"
+
+    def top_level(self, kind: str) -> str:
+        """A statement that is valid outside any function."""
+        if kind == "py":
+            return f"{self._w().upper()}_{self._w().upper()} = {self.rng.randrange(1000)}"
+        return f"export const {self._camel()} = {self.rng.randrange(1000)};"
 
     def header(self, kind: str) -> list[str]:
         """The first lines of a new file."""
@@ -365,6 +401,9 @@ class _Generator:
         hunks = 1 if budget < 20 else r.randint(1, 3)
         for _ in range(hunks):
             size = max(1, budget // hunks)
+            if kind in CODE:
+                self._edit_code(kind, lines, size)
+                continue
             at = r.randrange(0, max(1, len(lines)))
             op = r.random()
             if op < 0.55:  # replace
@@ -377,6 +416,45 @@ class _Generator:
         if not lines:
             lines.append("")
         self._put(path, _encode(lines))
+
+    def _edit_code(self, kind: str, lines: list[str], size: int) -> None:
+        """One hunk in a code file: statements replaced, added or removed inside a function
+        (which keeps at least one), or a whole function added or removed."""
+        r = self.rng
+        indent = CODE[kind]
+        body = [i for i, line in enumerate(lines) if line.startswith(indent)]
+        units = [i for i, line in enumerate(lines) if line.startswith(FUNCTION[kind])]
+        op = r.random()
+        if not body or (op >= 0.85 and op < 0.95):  # a new function, before another or at the end
+            at = r.choice(units + [len(lines)])
+            new = self.content.block(kind, max(3, size))
+            lines[at:at] = new + ([""] if at < len(lines) and new[-1] != "" else [])
+            return
+        if op >= 0.95 and len(units) > 1:  # a whole function removed
+            k = r.randrange(len(units))
+            end = units[k + 1] if k + 1 < len(units) else len(lines)
+            del lines[units[k]:end]
+            return
+        at = r.choice(body)
+        if op < 0.55 or op >= 0.80:  # replace or delete: never a function's first statement
+            later = [i for i in body if i > 0 and lines[i - 1].startswith(indent)]
+            if not later:
+                op = 0.6
+            else:
+                at = r.choice(later)
+        start, end = at, at + 1  # the run of body lines around ``at``: one function's statements
+        while start > 0 and lines[start - 1].startswith(indent):
+            start -= 1
+        while end < len(lines) and lines[end].startswith(indent):
+            end += 1
+        if op < 0.55:  # replace
+            old = min(size // 2 + 1, end - at)
+            lines[at:at + old] = [self.content.line(kind) for _ in range(max(1, size - old))]
+        elif op < 0.80:  # insert after ``at``
+            lines[at + 1:at + 1] = [self.content.line(kind) for _ in range(size)]
+        else:  # delete, keeping the function's first statement
+            first = max(at, start + 1)
+            del lines[first:min(end, first + size)]
 
     def binary(self, path: str | None = None) -> str:
         """Add or replace a binary file (PNG-like, with NUL bytes early)."""
@@ -397,7 +475,11 @@ class _Generator:
         new = self._new_path(kind)
         self.text[new] = (kind, lines)
         if self.rng.random() < 0.5 and len(lines) > 3:
-            lines[self.rng.randrange(len(lines))] = self.content.line(kind)
+            indent = CODE.get(kind)
+            spots = [i for i, line in enumerate(lines)
+                     if indent is None or (line.startswith(indent) and i and lines[i - 1].startswith(indent))]
+            if spots:  # in code, a statement for a statement (never a function's first)
+                lines[self.rng.choice(spots)] = self.content.line(kind)
         self._put(new, _encode(lines), mode)
         return new
 
