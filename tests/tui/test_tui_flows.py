@@ -261,6 +261,28 @@ async def test_viewed_marks_are_kept_per_reviewer_across_sessions(make_demo_app,
     assert await files_after_opening("reviewer") == [True, False]
 
 
+async def test_viewed_marks_that_cannot_be_saved_last_the_session_with_one_message(make_demo_app, monkeypatch):
+    import sqlite3
+
+    calls = []
+
+    def refuse(self, *args, **kwargs):
+        calls.append(args)
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(Store, "set_viewed", refuse)
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_change(pilot, MULTI_FILE_SHA)  # the first file is marked on opening: the save fails
+        await pilot.press("]")
+        await settle(pilot)
+        files = app.screen.query_one(FileList)
+        assert [e.viewed for e in files.entries] == [True, True]  # marked all the same
+        said = [n.message for n in app._notifications if "viewed marks" in n.message]
+        assert len(said) == 1 and "this session only" in said[0] and "readonly" in said[0]
+        assert len(calls) == 1  # no further tries, no further messages
+
+
 async def test_side_by_side_needs_width(make_demo_app):
     app = make_demo_app()
     async with app.run_test(size=SIZE) as pilot:

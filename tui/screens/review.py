@@ -15,7 +15,6 @@ answered, the verdict form refuses everything but ``escalate``.
 from __future__ import annotations
 
 import time
-
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -101,6 +100,8 @@ class ReviewScreen(Screen):
         self.findings: list[dict] = []
         self.viewed: set[str] = set()
         """Paths (``db_text`` form) this reviewer marked viewed; kept in the store."""
+        self._keep_viewed = True
+        """False once saving a mark failed (a read-only database): marks then last this session."""
         self.files: list[FileDiff] = []
         self.layout_: DiffLayout | None = None
         self.hidden: list[int] = []
@@ -319,7 +320,8 @@ class ReviewScreen(Screen):
         files.mark_viewed(index, viewed)
         path = db_text(files.entries[index].path)
         (self.viewed.add if viewed else self.viewed.discard)(path)
-        self._save_viewed(path, viewed, time.time())
+        if self._keep_viewed:
+            self._save_viewed(path, viewed, time.time())
 
     @work(thread=True, group="viewed", exit_on_error=False, description="Saving a viewed mark")
     def _save_viewed(self, path: str, viewed: bool, at: float) -> None:
@@ -328,8 +330,10 @@ class ReviewScreen(Screen):
         try:
             with Store(self.triage.db_path) as store:
                 store.set_viewed(self.change_id, path, viewed, reviewer=self.triage.reviewer, at=at)
-        except Exception as exc:  # noqa: BLE001 - shown in the UI
-            self.post_message(StoreFailed("save the viewed mark", str(exc)))
+        except Exception as exc:  # noqa: BLE001 - shown in the UI, once
+            if self._keep_viewed:
+                self._keep_viewed = False
+                self.post_message(StoreFailed("keep viewed marks (they last this session only)", str(exc)))
 
     def action_focus_checklist(self) -> None:
         self.query_one(ChecklistPanel).focus()
