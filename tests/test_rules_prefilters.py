@@ -53,6 +53,22 @@ CASES = {
     "nest-allman.js": ("function f(a)\n{\n  if (a)\n  {\n    for (const x of a)\n    {\n      while (x)\n      {\n"
                        "        if (x.y)\n        {\n          if (x.z)\n          {\n            go();\n          }\n"
                        "        }\n      }\n    }\n  }\n}\n", "deep-nesting"),
+    # deep-nesting (Python): a string at column 0 inside the function, tabs, and exactly five levels at
+    # module level (the fewest widths the indentation bound lets through)
+    "nest.py": ('def f(a):\n    s = """\n}}}\n"""\n    if a:\n        for x in a:\n            while x:\n'
+                "                with x:\n                    try:\n                        go()\n"
+                "                    except E:\n                        log(e)\n", "deep-nesting"),
+    "nest-tabs.py": ("def f(a):\n\tif a:\n\t\tfor x in a:\n\t\t\twhile x:\n\t\t\t\twith x:\n"
+                     "\t\t\t\t\tif x.y:\n\t\t\t\t\t\tgo()\n", "deep-nesting"),
+    "nest-module.py": ("if a:\n    for x in a:\n        while x:\n            with x:\n                if x.y:\n"
+                       "                    go()\n", "deep-nesting"),
+    # stacktrace-disclosure (Python): a traceback formatter imported under another name, and the exception
+    "views/leak_alias.py": ('from flask import Flask, jsonify\nfrom traceback import format_exc as fe\n'
+                            'app = Flask(__name__)\n\n\n@app.route("/x")\ndef x():\n    try:\n        run()\n'
+                            "    except Exception:\n        return jsonify(error=fe())\n", "stacktrace-disclosure"),
+    "views/leak_name.py": ('from flask import Flask, jsonify\napp = Flask(__name__)\n\n\n@app.route("/x")\n'
+                           "def x():\n    try:\n        run()\n    except Exception as e:\n"
+                           "        return jsonify(error=str(e))\n", "stacktrace-disclosure"),
 }
 
 
@@ -80,6 +96,8 @@ def open_prefilters(monkeypatch):
         monkeypatch.setattr(injection, "_JS_HTML_SINK", Always())
         monkeypatch.setattr(injection, "_PY_MARKUP_HINT", Always())
         monkeypatch.setattr(basic, "_js_may_nest_deeper", lambda fi, limit: True)
+        monkeypatch.setattr(basic, "_py_may_nest_deeper", lambda fi, limit: True)
+        monkeypatch.setattr(reliability, "_PY_LEAK_HINT", Always())
         monkeypatch.setattr(context, "_JS_SPEC_LINE", Always())
 
     return apply
@@ -123,6 +141,15 @@ ORDINARY = {
         "    return order\n"
     ),
 }
+
+
+def test_ordinary_python_is_never_parsed():
+    text = ORDINARY["src/shop/orders.py"] + "".join(
+        f"\n\ndef step_{k}(order):\n    if order.ready:\n        for line in order.lines:\n"
+        f"            line.error = None\n    return order\n" for k in range(3))
+    f = SourceFile("src/shop/orders.py", text, frozenset(range(2, text.count("\n") + 2)))
+    assert analyze([f], RepoContext(paths=(f.path,), changed_paths=(f.path,))) == []
+    assert "tree" not in vars(info(f)), "a rule parsed a file none of its findings could come from"
 
 
 @pytest.mark.parametrize("path", sorted(ORDINARY))

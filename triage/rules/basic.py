@@ -161,6 +161,52 @@ def _js_may_nest_deeper(fi: FileInfo, limit: int) -> bool:
 _JS_BARE = {"else", "try", "do", "finally"}
 
 
+def _py_may_nest_deeper(fi: FileInfo, limit: int) -> bool:
+    """False when no added line can start a block more than ``limit`` deep.
+
+    A block's body is indented strictly deeper than its header (Python refuses tabs
+    that make the two counts of a width disagree), so a block ``limit + 1`` deep
+    starts, on an added line, at a width that at least ``limit + 1`` distinct
+    widths (its own and its enclosing headers') fit under. Counting the widths
+    of every line can only over-count (strings, continuation lines), which errs
+    towards parsing. Most files have no such line, so the rule needs no syntax tree.
+    """
+    lines = fi.lines
+    top = -1
+    for n in fi.added:
+        if 1 <= n <= len(lines):
+            line = lines[n - 1]
+            body = line.lstrip(" \t")
+            if body.startswith("\f"):
+                return True  # a form feed resets Python's count: no cheap bound
+            top = max(top, len(line) - len(body))
+    if top < limit:
+        return False
+    widths: set[int] = set()
+    for line in lines:
+        body = line.lstrip(" \t")
+        if body.startswith("\f"):
+            return True
+        width = len(line) - len(body)
+        if width <= top:
+            widths.add(width)
+            if len(widths) > limit:
+                return True
+    return False
+
+
+_PY_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+"""The fields of an ast node that hold statements (or except handlers and match cases,
+which hold statements): blocks nest only through them, never through an expression."""
+
+
+def _py_children(node: ast.AST) -> Iterator[ast.AST]:
+    for name in _PY_BODIES:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            yield from value
+
+
 @register
 class DeepNesting(FileRule):
     id = "deep-nesting"
@@ -172,7 +218,7 @@ class DeepNesting(FileRule):
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
         if fi.lang == PYTHON:
-            if fi.tree is not None:
+            if _py_may_nest_deeper(fi, MAX_DEPTH) and fi.tree is not None:
                 yield from self._py(fi, fi.tree)
         else:
             yield from self._js(fi)
@@ -188,7 +234,7 @@ class DeepNesting(FileRule):
             return src[node.col_offset:].lstrip().startswith("elif") or src.lstrip().startswith("elif")
 
         def visit(node: ast.AST, depth: int, parent: ast.AST | None) -> None:
-            for child in ast.iter_child_nodes(node):
+            for child in _py_children(node):
                 if isinstance(child, ast.stmt) and not fi.touches(child.lineno, child.end_lineno or child.lineno):
                     continue  # nothing added inside: no finding can land here
                 if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):

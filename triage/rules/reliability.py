@@ -128,6 +128,9 @@ def _js_response_hint() -> re.Pattern:
     return re.compile(rf"\.\s*(?:{meths})\s*\(|\.\s*body\s*=")
 
 
+_PY_LEAK_HINT = re.compile(r"except|format_")
+"""What a Python leak needs in the file: an ``except`` clause (a handler whose sink leaks) or a
+traceback formatter (every name in :data:`_TB`, even imported under an alias, is ``format_...``)."""
 _TB = {"traceback.format_exc", "traceback.format_exception", "traceback.format_tb", "traceback.format_stack", "format_exc", "format_exception"}
 
 
@@ -150,6 +153,8 @@ class StacktraceDisclosure(FileRule):
     # ------------------------------------------------------------------ python
 
     def _py(self, fi: FileInfo) -> Iterator[Finding]:
+        if not _PY_LEAK_HINT.search(fi.text):
+            return  # no except clause and no traceback formatter: nothing below can match
         tree = fi.tree
         if tree is None:
             return
