@@ -237,19 +237,24 @@ async def test_navigate_files_and_viewed_state(make_demo_app):
 
 
 async def test_viewed_marks_are_kept_per_reviewer_across_sessions(make_demo_app, demo_db):
+    titles: list[str] = []
+
     async def files_after_opening(reviewer: str, *keys: str) -> list[bool]:
         app = make_demo_app(reviewer=reviewer)
         async with app.run_test(size=SIZE) as pilot:
             await open_change(pilot, MULTI_FILE_SHA)
             files = app.screen.query_one(FileList)
             shown = [e.viewed for e in files.entries]
+            titles.append(str(files.border_title))
             if keys:
                 await pilot.press(*keys)
                 await settle(pilot)  # the marks are written by a worker
         return shown
 
     assert await files_after_opening("reviewer", "]") == [True, False]  # the first file is viewed on opening
+    titles.clear()
     assert await files_after_opening("reviewer", "]", "m") == [True, True]  # kept; then the second is un-marked
+    assert titles == ["Files 2/2 viewed"]  # the list's title counts the kept marks
     assert await files_after_opening("reviewer") == [True, False]  # ...and that is kept too
     assert await files_after_opening("someone-else") == [True, False]
     with Store(demo_db) as store:

@@ -78,7 +78,11 @@ class FileList(OptionList):
         self.set_options([Option(file_prompt(e, width), id=f"file-{i}") for i, e in enumerate(entries)])
         if entries:
             self.highlighted = min(highlighted or 0, len(entries) - 1)
-        self.border_title = f"Files {len(entries)}"
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        viewed = sum(1 for e in self.entries if e.viewed)
+        self.border_title = f"Files {viewed}/{len(self.entries)} viewed" if viewed else f"Files {len(self.entries)}"
 
     def _width(self) -> int:
         return max(0, self.scrollable_content_region.width - 2)
@@ -91,8 +95,7 @@ class FileList(OptionList):
         """Redraw the option of file ``index`` after its entry changed."""
         if 0 <= index < len(self.entries):
             self.replace_option_prompt_at_index(index, file_prompt(self.entries[index], self._width()))
-            viewed = sum(1 for e in self.entries if e.viewed)
-            self.border_title = f"Files {viewed}/{len(self.entries)} viewed"
+            self._show_counts()
 
     def mark_viewed(self, index: int, viewed: bool = True) -> None:
         """Set file ``index``'s viewed state."""
