@@ -77,7 +77,8 @@ def drives(lexer: Lexer) -> bool:
     """True when :func:`lex_pairs` can run ``lexer`` with its own loop."""
     cls = type(lexer)
     return (isinstance(lexer, RegexLexer) and cls.get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed
-            and not lexer.filters and isinstance(getattr(lexer, "_tokens", None), dict))
+            and not lexer.filters and isinstance(getattr(lexer, "_tokens", None), dict)
+            and callable(getattr(lexer, "_preprocess_lexer_input", None)))  # what get_tokens does first
 
 
 JOIN_AFTER_CHARS = 64_000
