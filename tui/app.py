@@ -84,6 +84,7 @@ class TriageApp(App[None]):
         demo: bool = False,
         deep_dive: bool = False,
         digest: bool = False,
+        keymap: dict[str, str] | None = None,
         **options: object,
     ) -> None:
         super().__init__()
@@ -102,11 +103,35 @@ class TriageApp(App[None]):
         self.deep_dive_mode = deep_dive
         self.digest_mode = digest
         self.theme = theme
+        self.keymap: dict[str, str] = {}
+        """Binding id -> keys, from ``[keymap]`` in the user's config (see :mod:`triage.keymap`)."""
+        self._keymap_problem = ""
+        if keymap is None:
+            from triage.errors import TriageError
+            from triage.keymap import user_keymap
+
+            try:
+                keymap = user_keymap()
+            except TriageError as exc:
+                keymap, self._keymap_problem = {}, str(exc)
+        if keymap:
+            from tui.screens.help import binding_ids
+
+            known = binding_ids()
+            unknown = sorted(set(keymap) - known)
+            if unknown:
+                self._keymap_problem = (f"[keymap] names no key binding {', '.join(unknown)}; "
+                                        "the help screen (?) lists every binding's id")
+            self.keymap = {k: v for k, v in keymap.items() if k in known}
 
     def get_default_screen(self) -> QueueScreen:
         return QueueScreen(self.initial_filter)
 
     def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        if self._keymap_problem:
+            self.notify(safe_plain(self._keymap_problem), title="Keys", severity="warning", markup=False, timeout=10)
         if self.digest_mode:
             self.push_screen(DigestScreen())
 
@@ -320,7 +345,8 @@ def make_app(db: Path | str, repo: Path | str | None = None, *, now: float | int
         repo: A repository to diff from when a change's recorded path is gone.
         now: A fixed "now" (unix seconds or datetime) for ages; ``None`` uses the clock.
         **options: ``reviewer``, ``theme``, ``monotonic``, ``demo``, ``deep_dive`` (verdicts on deep-dive
-            changes need their security checklist answered), ``digest`` (open on the daily digest);
+            changes need their security checklist answered), ``digest`` (open on the daily digest),
+            ``keymap`` (binding id -> keys; by default ``[keymap]`` of the user's config);
             unknown ones are ignored.
     """
     return TriageApp(db, repo, now=now, **options)

@@ -39,7 +39,7 @@ def test_binding_ids_are_unique_per_action():
 def test_help_lists_every_key_of_every_screen():
     text = help_text().plain
     for _, classes in sections():
-        for keys, desc, _ in binding_rows(classes):
+        for keys, desc, _tip, _id in binding_rows(classes):
             assert desc in text
     for cls in OUR_CLASSES:
         for b in own_bindings(cls):
@@ -116,3 +116,71 @@ def test_new_keys_are_in_the_help():
         assert f"  {key:<16} {desc}" in text, (key, desc)
     for section in ("Daily digest (D)", "Hand-over (o)"):
         assert section in text
+
+
+# ------------------------------------------------------------ [keymap]
+
+
+async def test_a_keymap_moves_keys_in_the_app_the_footer_and_the_help(make_demo_app):
+    from tui.screens.stats import StatsScreen
+
+    app = make_demo_app(keymap={"app.stats": "ctrl+t", "app.help": "f2"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        from textual.widgets._footer import FooterKey
+
+        footer = {k.description: k.key for k in app.screen.query(FooterKey)}
+        assert footer["Help"] == "f2"  # the footer names the new key
+        await pilot.press("S")  # the old key does nothing now
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape", "f2")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        from rich.console import Console
+
+        console = Console(width=SIZE[0], record=True, file=open("/dev/null", "w"))
+        for table in app.screen.query(".help-table"):
+            console.print(table.content)  # the rich Table the help screen shows
+        shown = console.export_text()
+        stats_row = next(line for line in shown.split("\n") if "Stats" in line and "app.stats" in line)
+        assert "^t" in stats_row and " S " not in f" {stats_row} "
+
+
+async def test_the_keymap_comes_from_the_users_config_never_the_repository(make_demo_app, demo_repo, monkeypatch,
+                                                                           tmp_path):
+    from tui.screens.stats import StatsScreen
+    from tui_helpers import use_config
+
+    use_config(monkeypatch, tmp_path, '[keymap]\n"app.stats" = "ctrl+t"\n"no.such" = "z"\n')
+    (demo_repo / ".triage.toml").write_text('[keymap]\n"app.quit" = "S"\n')  # a repository must not move keys
+    try:
+        app = make_demo_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.keymap == {"app.stats": "ctrl+t"}
+            said = [n.message for n in app._notifications]
+            assert any("no.such" in m and "help screen" in m for m in said), said
+            await pilot.press("ctrl+t")
+            await settle(pilot)
+            assert isinstance(app.screen, StatsScreen) and app.is_running
+    finally:
+        (demo_repo / ".triage.toml").unlink()
+
+
+async def test_a_broken_keymap_is_reported_and_the_keys_stay(make_demo_app, monkeypatch, tmp_path):
+    from tui.screens.stats import StatsScreen
+    from tui_helpers import use_config
+
+    use_config(monkeypatch, tmp_path, '[keymap]\n"app.stats" = 3\n')
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert any("app.stats" in m and "must be a string" in m for m in said), said
+        await pilot.press("S")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)

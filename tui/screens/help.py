@@ -7,6 +7,7 @@ classes make up each screen.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import ClassVar, Iterable
 
 from rich.table import Table
@@ -63,46 +64,63 @@ def _bindings(cls: type) -> list[Binding]:
     return out
 
 
-def binding_rows(classes: Iterable[type], key_display=None) -> list[tuple[str, str, str]]:
-    """``(keys, description, tooltip)`` rows for ``classes``, one per action (keys merged)."""
-    rows: dict[str, tuple[list[str], str, str]] = {}
+def binding_ids() -> set[str]:
+    """The id of every key binding of the app (what ``[keymap]`` in the user's config can remap)."""
+    return {b.id for _title, classes in sections() for cls in classes for b in _bindings(cls) if b.id}
+
+
+def _remapped(b: Binding, keymap: dict[str, str] | None) -> list[Binding]:
+    if not keymap or not b.id or b.id not in keymap:
+        return [b]
+    return [dataclasses.replace(b, key=key) for key in keymap[b.id].split(",")]
+
+
+def binding_rows(classes: Iterable[type], key_display=None,
+                 keymap: dict[str, str] | None = None) -> list[tuple[str, str, str, str]]:
+    """``(keys, description, tooltip, id)`` rows for ``classes``, one per action (keys merged),
+    with the keys ``keymap`` (binding id -> keys) gives instead of the built-in ones."""
+    rows: dict[str, tuple[list[str], str, str, str]] = {}
     for cls in classes:
-        for b in _bindings(cls):
-            if b.system and not b.description:
+        for original in _bindings(cls):
+            if original.system and not original.description:
                 continue
-            label = key_display(b) if key_display else b.key
-            keys, desc, tip = rows.setdefault(b.action, ([], b.description or b.action.replace("_", " "), b.tooltip))
-            if label not in keys:
-                keys.append(label)
-            if not tip and b.tooltip:
-                rows[b.action] = (keys, desc, b.tooltip)
-    return [(" ".join(keys), desc, tip) for keys, desc, tip in rows.values()]
+            for b in _remapped(original, keymap):
+                label = key_display(b) if key_display else b.key
+                keys, desc, tip, bid = rows.setdefault(
+                    b.action, ([], b.description or b.action.replace("_", " "), b.tooltip, b.id or ""))
+                if label not in keys:
+                    keys.append(label)
+                if not tip and b.tooltip:
+                    rows[b.action] = (keys, desc, b.tooltip, bid)
+    return [(" ".join(keys), desc, tip, bid) for keys, desc, tip, bid in rows.values()]
 
 
-def help_tables(key_display=None, palette_key: str = "^p") -> list[tuple[str, Table]]:
+def help_tables(key_display=None, palette_key: str = "^p",
+                keymap: dict[str, str] | None = None) -> list[tuple[str, Table]]:
     """One ``(title, table)`` per section; every cell is a plain Text (never markup)."""
     out = []
     for title, classes in sections():
-        rows = binding_rows(classes, key_display)
+        rows = binding_rows(classes, key_display, keymap)
         if title == "Everywhere":
-            rows.append((palette_key, "Command palette", "Search every command: queue:, review:, view: …"))
+            rows.append((palette_key, "Command palette", "Search every command: queue:, review:, view: …", ""))
         table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
         table.add_column("keys", width=16, no_wrap=True)
         table.add_column("action", width=18, no_wrap=True)
         table.add_column("what", ratio=1)
-        for keys, desc, tip in rows:
-            table.add_row(Text(keys, style="bold cyan"), Text(desc), Text(tip, style="dim"))
+        table.add_column("id", width=18, no_wrap=True)
+        for keys, desc, tip, bid in rows:
+            table.add_row(Text(keys, style="bold cyan"), Text(desc), Text(tip, style="dim"), Text(bid, style="dim"))
         out.append((title, table))
     return out
 
 
-def help_text(key_display=None) -> Text:
-    """The help as plain text lines ``keys  action  what`` (for tests and the README)."""
+def help_text(key_display=None, keymap: dict[str, str] | None = None) -> Text:
+    """The help as plain text lines ``keys  action  what  id`` (for tests and the README)."""
     out = Text(end="")
     for title, classes in sections():
         out.append(f"{title}\n", "bold underline")
-        for keys, desc, tip in binding_rows(classes, key_display):
-            out.append(f"  {keys:<16} {desc:<18} {tip}\n")
+        for keys, desc, tip, bid in binding_rows(classes, key_display, keymap):
+            out.append(f"  {keys:<16} {desc:<18} {tip}  {bid}\n")
     return out
 
 
@@ -119,7 +137,8 @@ class HelpScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(Text("triage · keys", style="bold"), id="help-title", markup=False)
         with VerticalScroll(id="help-body"):
-            for n, (title, table) in enumerate(help_tables(self.app.get_key_display)):
+            keymap = getattr(self.app, "keymap", None)
+            for n, (title, table) in enumerate(help_tables(self.app.get_key_display, keymap=keymap)):
                 yield Static(Text(title, style="bold underline"), classes="help-section", markup=False)
                 yield Static(table, id=f"help-table-{n}", classes="help-table", markup=False)
         yield Footer()
