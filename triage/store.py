@@ -550,6 +550,10 @@ class Store:
             "ORDER BY created_at, id", (change_id,))
         return {r["item_id"]: r for r in rows}
 
+    def posts_waiting(self) -> int:
+        """Forge posts recorded verdicts still owe (pending, or blocked until ``push --retry-blocked``)."""
+        return self.query("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'blocked')")[0]["n"]
+
     def set_viewed(self, change_id: str, path: str, viewed: bool, reviewer: str = "", at: float | None = None) -> None:
         """Mark (or unmark) one file of a change viewed by ``reviewer`` (``path`` as the change's
         ``files`` record has it: :func:`triage.git.db_text` form). ``at`` is when the reviewer

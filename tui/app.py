@@ -251,7 +251,9 @@ class TriageApp(App[None]):
         self.queue_screen.reload(select=message.change_id)
         self._reload_digests()
         short = message.change_id.rsplit(":", 1)[-1][:10]
-        self.notify(safe_plain(f"Recorded {message.verdict} on {short}"), title="Verdict", markup=False, timeout=3)
+        posts = "" if message.change_id.startswith("git:") else "; `triage push` posts it to the forge"
+        self.notify(safe_plain(f"Recorded {message.verdict} on {short}{posts}"), title="Verdict", markup=False,
+                    timeout=5 if posts else 3)
         if message.extra:
             self.notify(safe_plain(message.extra), title="Escalated", markup=False, timeout=6)
 

@@ -23,6 +23,8 @@ class QueueLoaded(Message, bubble=False):
     filter: QueueFilter
     facets: dict[str, list[str]]
     select: str | None = None
+    to_push: int = 0
+    """Forge posts waiting for ``triage push``."""
 
 
 @dataclass

@@ -573,6 +573,29 @@ async def test_special_files_show_their_notes_in_the_diff(make_demo_app, demo_db
         assert [e.path for e in app.screen.query_one(FileList).entries] == ["new.py", "run.sh", "logo.png"]
 
 
+async def test_a_forge_verdict_says_it_waits_for_push_and_the_queue_counts_it(make_demo_app, demo_db):
+    from tui_helpers import insert_change
+
+    cid = insert_change(demo_db, id="github:acme/shop#8", source="github", repo="acme/shop", repo_path="",
+                        number=8, state="merged", url="https://github.com/acme/shop/pull/8",
+                        title="Tidy the cart", files="[]", n_files=0, patch=b"")
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        title = app.screen.query_one("#queue-title")
+        assert "to push" not in str(title.render())  # nothing waits yet
+        table = table_of(app)
+        table.move_cursor(row=next(i for i, it in enumerate(table.items) if it.id == cid), animate=False)
+        await pilot.press("a")  # a LOW change without findings: approved at once
+        await settle(pilot)
+        with Store(demo_db) as store:
+            waiting = store.posts_waiting()
+        assert waiting >= 1
+        assert f"{waiting} to push" in str(title.render())
+        said = [n.message for n in app._notifications]
+        assert any("Recorded approve" in m and "triage push" in m for m in said), said
+
+
 async def test_a_missing_repository_is_explained(make_demo_app, demo_db, tmp_path):
     from tui.app import make_app
     from tui_helpers import NOW

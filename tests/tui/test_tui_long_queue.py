@@ -110,3 +110,13 @@ async def test_columns_fit_rows_still_to_come_and_keep_their_width_as_they_come(
         assert [c.get_render_width(table) for c in table.ordered_columns] == widths  # no column moved
         y = last - round(table.scroll_y) + table.header_height
         assert "+123456/-98765" in table.render_line(y).text  # drawn whole, in its row on screen
+
+
+def test_every_form_of_the_title_says_how_many_posts_wait():
+    from tui.widgets.queue_title import QueueCounts, title_line
+
+    counts = QueueCounts(5, {"HIGH": 2, "LOW": 3}, 1, 4, to_push=3)
+    forms = [title_line(counts, compact).plain for compact in range(3)]
+    assert "3 to push" in forms[0] and "3 to push" in forms[1] and "↑3" in forms[2]
+    assert len(forms[0]) > len(forms[1]) > len(forms[2])
+    assert all("to push" not in title_line(QueueCounts(5, {"LOW": 5}, 0, 5), c).plain for c in range(3))

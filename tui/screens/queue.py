@@ -95,6 +95,8 @@ class QueueScreen(Screen):
         self.facets: dict[str, list[str]] = {"agents": [], "reviewers": []}
         self.search = ""
         self.loaded = False
+        self.to_push = 0
+        """Forge posts waiting for ``triage push`` (shown in the title)."""
         self._pending: tuple | None = None
 
     @property
@@ -131,16 +133,18 @@ class QueueScreen(Screen):
             with Store(self.triage.db_path) as store:
                 items = load_queue(store, **flt.load_kwargs())
                 facets = queue_facets(store)
+                to_push = store.posts_waiting()
         except Exception as exc:  # noqa: BLE001 - reported in the UI, never a crash
             self.post_message(StoreFailed("load the queue", str(exc)))
             return
-        self.post_message(QueueLoaded(items, flt, facets, select))
+        self.post_message(QueueLoaded(items, flt, facets, select, to_push))
 
     def on_queue_loaded(self, message: QueueLoaded) -> None:
         if message.filter != self.filter:
             return  # a newer filter is loading
         self.items = message.items
         self.facets = message.facets
+        self.to_push = message.to_push
         self.loaded = True
         self._show(select=message.select)
 
@@ -172,7 +176,7 @@ class QueueScreen(Screen):
             table.focus()
 
     def _render_title(self, shown: list) -> None:
-        self.query_one(QueueTitle).show(QueueCounts.of(shown, demo=self.triage.demo))
+        self.query_one(QueueTitle).show(QueueCounts.of(shown, demo=self.triage.demo, to_push=self.to_push))
 
     def _render_filter_bar(self) -> None:
         text = Text("filters ", style="dim", end="")

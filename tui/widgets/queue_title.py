@@ -25,15 +25,17 @@ class QueueCounts:
     sampled: int
     unreviewed: int
     demo: bool = False
+    to_push: int = 0
+    """Forge posts recorded verdicts still owe (``triage push`` sends them)."""
 
     @classmethod
-    def of(cls, items: list, demo: bool = False) -> "QueueCounts":
+    def of(cls, items: list, demo: bool = False, to_push: int = 0) -> "QueueCounts":
         """The counts over queue ``items``."""
         per_tier: dict[str, int] = {}
         for i in items:
             per_tier[i.tier] = per_tier.get(i.tier, 0) + 1
         return cls(len(items), per_tier, sum(1 for i in items if i.sampled),
-                   sum(1 for i in items if not i.verdict), demo)
+                   sum(1 for i in items if not i.verdict), demo, to_push)
 
 
 def title_line(c: QueueCounts, compact: int = 0) -> Text:
@@ -48,6 +50,8 @@ def title_line(c: QueueCounts, compact: int = 0) -> Text:
             text.append(f" {tier if compact < 2 else tier[0]} ", TIER_STYLE[tier])
             text.append(f" {c.per_tier[tier]}")
     text.append(f"{gap}★ {c.sampled}{gap}{c.unreviewed} to review", "dim")
+    if c.to_push:
+        text.append(f"{gap}{c.to_push} to push" if compact < 2 else f"{gap}↑{c.to_push}", "bold yellow")
     if c.demo:
         text.append(f"{gap}demo", "italic magenta")
     return text
