@@ -30,6 +30,7 @@ RULE_MODULES: tuple[str, ...] = (
     "triage.rules.transport",
     "triage.rules.reliability",
     "triage.rules.context",
+    "triage.rules.flow",
 )
 """Modules that define (and register) rules; imported on first use."""
 
