@@ -27,6 +27,10 @@ def findings(body: str, rule: str, path: str = "app/views.py") -> list[int]:
     ('class V:\n    def get(self):\n        return open(self.request.GET["p"])\n', [3]),
     # a value that is not the request's
     ('def d(params):\n    return open(params.args["p"])\n', []),
+    # a converter or an annotation that makes a route parameter a number
+    ('@app.route("/r/<int:rid>")\ndef f(rid):\n    return send_file(f"/srv/{rid}.pdf")\n', []),
+    ('@app.get("/r/{rid}")\ndef g(rid: int):\n    return send_file(f"/srv/{rid}.pdf")\n', []),
+    ('@app.get("/r/{rid}")\ndef h(rid: str):\n    return send_file(f"/srv/{rid}.pdf")\n', [3]),
     # an int() makes a number, not a path
     ('def e():\n    n = int(request.args["n"])\n    return open(f"/srv/{n}.txt")\n', []),
 ])

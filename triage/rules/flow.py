@@ -7,7 +7,8 @@ Python only, inside one function (the catalogue's "ast, in-function" method):
   ``request.GET``/``POST``/``FILES``/``COOKIES``/``META``/``body``, Starlette's
   ``query_params``/``path_params``) and the parameters of a route handler
   (a function decorated with ``.route``/``.get``/``.post``/... whose path has
-  placeholders, as Flask and FastAPI fill them from the URL);
+  placeholders, as Flask and FastAPI fill them from the URL), except those an
+  ``<int:...>``-style converter or an ``int``/``float``/``UUID`` annotation types;
 * a value stays tainted through assignments, f-strings, ``+``, ``%``,
   ``.format`` and ``os.path.join``; ``os.path.basename``, ``secure_filename``,
   ``int``, ``float`` and ``uuid.UUID`` clean it;
@@ -64,15 +65,24 @@ def _is_source(node: ast.AST, aliases) -> bool:
     return any(part in ("request", "req") and parts[i + 1] in _REQUEST_DATA for i, part in enumerate(parts[:-1]))
 
 
-def _is_route(fn: ast.AST) -> bool:
-    """A handler whose URL path has placeholders: the framework fills its parameters from the URL."""
+_NUMERIC = {"int", "float", "uuid", "UUID", "bool", "uuid.UUID"}
+_FLASK_TYPED = re.compile(r"<(?:int|float|uuid):(\w+)>")
+
+
+def _route_params(fn: ast.AST) -> set[str]:
+    """The parameters a route handler gets from the request (its URL path has placeholders),
+    less those a converter or an annotation makes a number or a UUID; empty for other functions."""
     for d in getattr(fn, "decorator_list", []):
         if not isinstance(d, ast.Call) or dotted(d.func).rsplit(".", 1)[-1] not in _ROUTE_DECORATORS or not d.args:
             continue
         first = d.args[0]
         if isinstance(first, ast.Constant) and isinstance(first.value, str) and re.search(r"[<{]", first.value):
-            return True
-    return False
+            typed = set(_FLASK_TYPED.findall(first.value))
+            args = fn.args  # type: ignore[attr-defined]
+            return {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs
+                    if a.arg not in ("self", "request", "req") and a.arg not in typed
+                    and dotted(a.annotation) not in _NUMERIC}
+    return set()
 
 
 def _statements(fn: ast.AST) -> Iterator[ast.stmt]:
@@ -107,11 +117,7 @@ class _Taint:
 
     def __init__(self, fi: FileInfo, fn: ast.AST):
         self.aliases = fi.aliases
-        self.names: set[str] = set()
-        if _is_route(fn):
-            args = fn.args  # type: ignore[attr-defined]
-            self.names |= {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs
-                           if a.arg not in ("self", "request", "req")}
+        self.names: set[str] = _route_params(fn)
 
     def tainted(self, expr: ast.AST) -> bool:
         """Whether ``expr`` carries request data (a cleaning call stops it)."""
