@@ -56,3 +56,27 @@ def test_a_finding_needs_the_sink_on_an_added_line():
     f = SourceFile("app/views.py", text, added)
     assert [x for x in analyze([f], RepoContext(paths=(f.path,), changed_paths=(f.path,)))
             if x.rule == "path-traversal"] == []
+
+
+def js_findings(body: str, rule: str) -> list[tuple[int, str]]:
+    text = "const express = require('express');\nconst fs = require('fs');\nconst app = express();\n" + body
+    f = SourceFile("server/app.js", text, frozenset(range(1, text.count("\n") + 2)))
+    ctx = RepoContext(paths=(f.path,), changed_paths=(f.path,))
+    return [(x.line - 3, x.severity) for x in analyze([f], ctx) if x.rule == rule]
+
+
+def test_javascript_is_a_check_one_severity_lower_and_follows_declarations():
+    body = "app.get('/a', (req, res) => {\n  const { name } = req.params;\n  const p = '/srv/' + name;\n  fs.readFile(p, cb);\n});\n"
+    assert js_findings(body, "path-traversal") == [(4, "medium")]
+
+
+def test_javascript_guards_must_be_the_containment_or_host_check_itself():
+    unrelated = "const isApi = (u) => u.startsWith('/api');\n"
+    sink = "app.get('/a', (req, res) => res.sendFile(req.query.f));\n"
+    assert js_findings(unrelated + sink, "path-traversal") == [(2, "medium")]
+    guarded = "const t = path.resolve(BASE, x);\nif (!t.startsWith(BASE)) throw 1;\n"
+    assert js_findings(guarded + sink, "path-traversal") == []
+    host_header = "app.get('/b', (req, res) => fetch(req.query.u, { signal }));\nconst h = req.headers.host;\n"
+    assert js_findings(host_header, "ssrf") == [(1, "medium")]
+    literal = "app.get('/c', (req, res) => fetch(`https://api.example.com/x/${req.query.id}`, { signal }));\n"
+    assert js_findings(literal, "ssrf") == []

@@ -32,7 +32,7 @@ from triage.models import Finding
 from triage.rules.base import RepoContext, register
 from triage.rules.fileinfo import FileInfo, FileRule
 from triage.rules.python_ast import dotted
-from triage.rules.tokens import PYTHON
+from triage.rules.tokens import JAVASCRIPT, PYTHON
 
 _REQUEST_DATA = {
     "args", "form", "values", "json", "get_json", "files", "cookies", "headers", "data", "get_data",
@@ -211,6 +211,70 @@ def _literal_host(url: ast.AST) -> bool:
     return isinstance(head, ast.Constant) and isinstance(head.value, str) and bool(_LITERAL_HOST.match(head.value))
 
 
+# ------------------------------------------------------------------ javascript
+
+_JS_SOURCE = re.compile(r"\breq(?:uest)?\.(?:query|params|body|headers|cookies)\b")
+_JS_PATH_SINKS = {"res.sendFile", "res.download", "fs.readFile", "fs.readFileSync", "fs.createReadStream",
+                  "fs.unlink", "fs.unlinkSync", "fs.rm", "fs.rmSync", "fs.writeFile", "fs.writeFileSync",
+                  "fs.promises.readFile", "fs.promises.unlink", "fsp.readFile"}
+_JS_URL_SINKS = {"fetch", "axios", "got", "needle", "http.get", "http.request", "https.get", "https.request"}
+_JS_URL_SINKS |= {f"axios.{m}" for m in ("get", "post", "put", "patch", "delete", "head", "request")}
+_JS_CONTAINED = re.compile(r"(?:path\.resolve|path\.normalize|realpath)[\s\S]*\.startsWith\(")
+_JS_HOST_CHECKED = re.compile(r"new URL\([\s\S]*\.(?:hostname|host|origin)\b")
+_DECLARE = {"const", "let", "var"}
+
+
+def _js_tainted_names(ts) -> set[str]:
+    """Names a ``const``/``let``/``var`` binds to request data (directly, or from another such name),
+    in file order: the token stream has no functions, so this is the catalogue's token-only "check"."""
+    toks = ts.toks
+    names: set[str] = set()
+    for i, t in enumerate(toks):
+        if t.kind != "kw" or t.value not in _DECLARE or i + 2 >= len(toks):
+            continue
+        k = i + 1
+        bound: list[str] = []
+        if toks[k].value in ("{", "["):
+            close = ts.close_of(k)
+            bound = [x.value for x in toks[k + 1:close] if x.kind == "name"]
+            k = close + 1
+        elif toks[k].kind == "name":
+            bound = [toks[k].value]
+            k += 1
+        if k >= len(toks) or toks[k].value != "=":
+            continue
+        end = k + 1
+        while end < len(toks) and toks[end].value not in (";",) and toks[end].line == toks[k].line:
+            end += 1
+        if _js_carries(ts, k + 1, end, names):
+            names.update(bound)
+    return names
+
+
+def _js_carries(ts, a: int, b: int, names: set[str]) -> bool:
+    """Whether tokens ``[a, b)`` hold request data or a name bound to it."""
+    text = ts.source(a, b, limit=400)
+    return bool(_JS_SOURCE.search(text)) or any(n in names for n in ts.names_in(a, b))
+
+
+def _js_literal_host(ts, a: int) -> bool:
+    t = ts.toks[a]
+    return t.kind == "str" and bool(_LITERAL_HOST.match(t.text.split("\x00", 1)[0]))
+
+
+def _js_hits(fi: FileInfo, sinks: set[str], guard: re.Pattern, url: bool) -> Iterator[tuple[int, str]]:
+    if guard.search(fi.text) or not _JS_SOURCE.search(fi.text):
+        return
+    ts = fi.stream
+    names = _js_tainted_names(ts)
+    for i, name, _start in ts.calls():
+        if name not in sinks:
+            continue
+        args = ts.args(i)
+        if args and _js_carries(ts, *args[0], names) and not (url and _js_literal_host(ts, args[0][0])):
+            yield ts.toks[i].line, name
+
+
 @register
 class PathTraversal(FileRule):
     id = "path-traversal"
@@ -218,9 +282,13 @@ class PathTraversal(FileRule):
     kind = "ast"
     cwe = "CWE-22"
     question = "Is the resolved path proven to stay inside the base directory?"
-    languages = (PYTHON,)
+    languages = (PYTHON, JAVASCRIPT)
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if fi.lang == JAVASCRIPT:
+            for line, name in _js_hits(fi, _JS_PATH_SINKS, _JS_CONTAINED, url=False):
+                yield self.hit(fi, line, f"check: a request value may reach {name}() as a path", "medium")
+            return
         if not (_PATH_HINT.search(fi.text) and _SOURCE_HINT.search(fi.text)) or fi.tree is None:
             return
         paths = _path_names(fi)
@@ -241,9 +309,13 @@ class Ssrf(FileRule):
     kind = "ast"
     cwe = "CWE-918"
     question = "Which hosts are allowed, and are private IPs blocked after DNS resolution?"
-    languages = (PYTHON,)
+    languages = (PYTHON, JAVASCRIPT)
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if fi.lang == JAVASCRIPT:
+            for line, name in _js_hits(fi, _JS_URL_SINKS, _JS_HOST_CHECKED, url=True):
+                yield self.hit(fi, line, f"check: a request value may decide where {name}() connects", "medium")
+            return
         if not (_URL_HINT.search(fi.text) and _SOURCE_HINT.search(fi.text)) or fi.tree is None:
             return
         for node, taint in _flows(fi, _HOST_CHECKED):
