@@ -119,15 +119,17 @@ class _Taint:
         self.aliases = fi.aliases
         self.names: set[str] = _route_params(fn)
 
+    def callee(self, call: ast.Call) -> str:
+        """The qualified name ``call`` calls (imports expanded)."""
+        return self.aliases.resolve(call.func) if self.aliases else dotted(call.func)
+
     def tainted(self, expr: ast.AST) -> bool:
         """Whether ``expr`` carries request data (a cleaning call stops it)."""
         stack = [expr]
         while stack:
             node = stack.pop()
-            if isinstance(node, ast.Call):
-                name = self.aliases.resolve(node.func) if self.aliases else dotted(node.func)
-                if name in _CLEANERS:
-                    continue
+            if isinstance(node, ast.Call) and self.callee(node) in _CLEANERS:
+                continue
             if isinstance(node, ast.Name) and node.id in self.names:
                 return True
             if isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)) and _is_source(node, self.aliases):
@@ -275,54 +277,64 @@ def _js_hits(fi: FileInfo, sinks: set[str], guard: re.Pattern, url: bool) -> Ite
             yield ts.toks[i].line, name
 
 
-@register
-class PathTraversal(FileRule):
-    id = "path-traversal"
+class _RequestFlow(FileRule):
+    """What both rules share: JavaScript by tokens (reported as a check, one severity lower),
+    Python through :func:`_flows` once the file has a sink (``py_hint``) and a source."""
+
     severity = "high"
     kind = "ast"
-    cwe = "CWE-22"
-    question = "Is the resolved path proven to stay inside the base directory?"
     languages = (PYTHON, JAVASCRIPT)
+    js_sinks: set[str] = set()
+    js_guard: re.Pattern = re.compile("(?!)")
+    js_message = ""
+    """The JavaScript finding's message, with ``{name}`` for the sink."""
+    url = False
+    """Sinks take a URL (a literal scheme and host makes it safe)."""
+    py_hint: re.Pattern = re.compile("(?!)")
+    py_guard: re.Pattern = re.compile("(?!)")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
         if fi.lang == JAVASCRIPT:
-            for line, name in _js_hits(fi, _JS_PATH_SINKS, _JS_CONTAINED, url=False):
-                yield self.hit(fi, line, f"check: a request value may reach {name}() as a path", "medium")
-            return
-        if not (_PATH_HINT.search(fi.text) and _SOURCE_HINT.search(fi.text)) or fi.tree is None:
-            return
+            for line, name in _js_hits(fi, self.js_sinks, self.js_guard, url=self.url):
+                yield self.hit(fi, line, self.js_message.format(name=name), "medium")
+        elif self.py_hint.search(fi.text) and _SOURCE_HINT.search(fi.text) and fi.tree is not None:
+            yield from self._py(fi, _flows(fi, self.py_guard))
+
+    def _py(self, fi: FileInfo, flows: Iterator[tuple[ast.AST, _Taint]]) -> Iterator[Finding]:
+        return iter(())
+
+
+@register
+class PathTraversal(_RequestFlow):
+    id = "path-traversal"
+    cwe = "CWE-22"
+    question = "Is the resolved path proven to stay inside the base directory?"
+    js_sinks, js_guard, py_hint, py_guard = _JS_PATH_SINKS, _JS_CONTAINED, _PATH_HINT, _CONTAINED
+    js_message = "check: a request value may reach {name}() as a path"
+
+    def _py(self, fi: FileInfo, flows: Iterator[tuple[ast.AST, _Taint]]) -> Iterator[Finding]:
         paths = _path_names(fi)
-        for node, taint in _flows(fi, _CONTAINED):
+        for node, taint in flows:
             if isinstance(node, ast.Call) and node.args:
-                name = taint.aliases.resolve(node.func) if taint.aliases else dotted(node.func)
-                if name in _PATH_SINKS and taint.tainted(node.args[0]):
-                    yield self.hit(fi, node.lineno, f"a request value reaches {name}() as a path")
+                if taint.callee(node) in _PATH_SINKS and taint.tainted(node.args[0]):
+                    yield self.hit(fi, node.lineno, f"a request value reaches {taint.callee(node)}() as a path")
             elif (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and _is_path(node.left, paths, fi)
                   and taint.tainted(node.right)):
                 yield self.hit(fi, node.lineno, "a request value is joined onto a Path with /")
 
 
 @register
-class Ssrf(FileRule):
+class Ssrf(_RequestFlow):
     id = "ssrf"
-    severity = "high"
-    kind = "ast"
     cwe = "CWE-918"
     question = "Which hosts are allowed, and are private IPs blocked after DNS resolution?"
-    languages = (PYTHON, JAVASCRIPT)
+    js_sinks, js_guard, py_hint, py_guard = _JS_URL_SINKS, _JS_HOST_CHECKED, _URL_HINT, _HOST_CHECKED
+    js_message = "check: a request value may decide where {name}() connects"
+    url = True
 
-    def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if fi.lang == JAVASCRIPT:
-            for line, name in _js_hits(fi, _JS_URL_SINKS, _JS_HOST_CHECKED, url=True):
-                yield self.hit(fi, line, f"check: a request value may decide where {name}() connects", "medium")
-            return
-        if not (_URL_HINT.search(fi.text) and _SOURCE_HINT.search(fi.text)) or fi.tree is None:
-            return
-        for node, taint in _flows(fi, _HOST_CHECKED):
-            if not isinstance(node, ast.Call):
-                continue
-            name = taint.aliases.resolve(node.func) if taint.aliases else dotted(node.func)
-            if name in _URL_SINKS:
-                url = _url_arg(node, name)
-                if url is not None and taint.tainted(url) and not _literal_host(url):
-                    yield self.hit(fi, node.lineno, f"a request value decides where {name}() connects")
+    def _py(self, fi: FileInfo, flows: Iterator[tuple[ast.AST, _Taint]]) -> Iterator[Finding]:
+        for node, taint in flows:
+            name = taint.callee(node) if isinstance(node, ast.Call) else ""
+            url = _url_arg(node, name) if name in _URL_SINKS else None
+            if url is not None and taint.tainted(url) and not _literal_host(url):
+                yield self.hit(fi, node.lineno, f"a request value decides where {name}() connects")
