@@ -68,6 +68,22 @@ async def test_the_queue_title_stays_on_one_line_at_any_width(make_demo_app):
             assert f" {tier_word}  {counts['CRITICAL']}" in text and "to review" in text and "demo" in text
 
 
+async def test_the_review_header_keeps_two_lines_at_narrower_widths(make_demo_app):
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_change(pilot, SALES_SHA)
+        header = app.screen.query_one("#review-title")
+        full = str(header.render())
+        assert "agent " in full and "score " in full and header.size.height == 2
+        for width in (100, 80):
+            await pilot.resize_terminal(width, SIZE[1])
+            await settle(pilot)
+            text = str(header.render())
+            lines = text.split("\n")
+            assert header.size.height == 2 and all(len(line) <= width - 2 for line in lines), (width, text)
+            assert "Add sales report" in lines[0] and "finding" in lines[1] and "nobody" in lines[1]
+
+
 async def test_empty_queue_says_how_to_fill_it(make_demo_app, tmp_path):
     app = make_demo_app(tmp_path / "empty.db")
     async with app.run_test(size=SIZE) as pilot:

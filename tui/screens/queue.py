@@ -176,7 +176,7 @@ class QueueScreen(Screen):
             table.focus()
 
     def _render_title(self, shown: list) -> None:
-        self.query_one(QueueTitle).show(QueueCounts.of(shown, demo=self.triage.demo, to_push=self.to_push))
+        self.query_one(QueueTitle).show_counts(QueueCounts.of(shown, demo=self.triage.demo, to_push=self.to_push))
 
     def _render_filter_bar(self) -> None:
         text = Text("filters ", style="dim", end="")

@@ -45,6 +45,7 @@ from tui.screens.note import NoteModal
 from tui.screens.verdict import VerdictChoice, VerdictModal
 from tui.widgets.checklist import ChecklistPanel
 from tui.widgets.diff_view import DiffView
+from tui.widgets.fitted import FittedStatic
 from tui.widgets.file_list import FileEntry, FileList
 from tui.widgets.highlight import warm_lexers
 from tui.widgets.finding_panel import FindingPanel
@@ -114,7 +115,7 @@ class ReviewScreen(Screen):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Loading…", style="dim"), id="review-title", markup=False)
+        yield FittedStatic(Text("Loading…", style="dim"), id="review-title")
         yield Static("", id="hidden-banner", markup=False)
         with Horizontal(id="review-body"):
             with Vertical(id="sidebar"):
@@ -170,7 +171,7 @@ class ReviewScreen(Screen):
         self.findings = message.findings
         self.viewed = set(message.viewed)
         self.query_one(ChecklistPanel).set_items(checklist_items(message.row.get("checklist", []), message.answers))
-        self.query_one("#review-title", Static).update(self._title())  # after the checklist: it counts answers
+        self.query_one("#review-title", FittedStatic).show(self._titles())  # after the checklist: it counts answers
         entries = [
             FileEntry(str(f.get("path", "")), f.get("status", "M"), f.get("added", 0), f.get("deleted", 0),
                       f.get("findings", 0), notes=len(f.get("notes", [])), viewed=str(f.get("path", "")) in self.viewed)
@@ -211,7 +212,13 @@ class ReviewScreen(Screen):
             Text.assemble(("Could not show the diff: ", "bold red"), safe_text(message.error)))
         self.query_one(FindingPanel).show(self.findings, total=len(self.findings))
 
-    def _title(self) -> Text:
+    def _titles(self) -> list[Text]:
+        """The header in each form :class:`FittedStatic` can pick from, fullest first."""
+        return [self._title(compact) for compact in range(3)]
+
+    def _title(self, compact: int = 0) -> Text:
+        """The two header lines: ``compact`` 1 drops the labels and the score and shortens the
+        title, 2 shortens it further (a narrow terminal)."""
         row = self.row or {}
         text = Text(end="")
         text.append_text(tier_badge(row.get("tier") or "LOW"))
@@ -221,26 +228,32 @@ class ReviewScreen(Screen):
         text.append_text(safe_text(short, "cyan"))
         text.append("  ")
         deep = self.triage.deep_dive and in_scope(row)
-        text.append_text(safe_line(row.get("title", ""), "bold", limit=56 if deep else 90))
+        limit = (56, 40, 24)[compact] if deep else (90, 60, 36)[compact]
+        text.append_text(safe_line(row.get("title", ""), "bold", limit=limit))
         if deep:
             total = len(security_items(row.get("checklist")))
             open_ = len(self.deep_dive_missing())
-            text.append("   deep dive: ", "bold magenta")
-            text.append(f"{total - open_}/{total} security items answered", "bold magenta" if open_ else "bold green")
+            answered = f"{total - open_}/{total} security" + ("" if compact else " items answered")
+            text.append("   deep dive: " if not compact else "  ", "bold magenta")
+            text.append(answered, "bold magenta" if open_ else "bold green")
         text.append("\n")
-        text.append("   agent ", "dim")
+        sep = "  " if not compact else " · "
+        text.append("   agent " if not compact else "   ", "dim")
         text.append_text(safe_line(row.get("agent") or row.get("kind", ""), limit=20))
-        text.append("  author ", "dim")
-        text.append_text(safe_line(row.get("author_login") or row.get("author_name", ""), limit=30))
-        text.append(f"  {age_label(row.get('authored_at', 0), self.triage.now)} ago", "dim")
+        text.append(f"{sep}author " if not compact else sep, "dim")
+        author = row.get("author_login") or row.get("author_name", "")
+        text.append_text(safe_line(author, limit=30 if not compact else 18))
+        age = age_label(row.get("authored_at", 0), self.triage.now)
+        text.append(f"{sep}{age}{' ago' if not compact else ''}", "dim")
         n_files = row.get("n_files", 0)
-        text.append(f"  {n_files} file{'s' if n_files != 1 else ''} ", "dim")
+        text.append(f"{sep}{n_files} file{'s' if n_files != 1 else ''} ", "dim")
         text.append(f"+{row.get('added', 0)}", "green")
         text.append(f"/-{row.get('deleted', 0)}", "red")
         active = sum(1 for f in self.findings if not f.get("suppressed"))
-        text.append(f"  {active} finding{'s' if active != 1 else ''}", "bold red" if active else "dim")
-        text.append(f"  score {row.get('score', 0):g}", "dim")
-        text.append("  assigned to ", "dim")
+        text.append(f"{sep}{active} finding{'s' if active != 1 else ''}", "bold red" if active else "dim")
+        if not compact:
+            text.append(f"  score {row.get('score', 0):g}", "dim")
+        text.append(f"{sep}assigned to " if compact < 2 else f"{sep}→ ", "dim")
         assignee = row.get("assignee")
         text.append_text(safe_line(assignee, "bold cyan", limit=24) if assignee else Text("nobody", style="dim"))
         return text
@@ -249,7 +262,7 @@ class ReviewScreen(Screen):
         """Show a new assignee in the header (after a hand-over)."""
         if self.row is not None:
             self.row["assignee"] = name
-            self.query_one("#review-title", Static).update(self._title())
+            self.query_one("#review-title", FittedStatic).show(self._titles())
 
     # ------------------------------------------------------------ cursor
 
@@ -410,7 +423,7 @@ class ReviewScreen(Screen):
     def on_checklist_answered(self, message: ChecklistAnswered) -> None:
         self.query_one(ChecklistPanel).update_item(message.item_id, message.answer, message.note)
         if self.row is not None:
-            self.query_one("#review-title", Static).update(self._title())
+            self.query_one("#review-title", FittedStatic).show(self._titles())
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self.notify(safe_plain(f"Could not {message.action}: {message.error}"), severity="error", markup=False)

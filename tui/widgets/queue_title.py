@@ -1,7 +1,7 @@
 """Provides :class:`QueueTitle`: the Queue's one-line summary (changes per tier, samples, left to review).
 
-It picks, each time it is drawn, the longest form of the line that fits its
-width, so a narrow terminal gets shorter words rather than a second line.
+It is a :class:`~tui.widgets.fitted.FittedStatic`: a narrow terminal gets shorter
+words rather than a second line.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.widgets import Static
 
+from tui.widgets.fitted import FittedStatic
 from tui.widgets.queue_table import TIER_STYLE
 
 TIERS = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
@@ -57,21 +57,12 @@ def title_line(c: QueueCounts, compact: int = 0) -> Text:
     return text
 
 
-class QueueTitle(Static):
-    """The Queue's title line; :meth:`show` sets the counts, the width picks the words."""
+class QueueTitle(FittedStatic):
+    """The Queue's title line; :meth:`show_counts` sets the counts, the width picks the words."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(Text("triage · review queue", style="bold"), markup=False, **kwargs)
-        self.counts: QueueCounts | None = None
+        super().__init__(Text("triage · review queue", style="bold"), **kwargs)
 
-    def show(self, counts: QueueCounts) -> None:
+    def show_counts(self, counts: QueueCounts) -> None:
         """Report ``counts`` from now on."""
-        self.counts = counts
-        self.refresh()
-
-    def render(self):
-        if self.counts is None:
-            return super().render()
-        room = self.content_region.width
-        forms = [title_line(self.counts, compact) for compact in range(3)]
-        return next((t for t in forms if t.cell_len <= room), forms[-1])
+        self.show([title_line(counts, compact) for compact in range(3)])
