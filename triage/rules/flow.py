@@ -316,8 +316,9 @@ class PathTraversal(_RequestFlow):
         paths = _path_names(fi)
         for node, taint in flows:
             if isinstance(node, ast.Call) and node.args:
-                if taint.callee(node) in _PATH_SINKS and taint.tainted(node.args[0]):
-                    yield self.hit(fi, node.lineno, f"a request value reaches {taint.callee(node)}() as a path")
+                name = taint.callee(node)
+                if name in _PATH_SINKS and taint.tainted(node.args[0]):
+                    yield self.hit(fi, node.lineno, f"a request value reaches {name}() as a path")
             elif (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and _is_path(node.left, paths, fi)
                   and taint.tainted(node.right)):
                 yield self.hit(fi, node.lineno, "a request value is joined onto a Path with /")
