@@ -67,10 +67,25 @@ def _join(rules: list) -> _Joined | None:
     return joined.match, marks
 
 
+class _LazyStates(dict):
+    """State name -> its joined rules, each joined on first use: a file visits a few of a
+    lexer's states, and compiling all of them (Python has dozens) cost a third of a second."""
+
+    __slots__ = ("tokendefs",)
+
+    def __init__(self, tokendefs: dict) -> None:
+        super().__init__()
+        self.tokendefs = tokendefs
+
+    def __missing__(self, name: str) -> _Joined | None:
+        got = self[name] = _join(self.tokendefs[name])
+        return got
+
+
 def _joined_states(tokendefs: dict) -> dict[str, _Joined | None]:
     got = _JOINED.get(id(tokendefs))
     if got is None or got[0] is not tokendefs:
-        got = _JOINED[id(tokendefs)] = (tokendefs, {name: _join(rules) for name, rules in tokendefs.items()})
+        got = _JOINED[id(tokendefs)] = (tokendefs, _LazyStates(tokendefs))
     return got[1]
 
 def drives(lexer: Lexer) -> bool:
