@@ -166,3 +166,24 @@ def test_parallel_workers_store_the_same_rows_as_one_process(repo, tmp_path, mon
         two_f = s.query("SELECT change_id, rule, line FROM findings ORDER BY change_id, rule, line")
     assert len(one) == 9
     assert one == two and one_f == two_f
+
+
+def test_a_pool_started_early_analyses_the_ai_commits_and_is_closed_even_with_nothing_to_do(
+        repo, tmp_path, monkeypatch):
+    import triage.ingest as ingest_mod
+
+    pools = []
+    real = ingest_mod.start_pool
+    monkeypatch.setattr(ingest_mod, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(ingest_mod, "start_pool", lambda *a: pools.append(real(*a)) or pools[-1])
+    repo.commit({"app/c.py": "y = 2\n"}, "human again")
+    with Store(tmp_path / "t.db") as s:
+        first = ingest(s, repo.path, secret=SECRET, workers=2)
+        assert [i.title for i in load_queue(s)] == ["add f"]
+        second = ingest(s, repo.path, rev_range="HEAD", secret=SECRET, workers=2)
+    assert (first.seen, first.analysed, first.skipped_human) == (4, 1, 3)
+    assert (second.seen, second.analysed, second.skipped_known) == (4, 0, 1)
+    assert len(pools) == 2
+    for pool in pools:  # shut down: no worker is left behind
+        with pytest.raises(RuntimeError):
+            pool.submit(int)

@@ -77,6 +77,29 @@ def _worker_init(root: str, key: str, cfg: dict, secret: bytes) -> None:
     _worker_state.update(repo=open_repo(root), root=root, key=key, cfg=cfg, secret=secret)
 
 
+WARM_NAMES = ("a.py", "a.js", "a.ts", "a.tsx", "a.jsx", "a.json", "a.yaml", "a.toml", "a.ini", "a.go")
+"""File names whose lexers a pool worker prepares while the parent still walks the history."""
+
+
+def _warm_worker(root: str, key: str, cfg: dict, secret: bytes) -> None:
+    """A pool worker's set-up: :func:`_worker_init`, then the imports, rules and lexers
+    every worker needs (its first commits would pay for them otherwise)."""
+    _worker_init(root, key, cfg, secret)
+    import triage.diff  # noqa: F401 - imported for its side effect: loaded once, here
+    from triage.rules import all_rule_ids
+    from triage.rules.tokens import lexer_for
+
+    all_rule_ids()
+    for name in WARM_NAMES:
+        cls = lexer_for(name)
+        if cls is not None:
+            cls(stripnl=False, ensurenl=False, stripall=False, tabsize=0)
+
+
+def _started() -> bool:
+    return True
+
+
 def assess_commit(repo: pygit2.Repository, commit: pygit2.Commit, change, prov: Provenance, cfg: dict,
                   secret: bytes) -> Assessment:
     """Diff ``commit`` (its headers already in ``change``) and run the pipeline on it.
@@ -107,21 +130,33 @@ PARALLEL_MIN = 200
 """Below this many commits to analyse, one process is faster than starting workers."""
 
 
-def _assess_all(root: str, key: str, cfg: dict, secret: bytes, todo: list, workers: int | None):
-    """Yield the rows of every commit in ``todo``, in parallel when it pays off."""
-    n = workers if workers is not None else (os.cpu_count() or 1)
-    if n <= 1 or len(todo) < PARALLEL_MIN:
+def _pool_size(workers: int | None) -> int:
+    return workers if workers is not None else (os.cpu_count() or 1)
+
+
+def start_pool(root: str, key: str, cfg: dict, secret: bytes, workers: int | None) -> ProcessPoolExecutor:
+    """A pool of analysis workers, started now: each sets itself up (:func:`_warm_worker`)
+    while the caller goes on, e.g. reading commit headers for provenance."""
+    n = _pool_size(workers)
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
+                                      else "spawn")
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_warm_worker,
+                               initargs=(root, key, cfg, secret))
+    for _ in range(n):  # a worker is spawned per task submitted while none is idle
+        pool.submit(_started)
+    return pool
+
+
+def _assess_all(root: str, key: str, cfg: dict, secret: bytes, todo: list, pool: ProcessPoolExecutor | None):
+    """Yield the rows of every commit in ``todo``: in ``pool`` when there is one, else here."""
+    if pool is None:
         _worker_init(root, key, cfg, secret)
         try:
             yield from map(_assess_one, todo)
         finally:
             _worker_state.clear()
         return
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
-                                      else "spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init,
-                             initargs=(root, key, cfg, secret)) as pool:
-        yield from pool.map(_assess_one, todo, chunksize=8)
+    yield from pool.map(_assess_one, todo, chunksize=8)
 
 
 @dataclass
@@ -168,7 +203,33 @@ def ingest(
     head = head_commit(repo) if incremental else None
     known = store.stored_shas(key)
     result = IngestResult(repo=key)
+    try:
+        commits = list(walk(repo, rev_range=rev_range, since=since, hide=hide))
+    except pygit2.GitError as exc:
+        raise TriageError(f"cannot walk the history of {root}: {exc}") from None
+    total = len(commits)
+    unknown = total - sum(1 for c in commits if known.get(str(c.id)))
+    # Enough new commits that some may need a pool: start it now, so the workers set
+    # themselves up while provenance reads the headers below.
+    pool = start_pool(str(root), key, cfg, secret, workers) \
+        if _pool_size(workers) > 1 and unknown >= PARALLEL_MIN else None
+    try:
+        _ingest_commits(store, commits, known, key, prov_rules, include_all, result, progress, total,
+                               str(root), cfg, secret, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    if head is not None:
+        with store.write():
+            store.set_ingest_head(mode_key, str(root), str(head.id))
+    result.seconds = time.perf_counter() - started
+    return result
 
+
+def _ingest_commits(store: Store, commits: list, known: dict, key: str, prov_rules: ProvenanceRules,
+                    include_all: bool, result: IngestResult, progress, total: int, root: str, cfg: dict,
+                    secret: bytes, pool: ProcessPoolExecutor | None) -> None:
+    """Pick the commits to analyse, analyse them (in ``pool`` when there is one) and store them."""
     pending_rows: list[dict] = []
     pending_findings: dict[str, list[dict]] = {}
 
@@ -179,11 +240,6 @@ def ingest(
             pending_rows.clear()
             pending_findings.clear()
 
-    try:
-        commits = list(walk(repo, rev_range=rev_range, since=since, hide=hide))
-    except pygit2.GitError as exc:
-        raise TriageError(f"cannot walk the history of {root}: {exc}") from None
-    total = len(commits)
     todo: list[tuple[str, Provenance]] = []
     for commit in commits:
         result.seen += 1
@@ -196,11 +252,13 @@ def ingest(
             result.skipped_human += 1
             continue
         todo.append((sha, prov))
-    del commits
+    commits.clear()
     done = total - len(todo)
     if progress is not None:
         progress(done, total)
-    for row, findings in _assess_all(str(root), key, cfg, secret, todo, workers):
+    if pool is not None and not todo:
+        return
+    for row, findings in _assess_all(root, key, cfg, secret, todo, pool):
         pending_rows.append(row)
         pending_findings[row["id"]] = findings
         result.analysed += 1
@@ -211,8 +269,3 @@ def ingest(
         if progress is not None:
             progress(done, total)
     flush()
-    if head is not None:
-        with store.write():
-            store.set_ingest_head(mode_key, str(root), str(head.id))
-    result.seconds = time.perf_counter() - started
-    return result
