@@ -21,6 +21,7 @@ name                ours                                                 baselin
 ingest-all          cold ``triage ingest --all`` (every commit analysed)  ``git log -p --no-merges``          ≤ 2×
 ingest-ai           cold ``triage ingest`` (AI changes only)              ``git log -p --no-merges``          ≤ 0.3×
 diff-floor          triage's diff step alone, one process (no rules)      ``git log -p --no-merges``          none
+libgit2-floor       libgit2's part of that step alone (no Python parse)  ``git log -p --no-merges``          none
 reingest-warm       ``triage ingest --all`` again, nothing new            the cold ``ingest --all``           ≤ 0.05×
 queue-json          ``triage queue --json --all`` (every item)            ``git log --oneline``               none
 tui-queue-paint     the app's Queue screen, first paint                   ``git log --oneline``               none

@@ -62,6 +62,7 @@ MEASUREMENTS: dict[str, tuple[str, str, float | None]] = {
     "ingest-all": ("cold `ingest --all`, {n} commits", "git log -p --no-merges", 2.0),
     "ingest-ai": ("cold `ingest` (AI changes only)", "git log -p --no-merges", 0.3),
     "diff-floor": ("the diff step alone, one core", "git log -p --no-merges", None),
+    "libgit2-floor": ("libgit2's diff alone, one core", "git log -p --no-merges", None),
     "reingest-warm": ("warm re-ingest, nothing new", "cold `ingest --all`", 0.05),
     "queue-json": ("`queue --json --all`, {items} items", "git log --oneline", None),
     "tui-queue-paint": ("app: Queue first paint, {items} items", "git log --oneline", None),
@@ -213,17 +214,25 @@ class Bench:
         row.ours, row.runs["ours"] = self.best(lambda: self.ingest_once(db, all_=False))
         row.baseline, row.runs["baseline"] = self.git_log_p()
 
-    def m_diff_floor(self, row: Row) -> None:
-        self.log("diff step alone")
-        cmd = [sys.executable, "-m", "triage.bench.diff_floor", str(self.ensure_repo())]
+    def _floor(self, row: Row, *flags: str) -> None:
+        cmd = [sys.executable, "-m", "triage.bench.diff_floor", *flags, str(self.ensure_repo())]
 
         def once() -> float:
             out = run(cmd, self.env, capture=True)
             return float(json.loads(out.stdout.decode().strip().splitlines()[-1])["seconds"])
 
         row.ours, row.runs["ours"] = self.best(once)
-        row.note = "libgit2 tree diffs, rename detection and patch parsing, before any rule runs"
         row.baseline, row.runs["baseline"] = self.git_log_p()
+
+    def m_diff_floor(self, row: Row) -> None:
+        self.log("diff step alone")
+        self._floor(row)
+        row.note = "libgit2 tree diffs, rename detection and patch parsing, before any rule runs"
+
+    def m_libgit2_floor(self, row: Row) -> None:
+        self.log("libgit2's diff alone")
+        self._floor(row, "--libgit2")
+        row.note = "the same diffs and patch texts from libgit2, with no Python parsing: the floor under pygit2"
 
     def m_reingest_warm(self, row: Row) -> None:
         cold, cold_runs = self.cold_ingest_all()
