@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from triage.rules import RepoContext, SourceFile, analyze, basic, context, credentials, injection, reliability, sql
+from triage.rules import (RepoContext, SourceFile, analyze, basic, context, credentials, injection, reliability,
+                          sql, transport)
 from triage.rules.fileinfo import info
 
 FILLER = "".join(f"step_{k} = prepare(step_{k - 1})\n" for k in range(1, 21))
@@ -69,6 +70,12 @@ CASES = {
     "views/leak_name.py": ('from flask import Flask, jsonify\napp = Flask(__name__)\n\n\n@app.route("/x")\n'
                            "def x():\n    try:\n        run()\n    except Exception as e:\n"
                            "        return jsonify(error=str(e))\n", "stacktrace-disclosure"),
+    # missing-timeout (JavaScript): fetch through globalThis, axios methods and axios.create, the
+    # callee on the line before its arguments, next to names that merely contain "fetch"
+    "fetch-global.js": ("const prefetchAll = 1;\nglobalThis.fetch(url);\n", "missing-timeout"),
+    "fetch-split.js": ("const fetchUser = load;\nconst r = await fetch\n  (url);\n", "missing-timeout"),
+    "axios-get.ts": ("const res = await axios.get(`/api/${id}`);\n", "missing-timeout"),
+    "axios-create.js": ("export const client = axios.create({ baseURL: base });\n", "missing-timeout"),
 }
 
 
@@ -99,6 +106,7 @@ def open_prefilters(monkeypatch):
         monkeypatch.setattr(basic, "_py_may_nest_deeper", lambda fi, limit: True)
         monkeypatch.setattr(reliability, "_PY_LEAK_HINT", Always())
         monkeypatch.setattr(context, "_JS_SPEC_LINE", Always())
+        monkeypatch.setattr(transport, "_JS_HTTP_NAME", Always())
 
     return apply
 
@@ -131,6 +139,13 @@ ORDINARY = {
         "  const tokenCount = items.length;\n"
         "  if (!items) { return null; }\n"
         "  return items.map((i) => i.qty).reduce((a, b) => a + b, 0) + tokenCount;\n"
+        "}\n"
+    ),
+    "web/src/hooks/useCart.js": (
+        "import { prefetchCart } from '../api/cart';\n"
+        "export function useCart(id) {\n"
+        "  const fetchUser = () => prefetchCart(id);\n"
+        "  return fetchUser();\n"
         "}\n"
     ),
     "src/shop/orders.py": (

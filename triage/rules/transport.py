@@ -96,6 +96,10 @@ def _http_cfg() -> dict:
     return load("calls").get("http", {})
 
 
+_JS_HTTP_NAME = re.compile(r"(?<![\w$])(?:fetch|axios)(?![\w$])")
+"""``fetch`` or ``axios`` as a whole JavaScript identifier (not ``prefetch`` or ``fetchUser``)."""
+
+
 @register
 class MissingTimeout(FileRule):
     id = "missing-timeout"
@@ -164,6 +168,8 @@ class MissingTimeout(FileRule):
                 yield self.hit(fi, tmo.lineno, f"{q}(timeout=None) removes httpx's default 5 s deadline")
 
     def _js(self, fi: FileInfo) -> Iterator[Finding]:
+        if not _JS_HTTP_NAME.search(fi.near_added_text):
+            return  # every finding is a call of fetch or axios, named as a whole identifier
         ts = fi.stream
         toks = ts.toks
         methods = set(_http_cfg().get("javascript", {}).get("axios_methods", []))
