@@ -96,10 +96,6 @@ def _warm_worker(root: str, key: str, cfg: dict, secret: bytes) -> None:
             cls(stripnl=False, ensurenl=False, stripall=False, tabsize=0)
 
 
-def _started() -> bool:
-    return True
-
-
 def assess_commit(repo: pygit2.Repository, commit: pygit2.Commit, change, prov: Provenance, cfg: dict,
                   secret: bytes) -> Assessment:
     """Diff ``commit`` (its headers already in ``change``) and run the pipeline on it.
@@ -142,8 +138,8 @@ def start_pool(root: str, key: str, cfg: dict, secret: bytes, workers: int | Non
                                       else "spawn")
     pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_warm_worker,
                                initargs=(root, key, cfg, secret))
-    for _ in range(n):  # a worker is spawned per task submitted while none is idle
-        pool.submit(_started)
+    for _ in range(n):  # a worker is spawned for each task submitted while none is idle
+        pool.submit(int)
     return pool
 
 
@@ -203,33 +199,7 @@ def ingest(
     head = head_commit(repo) if incremental else None
     known = store.stored_shas(key)
     result = IngestResult(repo=key)
-    try:
-        commits = list(walk(repo, rev_range=rev_range, since=since, hide=hide))
-    except pygit2.GitError as exc:
-        raise TriageError(f"cannot walk the history of {root}: {exc}") from None
-    total = len(commits)
-    unknown = total - sum(1 for c in commits if known.get(str(c.id)))
-    # Enough new commits that some may need a pool: start it now, so the workers set
-    # themselves up while provenance reads the headers below.
-    pool = start_pool(str(root), key, cfg, secret, workers) \
-        if _pool_size(workers) > 1 and unknown >= PARALLEL_MIN else None
-    try:
-        _ingest_commits(store, commits, known, key, prov_rules, include_all, result, progress, total,
-                               str(root), cfg, secret, pool)
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-    if head is not None:
-        with store.write():
-            store.set_ingest_head(mode_key, str(root), str(head.id))
-    result.seconds = time.perf_counter() - started
-    return result
 
-
-def _ingest_commits(store: Store, commits: list, known: dict, key: str, prov_rules: ProvenanceRules,
-                    include_all: bool, result: IngestResult, progress, total: int, root: str, cfg: dict,
-                    secret: bytes, pool: ProcessPoolExecutor | None) -> None:
-    """Pick the commits to analyse, analyse them (in ``pool`` when there is one) and store them."""
     pending_rows: list[dict] = []
     pending_findings: dict[str, list[dict]] = {}
 
@@ -240,32 +210,49 @@ def _ingest_commits(store: Store, commits: list, known: dict, key: str, prov_rul
             pending_rows.clear()
             pending_findings.clear()
 
-    todo: list[tuple[str, Provenance]] = []
-    for commit in commits:
-        result.seen += 1
-        sha = str(commit.id)
-        if known.get(sha):
-            result.skipped_known += 1
-            continue
-        prov = detect(change_from_commit(commit, key), prov_rules)
-        if not include_all and prov.kind != "ai":
-            result.skipped_human += 1
-            continue
-        todo.append((sha, prov))
-    commits.clear()
-    done = total - len(todo)
-    if progress is not None:
-        progress(done, total)
-    if pool is not None and not todo:
-        return
-    for row, findings in _assess_all(root, key, cfg, secret, todo, pool):
-        pending_rows.append(row)
-        pending_findings[row["id"]] = findings
-        result.analysed += 1
-        result.ids.append(row["id"])
-        if len(pending_rows) >= BATCH:
-            flush()
-        done += 1
+    try:
+        commits = list(walk(repo, rev_range=rev_range, since=since, hide=hide))
+    except pygit2.GitError as exc:
+        raise TriageError(f"cannot walk the history of {root}: {exc}") from None
+    total = len(commits)
+    unknown = total - sum(1 for c in commits if known.get(str(c.id)))
+    # Enough new commits that some may need a pool: start it now, so that the workers
+    # set themselves up while provenance reads the headers below.
+    pool = start_pool(str(root), key, cfg, secret, workers) \
+        if _pool_size(workers) > 1 and unknown >= PARALLEL_MIN else None
+    try:
+        todo: list[tuple[str, Provenance]] = []
+        for commit in commits:
+            result.seen += 1
+            sha = str(commit.id)
+            if known.get(sha):
+                result.skipped_known += 1
+                continue
+            prov = detect(change_from_commit(commit, key), prov_rules)
+            if not include_all and prov.kind != "ai":
+                result.skipped_human += 1
+                continue
+            todo.append((sha, prov))
+        del commits
+        done = total - len(todo)
         if progress is not None:
             progress(done, total)
+        for row, findings in _assess_all(str(root), key, cfg, secret, todo, pool):
+            pending_rows.append(row)
+            pending_findings[row["id"]] = findings
+            result.analysed += 1
+            result.ids.append(row["id"])
+            if len(pending_rows) >= BATCH:
+                flush()
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     flush()
+    if head is not None:
+        with store.write():
+            store.set_ingest_head(mode_key, str(root), str(head.id))
+    result.seconds = time.perf_counter() - started
+    return result
