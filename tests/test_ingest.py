@@ -187,3 +187,31 @@ def test_a_pool_started_early_analyses_the_ai_commits_and_is_closed_even_with_no
     for pool in pools:  # shut down: no worker is left behind
         with pytest.raises(RuntimeError):
             pool.submit(int)
+
+
+def test_analysing_commits_leaves_no_reference_cycles(repo, tmp_path):
+    """Pool workers raise the collector's thresholds, which is only safe because an
+    analysed change is freed by refcounting: its files, token streams, syntax trees
+    and repository context must form no cycle the collector would have to find."""
+    import gc
+
+    repo.commit({"app/q.py": "import subprocess\n\n\ndef run(cmd):\n    # TODO: check\n"
+                             "    return subprocess.run(cmd, shell=True)\n",
+                 "web/a.js": "export function f(u) {\n  return fetch(u);\n}\n"}, "flagged" + CLAUDE)
+    with Store(tmp_path / "t.db") as s:
+        gc.collect()
+        gc.disable()
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        try:
+            res = ingest(s, repo.path, include_all=True, secret=SECRET, workers=1)
+            gc.collect()
+            ours = [o for o in gc.garbage if type(o).__module__.startswith("triage")
+                    or type(o).__module__ == "ast"]
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+            gc.enable()
+        findings = {f["rule"] for f in s.query("SELECT rule FROM findings")}
+    assert res.analysed == 4
+    assert {"shell-injection", "unresolved-todo", "missing-timeout"} <= findings
+    assert ours == [], sorted({type(o).__name__ for o in ours})
