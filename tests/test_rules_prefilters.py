@@ -9,6 +9,8 @@ cold ingest of a large history affordable.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from triage.rules import (RepoContext, SourceFile, analyze, basic, context, credentials, injection, reliability,
                           sql, transport)
@@ -173,3 +175,17 @@ def test_ordinary_code_is_never_lexed(path):
     f = SourceFile(path, text, frozenset(range(2, text.count("\n") + 2)))  # the import line was there before
     assert analyze([f], RepoContext(paths=(path,), changed_paths=(path,))) == []
     assert "stream" not in vars(info(f)), "a rule lexed a file none of its findings could come from"
+
+
+_LINE_BITS = st.sampled_from(["x", "key", " ", "\t", "=", ":", ",", "|", "?", "or", "==", "'", '"', "`", "abcd",
+                              "ab", "r", "b", "f", "\r", "\u00a0", "token"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_LINE_BITS, max_size=12).map("".join), max_size=6))
+def test_searching_the_added_lines_joined_finds_a_literal_site_iff_one_line_has_one(lines):
+    import re
+
+    one_by_one = re.compile(credentials._LITERAL_SITE.pattern)  # without re.M: each line alone
+    lines = [x.replace("\n", "") for x in lines]
+    assert bool(credentials._LITERAL_SITE.search("\n".join(lines))) == any(one_by_one.search(x) for x in lines)

@@ -212,7 +212,7 @@ class HardcodedSecret(FileRule):
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _LITERAL_SITE = re.compile(
-    r"""(?:[=:,|?]|\bor|^)\s*[rRbBuUfF]{0,2}['"`][^'"`\n]{4}|==""")
+    r"""(?:[=:,|?]|\bor|^)\s*[rRbBuUfF]{0,2}['"`][^'"`\n]{4}|==""", re.M)
 """Where a token finding's literal can start: after ``=`` ``:`` ``,`` ``||`` ``??`` ``or``
 (or first on its line, continuing the statement above), with at least four characters
 on that line (a secret has six, a JWT key four, neither a line break); or a line that
@@ -234,8 +234,11 @@ def _names_a_secret(fi: FileInfo) -> bool:
     a lexicon word), so the file is lexed only when such a word occurs; the text is
     compared with separators removed, as ``api_key`` / ``apiKey`` / ``"API Key"``.
     """
-    if not any(_LITERAL_SITE.search(fi.line(n)) for n in fi.added):
-        return False  # a finding sits on the line where its literal starts
+    # A finding sits on the line where its literal starts. The added lines are searched
+    # joined: a match cannot cross from one line into the next, since after any "\n"
+    # that ``\s*`` took in, the literal's line matches at its own ``^`` too.
+    if not _LITERAL_SITE.search("\n".join(fi.line(n) for n in fi.added)):
+        return False
     return bool(_secret_word().search(_NOT_ALNUM.sub("", fi.near_added_lower)))
 
 

@@ -264,8 +264,19 @@ def _js_literal_host(ts, a: int) -> bool:
     return t.kind == "str" and bool(_LITERAL_HOST.match(t.text.split("\x00", 1)[0]))
 
 
+def _mentions(fi: FileInfo, pattern: re.Pattern) -> bool:
+    """Whether ``pattern`` occurs in the file's text, searched once per file however many
+    rules ask (both request-flow rules need a request source first)."""
+    memo = fi.file.cache if hasattr(fi.file, "cache") else {}
+    key = ("mentions", pattern.pattern)
+    got = memo.get(key)
+    if got is None or got[0] is not fi:
+        got = memo[key] = (fi, bool(pattern.search(fi.text)))
+    return got[1]
+
+
 def _js_hits(fi: FileInfo, sinks: set[str], guard: re.Pattern, url: bool) -> Iterator[tuple[int, str]]:
-    if guard.search(fi.text) or not _JS_SOURCE.search(fi.text):
+    if not _mentions(fi, _JS_SOURCE) or guard.search(fi.text):
         return
     ts = fi.stream
     names = _js_tainted_names(ts)
@@ -297,7 +308,7 @@ class _RequestFlow(FileRule):
         if fi.lang == JAVASCRIPT:
             for line, name in _js_hits(fi, self.js_sinks, self.js_guard, url=self.url):
                 yield self.hit(fi, line, self.js_message.format(name=name), "medium")
-        elif self.py_hint.search(fi.text) and _SOURCE_HINT.search(fi.text) and fi.tree is not None:
+        elif _mentions(fi, _SOURCE_HINT) and self.py_hint.search(fi.text) and fi.tree is not None:
             yield from self._py(fi, _flows(fi, self.py_guard))
 
     def _py(self, fi: FileInfo, flows: Iterator[tuple[ast.AST, _Taint]]) -> Iterator[Finding]:

@@ -356,20 +356,25 @@ _SQL_PAIRS = (
 _SQL_UPPER_WORD = re.compile(r"\b(?:WHERE|AND|OR|HAVING|ON|ORDER|GROUP|LIMIT|OFFSET|VALUES)\b")
 
 
-def _sql_hint(text: str) -> bool:
-    """True when ``text`` may hold a string :func:`looks_like_sql` accepts: one of its
-    statement keyword pairs (any case), or an upper-case clause keyword."""
-    low = text.lower()
+def _sql_hint(text: str, low: str) -> bool:
+    """True when ``text`` (``low`` lower-cased) may hold a string :func:`looks_like_sql`
+    accepts: one of its statement keyword pairs (any case), or an upper-case clause keyword."""
     return any(a in low and b in low for a, b in _SQL_PAIRS) or bool(_SQL_UPPER_WORD.search(text))
 
 
 def may_hold_sql(fi: FileInfo) -> bool:
     """False when no SQL site can touch the added lines, so the file need not be lexed:
-    no SQL text near them, and none elsewhere that a nearby ``%`` or ``.format`` could fill."""
+    no SQL text near them, and none elsewhere that a nearby ``%`` or ``.format`` could fill.
+    Decided once per file (both SQL rules ask)."""
+    memo = fi.file.cache if hasattr(fi.file, "cache") else {}
+    got = memo.get("may_hold_sql")
+    if got is not None and got[0] is fi:
+        return got[1]
     near = fi.near_added_text
-    if _sql_hint(near):
-        return True
-    return ("%" in near or ".format" in near) and _sql_hint(fi.text)
+    answer = _sql_hint(near, fi.near_added_lower) or (
+        ("%" in near or ".format" in near) and _sql_hint(fi.text, fi.lower))
+    memo["may_hold_sql"] = (fi, answer)
+    return answer
 
 
 class _SqlRule(FileRule):
