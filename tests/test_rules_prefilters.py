@@ -109,6 +109,7 @@ def open_prefilters(monkeypatch):
         monkeypatch.setattr(reliability, "_PY_LEAK_HINT", Always())
         monkeypatch.setattr(context, "_JS_SPEC_LINE", Always())
         monkeypatch.setattr(transport, "_JS_HTTP_NAME", Always())
+        monkeypatch.setattr(context, "_py_may_import", lambda fi: True)
 
     return apply
 
@@ -189,3 +190,41 @@ def test_searching_the_added_lines_joined_finds_a_literal_site_iff_one_line_has_
     one_by_one = re.compile(credentials._LITERAL_SITE.pattern)  # without re.M: each line alone
     lines = [x.replace("\n", "") for x in lines]
     assert bool(credentials._LITERAL_SITE.search("\n".join(lines))) == any(one_by_one.search(x) for x in lines)
+
+
+IMPORT_FORMS = (
+    "import leftpadx\n"
+    "from rightpadx import pad\n"
+    "from centerpadx \\\n    import middle\n"
+    "import importlib\n"
+    "mod = importlib.import_module('toppadx')\n"
+    "other = __import__('sidepadx')\n"
+)
+
+
+def _import_findings(text: str, added: frozenset[int]) -> list[tuple]:
+    data = {"requirements.txt": b"requests\n", "app/m.py": text.encode()}
+    ctx = RepoContext(read=data.get, paths=tuple(sorted(data)), changed_paths=("app/m.py",))
+    f = SourceFile("app/m.py", text, added)
+    return [(x.line, x.message) for x in analyze([f], ctx) if x.rule == "hallucinated-import"]
+
+
+@pytest.mark.parametrize("line", range(1, IMPORT_FORMS.count("\n") + 1))
+def test_the_python_import_prefilter_keeps_every_form_of_import(line, open_prefilters):
+    added = frozenset({line})
+    shipped = _import_findings(IMPORT_FORMS, added)
+    open_prefilters()
+    assert _import_findings(IMPORT_FORMS, added) == shipped
+    if line not in (4, 5):  # the continuation line and "import importlib" (stdlib) report nothing
+        assert [ln for ln, _m in shipped] == [line], shipped
+
+
+def test_python_added_lines_without_an_import_never_read_the_manifests():
+    text = "import requests\n\n\ndef get(url):\n    return requests.get(url, timeout=5)\n"
+    reads: list[str] = []
+    data = {"requirements.txt": b"requests\n", "app/m.py": text.encode()}
+    ctx = RepoContext(read=lambda p: reads.append(p) or data.get(p), paths=tuple(sorted(data)),
+                      changed_paths=("app/m.py",))
+    f = SourceFile("app/m.py", text, frozenset({5}))
+    assert analyze([f], ctx) == []
+    assert "requirements.txt" not in reads, reads

@@ -186,6 +186,18 @@ def go_imports(fi: FileInfo) -> list[_Import]:
     return out
 
 
+def _py_may_import(fi: FileInfo) -> bool:
+    """False when no added line of a Python file can be where an import is reported: an
+    import is reported on its statement's first line (or its call's), which holds
+    ``import`` (``import x``, ``from x import y``, ``importlib.import_module``,
+    ``__import__``) or, continued with a backslash, starts with ``from``."""
+    for n in fi.added:
+        line = fi.line(n)
+        if "import" in line or line.lstrip().startswith("from"):
+            return True
+    return False
+
+
 @register
 class HallucinatedImport(FileRule):
     id = "hallucinated-import"
@@ -198,6 +210,8 @@ class HallucinatedImport(FileRule):
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
         if fi.lang == JAVASCRIPT and not self._may_import(fi):
+            return
+        if fi.lang == PYTHON and not _py_may_import(fi):
             return
         # the manifests first: cached per tree, they are cheaper than finding the imports
         man = manifests(ctx)
