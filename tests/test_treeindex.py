@@ -264,3 +264,23 @@ def test_property_index_equals_scratch_after_any_sequence_of_changes(seq):
             assert_matches_scratch(ctx)
             assert ctx.paths == tuple(sorted(state))
             assert missing_tests(ctx) == missing_tests(plain(ctx))
+
+
+def test_a_name_union_answers_like_the_set_of_its_names_and_shares_its_parts():
+    leaf = M.NameUnion(frozenset({"a", "b"}))
+    mid = M.NameUnion(frozenset({"c"}), (leaf,))
+    top = M.NameUnion(frozenset({"b", "d"}), (mid, leaf))
+    assert top == {"a", "b", "c", "d"} and len(top) == 4 and sorted(top) == ["a", "b", "c", "d"]
+    assert "a" in top and "c" in top and "e" not in top
+    assert {"a", "d"} <= top and not {"a", "e"} <= top
+    assert top.parts[0].parts[0] is leaf  # referred to, not copied
+
+
+def test_an_unchanged_subtree_s_names_are_shared_by_the_next_commit(tmp_path):
+    b = RepoBuilder(tmp_path / "r")
+    first = ctx_at(b, b.commit({"lib/pkg/mod.py": "", "app/main.py": ""})).tree_facts()
+    second = ctx_at(b, b.commit({"app/other.py": ""})).tree_facts()
+    assert {"pkg", "mod", "main", "other"} <= second.first_party_py
+    lib_first = [p for p in first.first_party_py.parts if "pkg" in p]
+    lib_second = [p for p in second.first_party_py.parts if "pkg" in p]
+    assert lib_first and lib_second and lib_first[0] is lib_second[0]

@@ -19,7 +19,7 @@ from operator import itemgetter
 import pygit2
 
 from triage.rules.context import _is_test_file
-from triage.rules.manifests import is_manifest_candidate, python_names
+from triage.rules.manifests import NameUnion, is_manifest_candidate, python_names
 
 MAX_WEIGHT = 200_000
 """Bound on the cache: one per cached tree plus its manifest candidates and first-party
@@ -34,7 +34,7 @@ class TreeFacts:
     __slots__ = ("count", "test_example", "manifest_files", "first_party_py", "top_dirs")
 
     def __init__(self, count: int, test_example: str | None,
-                 manifest_files: tuple[tuple[str, pygit2.Oid], ...], first_party_py: frozenset[str],
+                 manifest_files: tuple[tuple[str, pygit2.Oid], ...], first_party_py: NameUnion,
                  top_dirs: frozenset[str]):
         self.count = count
         """How many non-tree entries (blobs, submodules) are below."""
@@ -54,7 +54,7 @@ _weight = 0
 
 
 def _weight_of(facts: TreeFacts) -> int:
-    return 1 + len(facts.manifest_files) + len(facts.first_party_py)
+    return 1 + len(facts.manifest_files) + len(facts.first_party_py.own)
 
 
 def _get(key: tuple[str, pygit2.Oid]) -> TreeFacts | None:
@@ -143,7 +143,7 @@ class _Frame:
     """One tree being summarised: its files' facts, and its subtrees' facts as they come."""
 
     __slots__ = ("prefix", "tree", "oid", "subtrees", "next", "exotic", "count", "example", "example_key",
-                 "manifests", "first_party", "tops")
+                 "manifests", "first_party", "first_party_parts", "tops")
 
     def __init__(self, prefix: str, tree: pygit2.Tree):
         self.prefix = prefix
@@ -176,7 +176,8 @@ class _Frame:
         else:
             found = [(name, tree[name].id) for name in blobs.manifests]
         self.manifests: list[tuple[str, str, pygit2.Oid]] = [(name, prefix + name, oid) for name, oid in found]
-        self.first_party = set(blobs.first_party)
+        self.first_party = frozenset(blobs.first_party)
+        self.first_party_parts: list[NameUnion] = []
         self.tops = set(blobs.tops)
 
     def pending(self) -> tuple[str, pygit2.Tree] | None:
@@ -198,7 +199,7 @@ class _Frame:
         if facts.test_example is not None and (self.example_key is None or key < self.example_key):
             self.example, self.example_key = facts.test_example, key
         self.manifests.extend((key, path, oid) for path, oid in facts.manifest_files)
-        self.first_party |= facts.first_party_py
+        self.first_party_parts.append(facts.first_party_py)
         if not self.prefix:
             self.tops |= facts.top_dirs
         self.next += 1
@@ -215,7 +216,7 @@ class _Frame:
             paths = list_paths(self.tree, self.prefix)
             example = next((p for p in paths if _is_test_file(p)), None)
         return TreeFacts(self.count, example, tuple((path, oid) for _k, path, oid in manifests),
-                         frozenset(self.first_party), frozenset(tops))
+                         NameUnion(self.first_party, tuple(self.first_party_parts)), frozenset(tops))
 
 
 def list_paths(tree: pygit2.Tree, prefix: str = "") -> tuple[str, ...]:

@@ -27,6 +27,7 @@ import posixpath
 import re
 import tomllib
 from collections import OrderedDict
+from collections.abc import Iterator, Set
 from dataclasses import dataclass, field, replace
 from typing import Iterable, NamedTuple
 
@@ -98,6 +99,51 @@ def _json_loose(text: str):
         return None
 
 
+class NameUnion(Set):
+    """A set of names: a directory's own, and its subtrees' (shared, never copied).
+
+    A commit changes a few directories, and each changed directory's names were the
+    union of all its subtrees' names, copied afresh at every level up to the root
+    (thousands of names per commit, for the few imports a rule asks about). Here a
+    directory keeps its own names and refers to its subtrees' unions; a lookup walks
+    them. It compares equal to the plain set of its names.
+    """
+
+    __slots__ = ("own", "parts")
+
+    def __init__(self, own: frozenset[str] = frozenset(), parts: tuple[NameUnion, ...] = ()):
+        self.own = own
+        self.parts = parts
+
+    def __contains__(self, name: object) -> bool:
+        stack = [self]
+        while stack:
+            u = stack.pop()
+            if name in u.own:
+                return True
+            stack.extend(u.parts)
+        return False
+
+    def _names(self) -> set[str]:
+        out: set[str] = set()
+        stack = [self]
+        while stack:
+            u = stack.pop()
+            out |= u.own
+            stack.extend(u.parts)
+        return out
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"NameUnion({sorted(self._names())!r})"
+
+
+
 @dataclass
 class Manifests:
     """What a repository declares, per ecosystem (``None``: no manifest found)."""
@@ -110,7 +156,7 @@ class Manifests:
     js_files: list[str] = field(default_factory=list)
     js_aliases: set[str] = field(default_factory=set)
     js_base_url: bool = False
-    first_party_py: set[str] = field(default_factory=set)
+    first_party_py: set[str] | NameUnion = field(default_factory=set)
     top_dirs: set[str] = field(default_factory=set)
     lockfiles: dict[str, list[str]] = field(default_factory=dict)
     _locks: dict[str, set[str]] = field(default_factory=dict)
@@ -423,11 +469,14 @@ def _parse(read, paths_for_manifests: Iterable[str], man: Manifests) -> set[str]
     return projects
 
 
-def _first_party(man: Manifests, fp: set[str], tops: set[str], projects: Iterable[str]) -> Manifests:
-    for name in projects:
-        fp.add(name.replace("-", "_"))
-        fp.add(name)
-    man.first_party_py = fp
+def _first_party(man: Manifests, fp: set[str] | NameUnion, tops: set[str], projects: Iterable[str]) -> Manifests:
+    """Set the first-party Python names (``fp`` and the projects' own names) and top dirs."""
+    names = {n for name in projects for n in (name.replace("-", "_"), name)}
+    if isinstance(fp, NameUnion):  # the tree index's names: referred to, never copied
+        man.first_party_py = NameUnion(frozenset(names), (fp,))
+    else:
+        fp.update(names)
+        man.first_party_py = fp
     man.top_dirs = tops
     return man
 
@@ -506,7 +555,7 @@ def _from_tree_facts(ctx: RepoContext) -> Manifests | None:
         while len(_SHARED) > SHARED_LIMIT:
             _SHARED.popitem(last=False)
     man = replace(hit.man, _locks={})
-    return _first_party(man, set(facts.first_party_py), set(facts.top_dirs), hit.projects)
+    return _first_party(man, facts.first_party_py, set(facts.top_dirs), hit.projects)
 
 
 _CACHE: OrderedDict[int, tuple[RepoContext, Manifests]] = OrderedDict()
