@@ -196,7 +196,8 @@ def test_analysing_commits_leaves_no_reference_cycles(repo, tmp_path):
     import gc
 
     repo.commit({"app/q.py": "import subprocess\n\n\ndef run(cmd):\n    # TODO: check\n"
-                             "    return subprocess.run(cmd, shell=True)\n",
+                             "    return subprocess.run(cmd, shell=True)\n\n\n"
+                             "def find(cur, uid):\n    cur.execute(f\"SELECT * FROM t WHERE id = {uid}\")\n",
                  "web/a.js": "export function f(u) {\n  return fetch(u);\n}\n"}, "flagged" + CLAUDE)
     with Store(tmp_path / "t.db") as s:
         gc.collect()
@@ -213,5 +214,5 @@ def test_analysing_commits_leaves_no_reference_cycles(repo, tmp_path):
             gc.enable()
         findings = {f["rule"] for f in s.query("SELECT rule FROM findings")}
     assert res.analysed == 4
-    assert {"shell-injection", "unresolved-todo", "missing-timeout"} <= findings
+    assert {"shell-injection", "unresolved-todo", "missing-timeout", "sql-interpolation"} <= findings
     assert ours == [], sorted({type(o).__name__ for o in ours})

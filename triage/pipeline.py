@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from triage.git import db_text
 from triage.models import TIER_RANK, Change, FileDiff, Finding, Provenance, RiskScore
 from triage.risk import RiskInput, score_change
-from triage.rules import RepoContext, SourceFile, analyze
+from triage.rules import RepoContext, SourceFile, analyze, release
 from triage.sampling import draw
 
 
@@ -75,10 +75,9 @@ def assess(
     disabled = cfg.get("rules", {}).get("disabled", [])
     findings = analyze(srcs, ctx, disabled=disabled)
     for src in srcs:
-        # The rules' per-file cache (token stream, syntax tree) refers back to its file:
-        # emptied here, a change's analysis is freed at once instead of by the cyclic
-        # garbage collector, whose passes over it cost a tenth of a bulk ingest.
-        src.cache.clear()
+        # Freed now by refcounting, not later by the cyclic garbage collector, whose
+        # passes over the rules' per-file state cost a tenth of a bulk ingest.
+        release(src)
     risk = score_change(
         RiskInput(files=tuple(files), findings=tuple(findings), provenance=provenance, is_merge=change.is_merge),
         cfg["risk"],

@@ -19,7 +19,7 @@ from typing import Iterable
 from triage.models import Finding
 from triage.rules.base import REGISTRY, RepoContext, Rule, SourceFile, iter_rules, register
 
-__all__ = ["analyze", "RepoContext", "Rule", "SourceFile", "register", "REGISTRY", "all_rule_ids"]
+__all__ = ["analyze", "release", "RepoContext", "Rule", "SourceFile", "register", "REGISTRY", "all_rule_ids"]
 
 RULE_MODULES: tuple[str, ...] = (
     "triage.rules.basic",
@@ -103,3 +103,18 @@ def analyze(
             fd = Finding(fd.rule, fd.severity, fd.path, fd.line, fd.message, fd.question, True)
         out.setdefault((fd.path, fd.line, fd.rule, fd.message), fd)
     return sorted(out.values(), key=lambda x: (x.path, x.line, x.rule))
+
+
+def release(file: SourceFile) -> None:
+    """Drop what the rules kept about ``file`` after :func:`analyze`: its
+    :class:`~triage.rules.fileinfo.FileInfo` with the token stream, syntax tree and
+    scans memoised on it. They refer back to the file and to each other; released,
+    they are freed at once by refcounting instead of waiting for the cyclic garbage
+    collector. For callers done with a file (ingest, after the rules)."""
+    cache = getattr(file, "cache", None)
+    if not cache:
+        return
+    once = getattr(cache.get("info"), "_once", None)
+    if once:
+        once.clear()
+    cache.clear()

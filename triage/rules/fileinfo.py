@@ -54,6 +54,7 @@ class FileInfo:
         self.text = file.text
         self.added = file.added_lines
         self._needles: dict[str, bool] = {}
+        self._once: dict = {}
 
     @cached_property
     def lines(self) -> list[str]:
@@ -78,6 +79,15 @@ class FileInfo:
     def near_added_lower(self) -> str:
         """:attr:`near_added_text`, lower-cased (the needle prefilter's view)."""
         return self.lower if self.near_added_text is self.text else self.near_added_text.lower()
+
+    def once(self, key, compute):
+        """``compute()``, computed once per file and shared by every rule that asks for
+        ``key`` (a scan several rules read, a prefilter several rules apply)."""
+        try:
+            return self._once[key]
+        except KeyError:
+            got = self._once[key] = compute()
+            return got
 
     def has_any(self, needles: Iterable[str]) -> bool:
         """True when one of ``needles`` occurs in :attr:`near_added_lower` (each needle is
@@ -292,10 +302,10 @@ def plain_literal(fi: FileInfo, a: int, b: int) -> bool:
 
 def function_spans(fi: FileInfo) -> list[tuple[int, int, str]]:
     """``(first line, last line, name)`` of every function (Python: ast; JS: braces)."""
-    memo = fi.file.cache if hasattr(fi.file, "cache") else {}
-    got = memo.get("functions")
-    if got is not None and got[0] is fi:
-        return got[1]
+    return fi.once("functions", lambda: _function_spans(fi))
+
+
+def _function_spans(fi: FileInfo) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     if fi.lang == PYTHON:
         if fi.tree is not None:
@@ -344,7 +354,6 @@ def function_spans(fi: FileInfo) -> list[tuple[int, int, str]]:
                 m += 1
             if m < limit and m in ts.match:
                 out.append((t.line, toks[ts.match[m]].end, name))
-    memo["functions"] = (fi, out)
     return out
 
 

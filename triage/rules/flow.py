@@ -267,12 +267,7 @@ def _js_literal_host(ts, a: int) -> bool:
 def _mentions(fi: FileInfo, pattern: re.Pattern) -> bool:
     """Whether ``pattern`` occurs in the file's text, searched once per file however many
     rules ask (both request-flow rules need a request source first)."""
-    memo = fi.file.cache if hasattr(fi.file, "cache") else {}
-    key = ("mentions", pattern.pattern)
-    got = memo.get(key)
-    if got is None or got[0] is not fi:
-        got = memo[key] = (fi, bool(pattern.search(fi.text)))
-    return got[1]
+    return fi.once(("mentions", pattern.pattern), lambda: bool(pattern.search(fi.text)))
 
 
 def _js_hits(fi: FileInfo, sinks: set[str], guard: re.Pattern, url: bool) -> Iterator[tuple[int, str]]:

@@ -143,7 +143,6 @@ class NameUnion(Set):
         return f"NameUnion({sorted(self._names())!r})"
 
 
-
 @dataclass
 class Manifests:
     """What a repository declares, per ecosystem (``None``: no manifest found)."""

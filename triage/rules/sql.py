@@ -341,12 +341,7 @@ class SqlScan:
 
 def sql_scan(fi: FileInfo) -> SqlScan:
     """The shared :class:`SqlScan` of a file."""
-    memo = fi.file.cache if hasattr(fi.file, "cache") else {}
-    s = memo.get("sql")
-    if s is None or s.fi is not fi:
-        s = SqlScan(fi)
-        memo["sql"] = s
-    return s
+    return fi.once("sql", lambda: SqlScan(fi))
 
 
 _SQL_PAIRS = (
@@ -366,15 +361,13 @@ def may_hold_sql(fi: FileInfo) -> bool:
     """False when no SQL site can touch the added lines, so the file need not be lexed:
     no SQL text near them, and none elsewhere that a nearby ``%`` or ``.format`` could fill.
     Decided once per file (both SQL rules ask)."""
-    memo = fi.file.cache if hasattr(fi.file, "cache") else {}
-    got = memo.get("may_hold_sql")
-    if got is not None and got[0] is fi:
-        return got[1]
+    return fi.once("may_hold_sql", lambda: _may_hold_sql(fi))
+
+
+def _may_hold_sql(fi: FileInfo) -> bool:
     near = fi.near_added_text
-    answer = _sql_hint(near, fi.near_added_lower) or (
+    return _sql_hint(near, fi.near_added_lower) or (
         ("%" in near or ".format" in near) and _sql_hint(fi.text, fi.lower))
-    memo["may_hold_sql"] = (fi, answer)
-    return answer
 
 
 class _SqlRule(FileRule):
