@@ -181,6 +181,32 @@ def test_no_item_could_move_to_a_member_two_lighter(sc):
             assert load.get(other, 0) >= load[a.reviewer] - 1
 
 
+def _member(name: str) -> Member:
+    return Member(name, frozenset({f"{name}@x.test"}))
+
+
+def test_an_item_with_a_choice_moves_over_so_an_item_without_one_is_not_left_unassigned():
+    """Found by hypothesis: the greedy pass gave m1 the change anyone could take, which
+    left no room at m1 for the changes m0 wrote; moving it to m0 places them all."""
+    roster = Roster(members=(_member("m0"), _member("m1")), security=frozenset(), capacity={"m0": 2, "m1": 2})
+    cands = [Candidate("git:r:0000", "LOW", frozenset(), frozenset()),
+             Candidate("git:r:0001", "LOW", frozenset({"m0@x.test"}), frozenset()),
+             Candidate("git:r:0002", "LOW", frozenset({"m0@x.test"}), frozenset())]
+    result = plan(cands, roster, DAY, assigned_today={"m0": 1})
+    assert [a.reviewer for a in result] == ["m0", "m1", "m1"]
+    assert all(a.reason == "rotation" for a in result)
+
+
+def test_a_security_item_moves_a_security_reviewer_s_other_item_to_make_room():
+    roster = Roster(members=(_member("s0"), _member("s1"), _member("m")), security=frozenset({"s0", "s1"}),
+                    capacity={"s0": 1, "s1": 1})
+    cands = [Candidate("git:r:0000", "HIGH", frozenset(), frozenset()),  # either security reviewer
+             Candidate("git:r:0001", "HIGH", frozenset({"s1@x.test"}), frozenset())]  # only s0
+    result = plan(cands, roster, DAY, load={"s1": 1})  # so the greedy pass gives the first to s0
+    assert {a.change_id: (a.reviewer, a.reason) for a in result} == {
+        "git:r:0000": ("s1", "security"), "git:r:0001": ("s0", "security")}
+
+
 @given(scenarios(with_capacity=True))
 @settings(max_examples=300, deadline=None)
 def test_capacity_is_respected_and_only_full_reviewers_leave_work_unassigned(sc):

@@ -26,7 +26,11 @@ Rules (:func:`plan`):
   day|change|member)`` (plain SHA-256 without a key), so the same day, roster
   and queue give the same assignments, and authors cannot predict them.
 * **Capacity.** A member never gets more than ``capacity`` assignments on one
-  day; an item nobody can take stays unassigned, with the reason.
+  day; an item nobody can take stays unassigned, with the reason. Before an item
+  is left unassigned (or a security item outside the security group), this run's
+  other items are moved along a chain of full members to one with room, when such
+  a chain exists (an augmenting path), so work is unassigned only when every member
+  it may go to is full.
 """
 
 from __future__ import annotations
@@ -201,6 +205,9 @@ class Assignment:
         return {"change_id": self.change_id, "reviewer": self.reviewer, "reason": self.reason, "tier": self.tier}
 
 
+_SEC_FULL = "security fallback: every eligible security reviewer is at capacity"
+
+
 def plan(
     candidates: Sequence[Candidate],
     roster: Roster,
@@ -247,10 +254,8 @@ def plan(
                 out[i] = Assignment(c.id, chosen, "security", c.tier)
                 movable[i] = sec
             else:
-                why = ("every security reviewer is an author" if not sec
-                       else "every eligible security reviewer is at capacity")
                 chosen = pick(eligible, c.id)
-                reason = f"security fallback: {why}"
+                reason = "security fallback: every security reviewer is an author" if not sec else _SEC_FULL
                 if chosen is None:
                     reason += "; everyone else is at capacity"
                 out[i] = Assignment(c.id, chosen, reason, c.tier)
@@ -263,8 +268,85 @@ def plan(
         if chosen is not None:
             load[chosen] += 1
             today[chosen] += 1
+    # What the greedy pass left unassigned, or sent outside the security group, is placed
+    # by moving this run's other items along (an item that had a choice took the room).
+    # Each success assigns an item or brings one into the security group, so this ends.
+    placed = True
+    while placed:
+        placed = False
+        for i in ordered:
+            if i in movable and (out[i].reviewer is None or out[i].reason == _SEC_FULL):
+                placed = _place(i, candidates[i], roster, out, movable, load, today, has_room) or placed
     _rebalance(out, movable, load, today, cap, day, key)
     return [out[i] for i in range(len(candidates))]
+
+
+def _place(i: int, c: Candidate, roster: Roster, out: dict[int, Assignment], movable: dict[int, list[str]],
+           load: dict[str, int], today: dict[str, int], has_room) -> bool:
+    """Place item ``i`` (unassigned, or in the security fallback) by :func:`_place_by_moving`:
+    into the security group when it can be, else (when unassigned) to any eligible member."""
+    a = out[i]
+    eligible = [m.name for m in roster.members if not is_author(m, c)]
+    sec = [n for n in eligible if n in roster.security] if c.tier in SECURITY_TIERS else []
+    pools = [sec] if a.reviewer is not None else [sec, eligible] if sec else [eligible]
+    for pool in pools:
+        before = a.reviewer
+        gainer = _place_by_moving(i, pool, out, movable, has_room)
+        if gainer is None:
+            continue
+        load[gainer] += 1
+        today[gainer] += 1
+        if before is not None:  # out of the fallback, into the security group
+            load[before] -= 1
+            today[before] -= 1
+        movable[i] = pool
+        if pool is sec:
+            a.reason = "security"
+        elif c.tier in SECURITY_TIERS and roster.security:
+            a.reason = "security fallback: every security reviewer is an author" if not sec else _SEC_FULL
+        else:
+            a.reason = "rotation"
+        return True
+    return False
+
+
+def _place_by_moving(item: int, pool: list[str], out: dict[int, Assignment], movable: dict[int, list[str]],
+                     has_room) -> str | None:
+    """Give ``item`` a member of ``pool`` by moving this run's items along a chain of full
+    members to one with room (an augmenting path, searched breadth first). Returns the
+    member at the chain's end, the only one who gains an item, or None: no chain.
+
+    The greedy pass can fill the only member an item may go to with an item that had a
+    choice: here that item moves on, so work stays unassigned only when every member it
+    may go to is full. Every move stays within the moved item's own pool (never to an
+    author, security items among security reviewers), and only the chain's last member
+    gains an item, so capacity holds.
+    """
+    held: dict[str, list[int]] = {}
+    for j in sorted(out):
+        if j != item and out[j].reviewer is not None and j in movable:
+            held.setdefault(out[j].reviewer, []).append(j)
+    came: dict[str, tuple[int, str | None]] = {}  # member -> (item that would move there, from whom)
+    queue: list[str] = []
+    for n in pool:
+        if n not in came:
+            came[n] = (item, None)
+            queue.append(n)
+    for member in queue:  # the list grows as the search goes: breadth first
+        if has_room(member):
+            gainer = member
+            while True:
+                moving, source = came[member]
+                out[moving].reviewer = member
+                if source is None:
+                    return gainer
+                member = source
+        for j in held.get(member, ()):
+            for n in movable[j]:
+                if n not in came:
+                    came[n] = (j, member)
+                    queue.append(n)
+    return None
 
 
 def _rebalance(
