@@ -278,6 +278,9 @@ def plan(
             if i in movable and (out[i].reviewer is None or out[i].reason == _SEC_FULL):
                 placed = _place(i, candidates[i], roster, out, movable, load, today, has_room) or placed
     _rebalance(out, movable, load, today, cap, day, key)
+    for a in out.values():  # a fallback item that moving took to a security reviewer is back in the group
+        if a.reason == _SEC_FULL and a.reviewer in roster.security:
+            a.reason = "security"
     return [out[i] for i in range(len(candidates))]
 
 
