@@ -106,20 +106,23 @@ class _Blobs:
         """The first test file's name (``names`` are sorted)."""
         self.manifests: list[str] = []
         """Names of the manifest candidates, sorted."""
-        self.first_party: set[str] = set()
+        first_party: set[str] = set()
         self.tops: set[str] = set()
         leaves = _LEAVES
         for name in names:
             path = prefix + name
-            is_test, is_manifest, first_party = leaves.get(path) or _leaf(path)
+            is_test, is_manifest, names_of_leaf = leaves.get(path) or _leaf(path)
             if is_test and self.example is None:
                 self.example = name
             if is_manifest:
                 self.manifests.append(name)
-            if first_party:
-                self.first_party.update(first_party)
+            if names_of_leaf:
+                first_party.update(names_of_leaf)
             if not prefix and "/" in name:  # only in a hand-made tree
                 self.tops.add(name.split("/", 1)[0])
+        self.first_party = frozenset(first_party)
+        """Package directories and module stems of these files (frozen once: every tree
+        with these file names shares it)."""
 
 
 MAX_BLOB_SETS = 4096
@@ -176,7 +179,7 @@ class _Frame:
         else:
             found = [(name, tree[name].id) for name in blobs.manifests]
         self.manifests: list[tuple[str, str, pygit2.Oid]] = [(name, prefix + name, oid) for name, oid in found]
-        self.first_party = frozenset(blobs.first_party)
+        self.first_party = blobs.first_party
         self.first_party_parts: list[NameUnion] = []
         self.tops = set(blobs.tops)
 
