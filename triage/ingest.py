@@ -231,26 +231,28 @@ def ingest(
         commits = list(walk(repo, rev_range=rev_range, since=since, hide=hide))
     except pygit2.GitError as exc:
         raise TriageError(f"cannot walk the history of {root}: {exc}") from None
-    total = len(commits)
-    unknown = total - sum(1 for c in commits if known.get(str(c.id)))
+    total = result.seen = len(commits)
+    fresh: list[tuple[pygit2.Commit, str]] = []
+    for commit in commits:
+        sha = str(commit.id)
+        if known.get(sha):
+            result.skipped_known += 1
+        else:
+            fresh.append((commit, sha))
+    del commits
     # Enough new commits that some may need a pool: start it now, so that the workers
     # set themselves up while provenance reads the headers below.
     pool = start_pool(str(root), key, cfg, secret, workers) \
-        if _pool_size(workers) > 1 and unknown >= PARALLEL_MIN else None
+        if _pool_size(workers) > 1 and len(fresh) >= PARALLEL_MIN else None
     try:
         todo: list[tuple[str, Provenance]] = []
-        for commit in commits:
-            result.seen += 1
-            sha = str(commit.id)
-            if known.get(sha):
-                result.skipped_known += 1
-                continue
+        for commit, sha in fresh:
             prov = detect(change_from_commit(commit, key), prov_rules)
             if not include_all and prov.kind != "ai":
                 result.skipped_human += 1
                 continue
             todo.append((sha, prov))
-        del commits
+        del fresh
         done = total - len(todo)
         if progress is not None:
             progress(done, total)
