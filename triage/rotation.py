@@ -287,9 +287,10 @@ def plan(
 def _place(i: int, c: Candidate, roster: Roster, out: dict[int, Assignment], movable: dict[int, list[str]],
            load: dict[str, int], today: dict[str, int], has_room) -> bool:
     """Place item ``i`` (unassigned, or in the security fallback) by :func:`_place_by_moving`:
-    into the security group when it can be, else (when unassigned) to any eligible member."""
+    into the security group when it can be, else (when unassigned) to any eligible member.
+    Such an item's ``movable`` pool is every member who is not its author."""
     a = out[i]
-    eligible = [m.name for m in roster.members if not is_author(m, c)]
+    eligible = movable[i]
     sec = [n for n in eligible if n in roster.security] if c.tier in SECURITY_TIERS else []
     pools = [sec] if a.reviewer is not None else [sec, eligible] if sec else [eligible]
     for pool in pools:
