@@ -170,6 +170,22 @@ def test_ordinary_python_is_never_parsed():
     assert "tree" not in vars(info(f)), "a rule parsed a file none of its findings could come from"
 
 
+def test_an_sql_file_is_parsed_only_for_a_lookup_in_a_collection():
+    head = "def load(cur, uid, name):\n"
+    plain = head + '    cur.execute(f"SELECT * FROM users WHERE id = {uid}")\n'
+    f = SourceFile("src/shop/db.py", plain, frozenset({2}))
+    assert [x.rule for x in analyze([f])] == ["sql-interpolation"]
+    assert "tree" not in vars(info(f)), "the SQL rule parsed a file for an allowlist it never looked up"
+
+    def lookup(binding: str) -> SourceFile:
+        text = (f"{binding}\n\n\n" + head.replace("name", "key")
+                + '    cur.execute(f"SELECT * FROM users WHERE id = 1 ORDER BY {sorts[key]}")\n')
+        return SourceFile("src/shop/db.py", text, frozenset({text.count("\n")}))
+
+    assert analyze([lookup('sorts = {"name": "name", "new": "created_at"}')]) == []
+    assert [x.rule for x in analyze([lookup("sorts = load_sorts()")])] == ["sql-interpolation"]
+
+
 @pytest.mark.parametrize("path", sorted(ORDINARY))
 def test_ordinary_code_is_never_lexed(path):
     text = ORDINARY[path]

@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterator
 
 from triage.models import Finding
@@ -114,9 +115,14 @@ class _Allow:
 
     def __init__(self, fi: FileInfo) -> None:
         self.fi = fi
-        self.literal_collections: set[str] = set()
-        tree = fi.tree
-        if tree is not None:
+
+    @cached_property
+    def literal_collections(self) -> set[str]:
+        """Names bound to a literal dict, set, list or tuple (looked up only for an
+        interpolation like ``name[...]``, so most files are never parsed for it)."""
+        fi = self.fi
+        out: set[str] = set()
+        if fi.tree is not None:
             for node in fi.nodes(ast.Assign, ast.AnnAssign):
                 targets: list[ast.expr] = []
                 value = None
@@ -129,10 +135,11 @@ class _Allow:
                     if elts and all(isinstance(e, ast.Constant) for e in elts):
                         for t in targets:
                             if isinstance(t, ast.Name):
-                                self.literal_collections.add(t.id)
+                                out.add(t.id)
         else:
             for m in re.finditer(r"(?m)^\s*(?:const\s+|let\s+|var\s+)?([A-Za-z_$][\w$]*)\s*(?::[^=\n]{0,40})?=\s*(?:new\s+Set\(\s*)?[\[{(]", fi.text[:2_000_000]):
-                self.literal_collections.add(m.group(1))
+                out.add(m.group(1))
+        return out
 
     def safe(self, expr: str) -> bool:
         e = expr.strip()
