@@ -123,6 +123,69 @@ def test_large_file_with_sparse_added_lines_is_lexed_in_safe_windows():
     assert all(t.line >= 1 for t in ts.toks)
 
 
+NESTED_STATEMENTS = """\
+import os
+
+
+@decorated
+class A(Base):
+    x: int = 1
+
+    async def run(self, items):
+        async with lock:
+            async for i in items:
+                if i:
+                    yield i
+                elif i is None:
+                    continue
+                else:
+                    break
+        while True:
+            try:
+                pass
+            except* ValueError as e:
+                raise
+            else:
+                x = lambda y: (
+                    y + 1)
+            finally:
+                del x
+        match self.x:
+            case 1 | 2:
+                return [j for j in items]
+            case _:
+                with open(p) as fh, ctx():
+                    assert fh, "message"
+        for k in range(3):
+            global g
+        else:
+            nonlocal_ = f"{k!r}"
+"""
+
+
+def _statement_lines_from_every_node(fi) -> list[int]:
+    import ast
+    return sorted({n.lineno for n in ast.walk(fi.tree) if isinstance(n, ast.stmt)})
+
+
+def test_window_snapping_finds_every_statement_start_without_walking_the_expressions():
+    import pathlib
+
+    import triage
+    sources = [NESTED_STATEMENTS] + [p.read_text() for p in sorted(pathlib.Path(triage.__file__).parent.rglob("*.py"))]
+    for text in sources:
+        fi = info(SourceFile("m.py", text, frozenset({1})))
+        assert fi.tree is not None
+        want = _statement_lines_from_every_node(fi)
+        assert fi._statement_lines == want
+        assert "_by_type" not in vars(fi)  # the walk over statements alone
+    fi = info(SourceFile("m.py", NESTED_STATEMENTS, frozenset({1})))
+    assert len(fi._statement_lines) == 24  # every nesting form above
+    fi = info(SourceFile("m.py", NESTED_STATEMENTS, frozenset({1})))
+    fi.nodes()  # every node already walked: the same lines from that walk
+    assert fi._statement_lines == _statement_lines_from_every_node(fi)
+
+
 def test_js_window_starts_on_a_top_level_line():
     lines = ["const banner = `"] + ["  eval(notCode) inside a template literal"] * 300 + ["`;"]
     lines += [f"function f{i}() {{ return {i}; }}" for i in range(1500)]

@@ -41,6 +41,9 @@ def demote(severity: str) -> str:
     return _SEVERITY_DOWN.get(severity, severity)
 
 
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+"""The fields of a statement that hold statements (or handlers and cases holding them)."""
+
 NEAR = 6
 """Needles must occur within this many lines of an added line for a rule to look at a file."""
 
@@ -117,7 +120,7 @@ class FileInfo:
         """The cooked token stream (lexed once)."""
         snap = None
         if self.lang == PYTHON and len(self.text) > FULL_LEX_CHARS and self.tree is not None:
-            starts = sorted({n.lineno for t, ns in self._by_type.items() if issubclass(t, ast.stmt) for n in ns})
+            starts = self._statement_lines
 
             def snap(a: int) -> int:
                 k = bisect.bisect_right(starts, a)
@@ -131,6 +134,27 @@ class FileInfo:
         if self.lang != PYTHON:
             return None
         return python_ast.parse(self.text)
+
+    @cached_property
+    def _statement_lines(self) -> list[int]:
+        """The sorted lines on which a Python statement starts, at any depth. Statements
+        hold statements only in their bodies (directly, or in an ``except`` handler or a
+        ``case``), so this walks them alone, not every expression as :meth:`nodes` does."""
+        if "_by_type" in vars(self):
+            return sorted({n.lineno for t, ns in self._by_type.items() if issubclass(t, ast.stmt) for n in ns})
+        lines: set[int] = set()
+        stack: list[ast.AST] = list(self.tree.body) if self.tree is not None else []
+        stmt, inner = ast.stmt, (ast.excepthandler, ast.match_case)
+        while stack:
+            node = stack.pop()
+            lines.add(node.lineno)
+            for name in _BODIES:
+                for x in getattr(node, name, ()):
+                    if isinstance(x, stmt):
+                        stack.append(x)
+                    elif isinstance(x, inner):
+                        stack.extend(x.body)
+        return sorted(lines)
 
     @cached_property
     def _by_type(self) -> dict[type, list[ast.AST]]:
