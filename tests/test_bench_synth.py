@@ -52,3 +52,19 @@ def test_the_same_seed_builds_the_same_history(tmp_path):
     b = build(tmp_path / "b", n=120, seed=9, pack=False)
     c = build(tmp_path / "c", n=120, seed=10, pack=False)
     assert a.head == b.head != c.head
+
+
+def test_the_ai_only_floor_diffs_exactly_the_changes_an_ai_only_ingest_analyses(tmp_path, capsys):
+    import json
+
+    from triage.bench import diff_floor
+    from triage.ingest import ingest
+    from triage.store import Store
+
+    info = build(tmp_path, n=120, seed=3, pack=False)
+    result = ingest(Store(tmp_path / "ai.db"), info.path, workers=1)
+    assert result.analysed > 0 and result.skipped_human > 0  # both kinds, so the floor must choose
+    for workers in ("1", "2"):
+        assert diff_floor.main(["--libgit2", "--ai", "--workers", workers, str(info.path)]) == 0
+        out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        assert out["commits"] == result.analysed and out["workers"] == int(workers)

@@ -63,6 +63,9 @@ MEASUREMENTS: dict[str, tuple[str, str, float | None]] = {
     "ingest-ai": ("cold `ingest` (AI changes only)", "git log -p --no-merges", 0.3),
     "diff-floor": ("the diff step alone, one core", "git log -p --no-merges", None),
     "libgit2-floor": ("libgit2's diff alone, one core", "git log -p --no-merges", None),
+    "libgit2-floor-par": ("libgit2's diff alone, {cores} processes", "git log -p --no-merges", None),
+    "libgit2-floor-ai": ("AI-only floor: headers, provenance, libgit2's diffs, {cores} processes",
+                         "git log -p --no-merges", None),
     "reingest-warm": ("warm re-ingest, nothing new", "cold `ingest --all`", 0.05),
     "queue-json": ("`queue --json --all`, {items} items", "git log --oneline", None),
     "tui-queue-paint": ("app: Queue first paint, {items} items", "git log --oneline", None),
@@ -102,7 +105,12 @@ class Bench:
     def fmt(self, text: str) -> str:
         a = self.args
         return text.format(n=f"{a.commits:,}", items=f"{a.commits:,}", big=f"{a.diff_lines:,}",
-                           small=f"{a.small_diff_lines:,}")
+                           small=f"{a.small_diff_lines:,}", cores=self.cores)
+
+    @property
+    def cores(self) -> int:
+        """The processes an ingest analyses with by default (one per core)."""
+        return os.cpu_count() or 1
 
     def row(self, name: str) -> Row:
         label, base, target = MEASUREMENTS[name]
@@ -233,6 +241,26 @@ class Bench:
         self.log("libgit2's diff alone")
         self._floor(row, "--libgit2")
         row.note = "the same diffs and patch texts from libgit2, with no Python parsing: the floor under pygit2"
+
+    def _room(self, row: Row, target_row: str) -> str:
+        """How much of ``target_row``'s target is left once ``row`` (a floor) is paid."""
+        target = MEASUREMENTS[target_row][2]
+        if row.ratio is None or target is None:
+            return ""
+        left = target - row.ratio
+        return (f"{left:.2f}× of the {target:g}× target is left for every rule" if left > 0
+                else f"already {-left:.2f}× over the {target:g}× target before any rule runs")
+
+    def m_libgit2_floor_par(self, row: Row) -> None:
+        self.log(f"libgit2's diff alone, {self.cores} processes")
+        self._floor(row, "--libgit2", "--workers", str(self.cores))
+        row.note = f"the floor under `ingest --all` on this machine: {self._room(row, 'ingest-all')}"
+
+    def m_libgit2_floor_ai(self, row: Row) -> None:
+        self.log(f"AI-only floor, {self.cores} processes")
+        self._floor(row, "--libgit2", "--ai", "--workers", str(self.cores))
+        row.note = (f"an AI-only ingest with no rules and no Python diff parsing: "
+                    f"{self._room(row, 'ingest-ai')}")
 
     def m_reingest_warm(self, row: Row) -> None:
         cold, cold_runs = self.cold_ingest_all()
@@ -403,7 +431,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         for name, (label, base, target) in MEASUREMENTS.items():
             t = f"≤ {target:g}×" if target is not None else "no target"
-            print(f"{name:<18} {label.format(n='N', items='N', big='L', small='l')} vs {base.format(small='l')}; {t}")
+            print(f"{name:<18} {label.format(n='N', items='N', big='L', small='l', cores='C')} "
+                  f"vs {base.format(small='l')}; {t}")
         return 0
     names = select(args.only)
     log = (lambda msg: None) if args.quiet else (lambda msg: print(f"[bench] {msg}", file=sys.stderr, flush=True))
