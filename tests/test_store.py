@@ -106,6 +106,34 @@ def test_a_database_from_before_viewed_marks_gets_them_on_open(tmp_path):
         assert s.get_change(cid) is not None  # nothing else touched
 
 
+def test_a_verdict_holds_for_the_head_it_was_given_at(tmp_path):
+    with Store(tmp_path / "t.db") as s:
+        cid = add_change(s, "github:o/r#3", "aaa111")
+        s.record_verdict(cid, "approve", reviewer="ana")
+        assert s.latest_verdicts()[cid]["sha"] == "aaa111" and s.superseded_verdicts() == {}
+        add_change(s, "github:o/r#3", "bbb222")  # a sync saw new commits on the pull request
+        assert cid not in s.latest_verdicts()  # unreviewed again
+        old = s.superseded_verdicts()[cid]
+        assert (old["verdict"], old["reviewer"], old["sha"]) == ("approve", "ana", "aaa111")
+        s.record_verdict(cid, "needs-fix", reviewer="bo")
+        assert s.latest_verdicts()[cid]["verdict"] == "needs-fix" and s.superseded_verdicts() == {}
+        assert [v["sha"] for v in s.verdicts_for(cid)] == ["aaa111", "bbb222"]  # nothing rewritten
+
+
+def test_verdicts_from_before_heads_were_kept_still_count(tmp_path):
+    path = tmp_path / "t.db"
+    with Store(path) as s:
+        cid = add_change(s)
+    with sqlite3.connect(path) as conn:  # as an older triage left it: verdicts without a head
+        conn.execute("ALTER TABLE verdicts DROP COLUMN sha")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm005_verdict_sha'")
+        conn.execute("INSERT INTO verdicts (id, change_id, verdict, reviewer, created_at) "
+                     "VALUES ('v1', ?, 'approve', 'ana', 1.0)", (cid,))
+    with Store(path) as s:
+        assert s.latest_verdicts()[cid]["verdict"] == "approve"
+        assert s.latest_verdicts()[cid]["sha"] is None and s.superseded_verdicts() == {}
+
+
 def test_resolve_id_accepts_full_ids_and_unique_sha_prefixes(tmp_path):
     with Store(tmp_path / "t.db") as s:
         add_change(s, "git:r:abcdef12", "abcdef12")

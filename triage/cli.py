@@ -82,7 +82,7 @@ def print_queue(items, *, now: float | None = None) -> None:
         agent = display(it.agent or it.kind)[:10]
         _out(
             f"{it.tier:<8} {'★' if it.sampled else ' '} {display(it.short_id)[:12]:<12} {agent:<10} "
-            f"{it.findings:>4} {size:>9} {_age(it.authored_at, now):>4}  {it.state:<10} {one_line(it.title, 70)}"
+            f"{it.findings:>4} {size:>9} {_age(it.authored_at, now):>4}  {it.shown_state:<10} {one_line(it.title, 70)}"
         )
     sampled = sum(1 for i in items if i.sampled)
     by_tier = {t: sum(1 for i in items if i.tier == t) for t in reversed(TIERS)}
@@ -149,7 +149,10 @@ def change_details(store, change_id: str) -> dict:
         item["answer_note"] = ans["note"] if ans else ""
     row["findings"] = store.findings_for(change_id)
     row["verdicts"] = store.verdicts_for(change_id)
-    row["verdict"] = row["verdicts"][-1]["verdict"] if row["verdicts"] else None
+    for v in row["verdicts"]:
+        v["superseded"] = bool(v["sha"]) and v["sha"] != row["sha"]  # given before new commits came
+    last = row["verdicts"][-1] if row["verdicts"] else None
+    row["verdict"] = last["verdict"] if last and not last["superseded"] else None
     return row
 
 
@@ -200,7 +203,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         for v in d["verdicts"]:
             t = datetime.fromtimestamp(v["created_at"], timezone.utc).strftime("%Y-%m-%d %H:%M")
             note = f"  “{one_line(v['note'], 120)}”" if v["note"] else ""
-            _out(f"  {t}  {v['verdict']:<9} by {display(v['reviewer'])}{note}")
+            old = f"  (at {v['sha'][:10]}, before new commits)" if v["superseded"] else ""
+            _out(f"  {t}  {v['verdict']:<9} by {display(v['reviewer'])}{old}{note}")
     return 0
 
 
@@ -310,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--tier", action="append", type=str.upper, choices=TIERS, help="only this tier (repeatable)")
     q.add_argument("--agent", help="only changes by this agent (claude, copilot, …)")
     q.add_argument("--reviewer", help="only changes assigned to or reviewed by this person")
-    q.add_argument("--state", help="unreviewed, reviewed, or a verdict name")
+    q.add_argument("--state", help="unreviewed, updated (new commits since its verdict), reviewed, or a verdict name")
     q.add_argument("--all", action="store_true", help="include human- and bot-authored changes")
     q.add_argument("--deep-dive", action="store_true",
                    help="only the security deep dive: HIGH/CRITICAL and sampled changes")

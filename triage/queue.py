@@ -49,11 +49,19 @@ class QueueItem:
     sample_rate: float | None = None
     repo_path: str = ""
     number: int | None = None
+    superseded: dict | None = None
+    """The latest verdict when it was given at an earlier head (new commits came since)."""
 
     @property
     def state(self) -> str:
         """``unreviewed`` or the latest verdict."""
         return self.verdict or "unreviewed"
+
+    @property
+    def shown_state(self) -> str:
+        """:attr:`state` as the Queue's State column shows it: ``updated`` for an item that
+        got new commits after its last verdict (it is unreviewed again)."""
+        return "updated" if self.superseded and not self.verdict else self.state
 
     @property
     def short_id(self) -> str:
@@ -92,12 +100,15 @@ class QueueItem:
             "assignee": self.assignee,
             "state": self.state,
             "verdict": self.verdict,
+            "superseded_verdict": None if not self.superseded else {
+                k: self.superseded[k] for k in ("verdict", "reviewer", "sha", "created_at")},
             "evidence": self.evidence,
         }
 
 
-def item_from_row(row: dict, verdict: dict | None = None) -> QueueItem:
-    """Build a :class:`QueueItem` from a decoded ``changes`` row."""
+def item_from_row(row: dict, verdict: dict | None = None, superseded: dict | None = None) -> QueueItem:
+    """Build a :class:`QueueItem` from a decoded ``changes`` row (``verdict``: its current
+    verdict; ``superseded``: a verdict given at an earlier head)."""
     return QueueItem(
         id=row["id"],
         title=row["title"],
@@ -126,6 +137,7 @@ def item_from_row(row: dict, verdict: dict | None = None) -> QueueItem:
         sample_rate=row.get("sample_rate"),
         repo_path=row.get("repo_path", ""),
         number=row.get("number"),
+        superseded=superseded,
     )
 
 
@@ -148,7 +160,7 @@ def load_queue(
 ) -> list[QueueItem]:
     """The ordered queue with filters applied.
 
-    ``state`` is ``unreviewed``, ``reviewed`` or a verdict name; ``reviewer``
+    ``state`` is ``unreviewed``, ``updated``, ``reviewed`` or a verdict name; ``reviewer``
     matches the assignee or the reviewer of the latest verdict; ``deep_dive``
     keeps the security deep dive: HIGH and CRITICAL changes plus every sampled one.
     """
@@ -176,12 +188,13 @@ def load_queue(
         where.append("(tier IN ('HIGH', 'CRITICAL') OR sampled = 1)")
     rows = store.query(f"SELECT {QUEUE_COLUMNS} FROM changes WHERE {' AND '.join(where)}", params)
     latest = store.latest_verdicts()
-    items = [item_from_row(decode_change(r), latest.get(r["id"])) for r in rows]
+    old = store.superseded_verdicts()
+    items = [item_from_row(decode_change(r), latest.get(r["id"]), old.get(r["id"])) for r in rows]
     if reviewer:
         items = [i for i in items if i.assignee == reviewer or i.reviewer == reviewer]
     if state:
         if state == "reviewed":
             items = [i for i in items if i.verdict]
-        else:
-            items = [i for i in items if i.state == state]
+        else:  # ``updated`` picks the unreviewed items that had a verdict before new commits
+            items = [i for i in items if i.state == state or i.shown_state == state]
     return order(items)

@@ -264,6 +264,13 @@ def m004_viewed_files(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m005_verdict_sha(db: sqlite_utils.Database) -> None:
+    """The head a verdict was given at: a forge change that gets new commits is reviewed again.
+    Verdicts recorded before this migration keep NULL (they stand for any head)."""
+    db.execute("ALTER TABLE verdicts ADD COLUMN sha TEXT")
+
+
 def _create_private(path: Path) -> None:
     """Create ``path`` with mode 0600 if it does not exist; tighten it if it is looser."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -495,17 +502,20 @@ class Store:
         seconds_spent: float | None = None,
         outbox: list[dict] | None = None,
     ) -> str:
-        """Append a verdict (and its outbox rows, in the same transaction); return its id."""
+        """Append a verdict (and its outbox rows, in the same transaction); return its id.
+        The verdict holds the change's head as it is now (see :meth:`latest_verdicts`)."""
         if verdict not in VERDICTS:
             raise TriageError(f"unknown verdict {verdict!r}: use one of {', '.join(VERDICTS)}")
         vid = uuid.uuid4().hex
         now = time.time()
         with self.write() as conn:
-            if not conn.execute("SELECT 1 FROM changes WHERE id = ?", (change_id,)).fetchone():
+            head = conn.execute("SELECT sha FROM changes WHERE id = ?", (change_id,)).fetchone()
+            if not head:
                 raise TriageError(f"unknown change id {change_id!r}")
             conn.execute(
-                "INSERT INTO verdicts (id, change_id, verdict, note, reviewer, created_at, seconds_spent) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", (vid, change_id, verdict, note, reviewer, now, seconds_spent))
+                "INSERT INTO verdicts (id, change_id, verdict, note, reviewer, created_at, seconds_spent, sha) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (vid, change_id, verdict, note, reviewer, now, seconds_spent, head[0] or None))
             if outbox is None:
                 outbox = _plan_outbox(self, change_id, verdict, note, vid)
             if seconds_spent:
@@ -521,18 +531,28 @@ class Store:
         return vid
 
     def verdicts_for(self, change_id: str) -> list[dict]:
-        """Every verdict recorded on a change, oldest first."""
+        """Every verdict recorded on a change, oldest first (``sha``: the head it was given at)."""
         return self.query(
-            "SELECT id, verdict, note, reviewer, created_at, seconds_spent FROM verdicts "
+            "SELECT id, verdict, note, reviewer, created_at, seconds_spent, sha FROM verdicts "
             "WHERE change_id = ? ORDER BY created_at, rowid", (change_id,))
 
-    def latest_verdicts(self) -> dict[str, dict]:
-        """change id -> its latest verdict row."""
+    def _last_verdicts(self, current: bool) -> dict[str, dict]:
         rows = self.query(
-            "SELECT v.change_id, v.verdict, v.note, v.reviewer, v.created_at FROM verdicts v "
-            "JOIN (SELECT change_id, MAX(rowid) AS r FROM verdicts GROUP BY change_id) last "
-            "ON v.rowid = last.r")
+            "SELECT v.change_id, v.verdict, v.note, v.reviewer, v.created_at, v.sha FROM verdicts v "
+            "JOIN (SELECT change_id, MAX(rowid) AS r FROM verdicts GROUP BY change_id) last ON v.rowid = last.r "
+            "JOIN changes c ON c.id = v.change_id "
+            + ("WHERE v.sha IS NULL OR v.sha = c.sha" if current else "WHERE v.sha IS NOT NULL AND v.sha != c.sha"))
         return {r["change_id"]: r for r in rows}
+
+    def latest_verdicts(self) -> dict[str, dict]:
+        """change id -> its latest verdict row, when that verdict was given at the change's
+        current head. A pull request that got new commits since (a sync moved its head)
+        has none: it is unreviewed again, and :meth:`superseded_verdicts` has the old one."""
+        return self._last_verdicts(current=True)
+
+    def superseded_verdicts(self) -> dict[str, dict]:
+        """change id -> its latest verdict row, for changes whose head moved after it."""
+        return self._last_verdicts(current=False)
 
     def answer_checklist(self, change_id: str, item_id: str, answer: str, note: str = "", reviewer: str = "") -> None:
         """Append a checklist answer (``yes``, ``no`` or ``n/a``)."""

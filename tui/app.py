@@ -202,6 +202,10 @@ class TriageApp(App[None]):
         """The verdict the queue shows for ``change_id``, if any."""
         return next((i.verdict for i in self.queue_screen.items if i.id == change_id), None)
 
+    def superseded_verdict(self, change_id: str) -> dict | None:
+        """The verdict ``change_id`` had before new commits came (the queue shows it ``updated``)."""
+        return next((i.superseded for i in self.queue_screen.items if i.id == change_id and not i.verdict), None)
+
     # ------------------------------------------------------------- writes
 
     @work(thread=True, group="verdicts", exit_on_error=False, description="Recording a verdict")

@@ -198,6 +198,36 @@ def test_an_open_pr_that_merges_is_reassessed(github, tmp_path, cfg):
         assert store.get_change(f"github:{REPO}#3")["state"] == "merged"
 
 
+def test_a_reviewed_pr_that_gets_new_commits_is_in_the_queue_again(forge, tmp_path, cfg):
+    from triage.cli import change_details
+    from triage.queue import load_queue
+
+    cid = f"{forge.kind}:{REPO}#3"
+    with Store(tmp_path / "t.db") as store:
+        _sync(forge, store, cfg)
+        store.record_verdict(cid, "approve", reviewer="ana")
+        item = next(i for i in load_queue(store) if i.id == cid)
+        assert (item.state, item.shown_state) == ("approve", "approve")
+        pr = forge.repo.pulls[3]
+        first = pr.head_sha
+        pr.head_sha = forge.repo.builder.commit({"app/more.py": "def more():\n    return 1\n"}, "More AI work",
+                                                parents=[first], ref="refs/heads/pr-3")
+        pr.commits.append(pr.head_sha)
+        pr.updated_at = time.time()
+        res = _sync(forge, store, cfg)
+        assert cid in res.ids
+        item = next(i for i in load_queue(store) if i.id == cid)
+        assert (item.state, item.shown_state, item.verdict) == ("unreviewed", "updated", None)
+        assert item.to_json()["superseded_verdict"]["sha"] == first
+        assert cid in {i.id for i in load_queue(store, state="unreviewed")}
+        assert [i.id for i in load_queue(store, state="updated")] == [cid]
+        d = change_details(store, cid)
+        assert d["verdict"] is None and [v["superseded"] for v in d["verdicts"]] == [True]
+        # what the approval will post stays bound to the head that was reviewed
+        targets = [r["target"] for r in store.query("SELECT target FROM outbox WHERE action = 'status'")]
+        assert targets == [f"{forge.kind}:{REPO}@{first}"]
+
+
 def test_unreadable_post_image_falls_back_to_hunks(github, tmp_path, cfg):
     github.fake.fault("status", status=503, path=r"/contents/app/pay\.py$", times=100)
     with Store(tmp_path / "t.db") as store:

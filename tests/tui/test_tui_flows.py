@@ -630,3 +630,33 @@ async def test_a_missing_repository_is_explained(make_demo_app, demo_db, tmp_pat
         await pilot.press("v")
         await pilot.pause()
         assert any("could not be shown" in c for c in app.screen.concerns)
+
+
+async def test_a_pull_request_with_new_commits_since_its_verdict_shows_updated(make_demo_app, demo_db):
+    import sqlite3
+
+    from tui_helpers import insert_change
+
+    cid = insert_change(demo_db, id="github:acme/shop#9", source="github", repo="acme/shop", repo_path="",
+                        number=9, state="open", sha="bbb2222222", url="https://github.com/acme/shop/pull/9",
+                        title="Retry the refund", files="[]", n_files=0, patch=b"")
+    with sqlite3.connect(demo_db) as conn:  # approved at the head before the last sync
+        conn.execute("INSERT INTO verdicts (id, change_id, verdict, note, reviewer, created_at, sha) "
+                     "VALUES ('v-old', ?, 'approve', '', 'ana', 1.0, 'aaa1111111')", (cid,))
+    app = make_demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = table_of(app)
+        row = next(i for i, it in enumerate(table.items) if it.id == cid)
+        table.move_cursor(row=row, animate=False)
+        await pilot.pause()
+        y = row - round(table.scroll_y) + table.header_height
+        line = table.render_line(y).text
+        assert "acme/shop#9" in line and "updated" in line and "approve" not in line
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, VerdictModal)
+        summary = str(app.screen.query_one("#verdict-summary").render())
+        assert "new commits since approve by ana at aaa1111111" in summary

@@ -465,9 +465,17 @@ class ReviewScreen(Screen):
         summary.append(" ")
         summary.append_text(safe_line(self.row.get("title", ""), limit=80))
         latest = self.triage.latest_verdict(self.change_id)
+        old = None if latest else self.triage.superseded_verdict(self.change_id)
         if latest:
             summary.append("\ncurrent verdict: ", "dim")
             summary.append_text(state_text(latest))
+        elif old:
+            summary.append("\nnew commits since ", "dim")
+            summary.append_text(state_text(old["verdict"]))
+            if old.get("reviewer"):
+                summary.append(" by ", "dim")
+                summary.append_text(safe_line(old["reviewer"], limit=30))
+            summary.append(f" at {str(old.get('sha') or '')[:10]}", "dim")
 
         deep_dive = self.triage.deep_dive
 

@@ -34,8 +34,10 @@ STATE_STYLE: dict[str, str] = {
     "needs-fix": "bold yellow",
     "revert": "bold red",
     "escalate": "bold magenta",
+    "updated": "bold cyan",
 }
-"""How each review state is drawn in the State column."""
+"""How each review state is drawn in the State column (``updated``: new commits since the
+last verdict, so the change is unreviewed again)."""
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("tier", "Tier"),
@@ -115,7 +117,7 @@ class QueueTable(DataTable, inherit_bindings=True):
     def _values(self, it) -> tuple:
         """What each cell but the title shows of ``it``, one value per column (see :data:`CELLS`)."""
         return (it.tier, it.sampled, it.short_id, it.agent or it.kind, it.assignee,
-                age_label(it.authored_at, self._now), it.findings, (it.added, it.deleted), it.state)
+                age_label(it.authored_at, self._now), it.findings, (it.added, it.deleted), it.shown_state)
 
     def _cells(self, it) -> list[Text]:
         """Every cell of one row but the title (a value's cell is drawn once per :meth:`show_items`:
