@@ -34,3 +34,14 @@ def test_bench_table_renders_missing_values():
     text = render_table([Row("x", "label", "base", ours=1.0, baseline=2.0, target=2.0),
                          Row("y", "other", "base", note="not available: no app")])
     assert "0.5×" in text and "met" in text and "not available: no app" in text
+
+
+def test_a_floor_row_says_how_much_of_its_target_it_leaves():
+    from triage.bench.run import Bench, Row
+
+    def room(ours: float, target_row: str) -> str:
+        return Bench._room(None, Row("f", "floor", "base", ours=ours, baseline=1.0), target_row)
+
+    assert room(1.79, "ingest-all") == "0.21× of the 2× target is left for every rule"
+    assert room(1.995, "ingest-all") == "0.005× of the 2× target is left for every rule"  # not rounded to 0
+    assert room(0.46, "ingest-ai") == "already 0.16× over the 0.3× target before any rule runs"

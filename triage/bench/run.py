@@ -248,8 +248,8 @@ class Bench:
         if row.ratio is None or target is None:
             return ""
         left = target - row.ratio
-        return (f"{left:.2f}× of the {target:g}× target is left for every rule" if left > 0
-                else f"already {-left:.2f}× over the {target:g}× target before any rule runs")
+        return (f"{left:.2g}× of the {target:g}× target is left for every rule" if left > 0
+                else f"already {-left:.2g}× over the {target:g}× target before any rule runs")
 
     def m_libgit2_floor_par(self, row: Row) -> None:
         self.log(f"libgit2's diff alone, {self.cores} processes")
