@@ -405,8 +405,9 @@ class ReviewTimer:
 TIER_CYCLE: tuple[str | None, ...] = (None, *reversed(TIERS))
 """Tier filter values in the order a key cycles through them."""
 
-STATE_CYCLE: tuple[str | None, ...] = (None, "unreviewed", "reviewed", *VERDICTS)
-"""State filter values in the order a key cycles through them."""
+STATE_CYCLE: tuple[str | None, ...] = (None, "unreviewed", "updated", "reviewed", *VERDICTS)
+"""State filter values in the order a key cycles through them (``updated``: new commits
+since the last verdict)."""
 
 
 def cycle(values: Sequence, current) -> object:

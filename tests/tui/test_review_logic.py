@@ -192,7 +192,7 @@ def test_queue_filter_cycles_and_kwargs():
     f = QueueFilter()
     assert not f.active
     assert cycle(TIER_CYCLE, None) == "CRITICAL" and cycle(TIER_CYCLE, "LOW") is None
-    assert cycle(STATE_CYCLE, None) == "unreviewed"
+    assert cycle(STATE_CYCLE, None) == "unreviewed" and cycle(STATE_CYCLE, "unreviewed") == "updated"
     f = f.with_(tier="HIGH", state="reviewed")
     assert f.active
     kw = f.load_kwargs()
