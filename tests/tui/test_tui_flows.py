@@ -135,9 +135,12 @@ async def test_filters_by_tier_state_agent_and_clear(make_demo_app):
         await pilot.press("x", "s")  # state: unreviewed (all of them on a fresh demo)
         await settle(pilot)
         assert table.row_count == total
-        await pilot.press("s")  # reviewed: none yet
+        await pilot.press("s")  # updated: no forge change got new commits
         await settle(pilot)
         assert table.row_count == 0
+        await pilot.press("s")  # reviewed: none yet
+        await settle(pilot)
+        assert table.row_count == 0 and app.screen.filter.state == "reviewed"
         assert "No change matches" in str(app.screen.query_one("#queue-empty").render())
         await pilot.press("x", "d")  # the security deep dive: HIGH, CRITICAL and samples
         await settle(pilot)
