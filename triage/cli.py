@@ -203,7 +203,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         for v in d["verdicts"]:
             t = datetime.fromtimestamp(v["created_at"], timezone.utc).strftime("%Y-%m-%d %H:%M")
             note = f"  “{one_line(v['note'], 120)}”" if v["note"] else ""
-            old = f"  (at {v['sha'][:10]}, before new commits)" if v["superseded"] else ""
+            old = f"  (at {display(v['sha'][:10])}, before new commits)" if v["superseded"] else ""
             _out(f"  {t}  {v['verdict']:<9} by {display(v['reviewer'])}{old}{note}")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from tui_helpers import (
     ADMIN_SHA,
     MULTI_FILE_SHA,
@@ -635,7 +636,8 @@ async def test_a_missing_repository_is_explained(make_demo_app, demo_db, tmp_pat
         assert any("could not be shown" in c for c in app.screen.concerns)
 
 
-async def test_a_pull_request_with_new_commits_since_its_verdict_shows_updated(make_demo_app, demo_db):
+@pytest.mark.parametrize("old_sha, shown", [("aaa1111111", "aaa1111111"), ("a\x1b]52;c\x07b", "a^[]52;c^Gb")])
+async def test_a_pull_request_with_new_commits_since_its_verdict_shows_updated(make_demo_app, demo_db, old_sha, shown):
     import sqlite3
 
     from tui_helpers import insert_change
@@ -645,7 +647,7 @@ async def test_a_pull_request_with_new_commits_since_its_verdict_shows_updated(m
                         title="Retry the refund", files="[]", n_files=0, patch=b"")
     with sqlite3.connect(demo_db) as conn:  # approved at the head before the last sync
         conn.execute("INSERT INTO verdicts (id, change_id, verdict, note, reviewer, created_at, sha) "
-                     "VALUES ('v-old', ?, 'approve', '', 'ana', 1.0, 'aaa1111111')", (cid,))
+                     "VALUES ('v-old', ?, 'approve', '', 'ana', 1.0, ?)", (cid, old_sha))
     app = make_demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -662,4 +664,5 @@ async def test_a_pull_request_with_new_commits_since_its_verdict_shows_updated(m
         await pilot.pause()
         assert isinstance(app.screen, VerdictModal)
         summary = str(app.screen.query_one("#verdict-summary").render())
-        assert "new commits since approve by ana at aaa1111111" in summary
+        assert f"new commits since approve by ana at {shown}" in summary  # a forge's sha, shown visibly
+        assert "\x1b" not in summary

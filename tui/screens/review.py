@@ -475,7 +475,8 @@ class ReviewScreen(Screen):
             if old.get("reviewer"):
                 summary.append(" by ", "dim")
                 summary.append_text(safe_line(old["reviewer"], limit=30))
-            summary.append(f" at {str(old.get('sha') or '')[:10]}", "dim")
+            summary.append(" at ", "dim")
+            summary.append_text(safe_line(str(old.get("sha") or "")[:10], "dim"))  # the forge's text
 
         deep_dive = self.triage.deep_dive
 
