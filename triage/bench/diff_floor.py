@@ -16,10 +16,11 @@ tree diff, rename and copy detection, and each file's patch text), with no
 Python parsing at all: the floor under any pygit2-based ingest.
 
 ``--ai`` does what an AI-only ingest does before its rules: it walks the
-history as ingest does, reads every commit's headers, decides provenance, and diffs only the AI changes.
-``--workers N`` splits the diffs over N processes, each with its own
-repository, as ingest does (the header pass stays in one). The timing covers
-everything from opening the repository to the last diff.
+history as ingest does, reads every commit's headers, decides provenance, and
+diffs only the AI changes. ``--workers N`` splits the diffs over N processes,
+each with its own repository, as ingest does (started first, while the header
+pass runs in the parent). The timing covers everything from starting the
+workers to the last diff.
 """
 
 from __future__ import annotations
