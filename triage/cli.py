@@ -150,7 +150,7 @@ def change_details(store, change_id: str) -> dict:
     row["findings"] = store.findings_for(change_id)
     row["verdicts"] = store.verdicts_for(change_id)
     for v in row["verdicts"]:
-        v["superseded"] = bool(v["sha"]) and v["sha"] != row["sha"]  # given before new commits came
+        v["superseded"] = bool(v["superseded"])  # given before new commits came
     last = row["verdicts"][-1] if row["verdicts"] else None
     row["verdict"] = last["verdict"] if last and not last["superseded"] else None
     return row

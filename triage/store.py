@@ -271,6 +271,10 @@ def m005_verdict_sha(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE verdicts ADD COLUMN sha TEXT")
 
 
+_SUPERSEDED = "coalesce(v.sha != c.sha, 0)"
+"""SQL: verdict ``v`` was given at an earlier head of change ``c`` (a NULL head stands for any)."""
+
+
 def _create_private(path: Path) -> None:
     """Create ``path`` with mode 0600 if it does not exist; tighten it if it is looser."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -531,17 +535,18 @@ class Store:
         return vid
 
     def verdicts_for(self, change_id: str) -> list[dict]:
-        """Every verdict recorded on a change, oldest first (``sha``: the head it was given at)."""
+        """Every verdict recorded on a change, oldest first (``sha``: the head it was given at;
+        ``superseded``: 1 when the change has had new commits since)."""
         return self.query(
-            "SELECT id, verdict, note, reviewer, created_at, seconds_spent, sha FROM verdicts "
-            "WHERE change_id = ? ORDER BY created_at, rowid", (change_id,))
+            f"SELECT v.id, v.verdict, v.note, v.reviewer, v.created_at, v.seconds_spent, v.sha, "
+            f"{_SUPERSEDED} AS superseded FROM verdicts v JOIN changes c ON c.id = v.change_id "
+            "WHERE v.change_id = ? ORDER BY v.created_at, v.rowid", (change_id,))
 
     def _last_verdicts(self, current: bool) -> dict[str, dict]:
         rows = self.query(
             "SELECT v.change_id, v.verdict, v.note, v.reviewer, v.created_at, v.sha FROM verdicts v "
             "JOIN (SELECT change_id, MAX(rowid) AS r FROM verdicts GROUP BY change_id) last ON v.rowid = last.r "
-            "JOIN changes c ON c.id = v.change_id "
-            + ("WHERE v.sha IS NULL OR v.sha = c.sha" if current else "WHERE v.sha IS NOT NULL AND v.sha != c.sha"))
+            f"JOIN changes c ON c.id = v.change_id WHERE {'NOT ' if current else ''}({_SUPERSEDED})")
         return {r["change_id"]: r for r in rows}
 
     def latest_verdicts(self) -> dict[str, dict]:
