@@ -26,7 +26,9 @@ class RepoBuilder:
         index = pygit2.Index()
         if parents:
             index.read_tree(self.repo[parents[0]].peel(pygit2.Commit).tree)
-        for path, data in files.items():
+        # Deletions first: adding ``a/b`` drops a file ``a`` from the index (and adding ``a``
+        # drops ``a/...``), so deleting that path afterwards would find nothing to remove.
+        for path, data in sorted(files.items(), key=lambda item: item[1] is not None):
             if data is None:
                 index.remove(path)
                 continue

@@ -8,7 +8,7 @@ from pathlib import Path
 import pygit2
 import pytest
 from gitrepo import RepoBuilder
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from triage import treeindex
@@ -247,8 +247,19 @@ def _apply(state: dict[str, str], change: dict[str, str | None]) -> dict[str, st
     return new
 
 
+def test_a_file_can_become_a_directory_in_one_commit_whatever_the_order_of_the_change():
+    with tempfile.TemporaryDirectory() as d:
+        b = RepoBuilder(Path(d) / "r")
+        b.commit({"a": "1\n"})
+        sha = b.commit({"a/a": "1\n", "a": None})  # the addition listed first, as a set may give it
+        ctx = ctx_at(b, sha, ("a", "a/a"))
+        assert ctx.paths == ("a/a",)
+        assert_matches_scratch(ctx)
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(changes(), min_size=1, max_size=6))
+@example(seq=[{"a": "1\n"}, {"a": None, "a/a": "1\n"}])  # found by a CI run: a file turned into a directory
 def test_property_index_equals_scratch_after_any_sequence_of_changes(seq):
     with tempfile.TemporaryDirectory() as d:
         b = RepoBuilder(Path(d) / "r")
