@@ -17,10 +17,7 @@ from typing import Any, Iterable
 
 from triage.models import Finding
 
-try:
-    from triage.paths import DATA_DIR as _DATA_DIR
-except Exception:  # noqa: BLE001 - paths.py may be absent or fail to import
-    _DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+from triage.paths import data_file
 
 KINDS = ("edge", "security")
 """The checklist kinds."""
@@ -33,9 +30,9 @@ class ChecklistError(ValueError):
     """``checklists.toml`` is malformed."""
 
 
-def default_path() -> Path:
+def default_path():
     """The shipped ``data/checklists.toml``."""
-    return Path(_DATA_DIR) / "checklists.toml"
+    return data_file("checklists.toml")
 
 
 def _validate(data: dict, source: str) -> dict:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import platformdirs
 
 APP = "triage"
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-"""The shipped defaults: rules, checklists, provenance patterns, demo spec."""
+DATA_DIR: Traversable = files("triage.data")
+"""The shipped defaults (rules, checklists, provenance patterns, demo spec): the
+top-level ``data/`` folder, installed as the package ``triage.data``."""
 
 
-def data_file(name: str) -> Path:
-    """A file under the shipped ``data/`` directory."""
-    return DATA_DIR / name
+def data_file(name: str) -> Traversable:
+    """A file under the shipped defaults, e.g. ``data_file("demo/spec.toml")``."""
+    return DATA_DIR.joinpath(*name.split("/"))
 
 
 def user_data_dir() -> Path:

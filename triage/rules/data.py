@@ -9,23 +9,14 @@ from __future__ import annotations
 
 import tomllib
 from functools import lru_cache
-from pathlib import Path
 
-try:  # the lead keeps the shipped-data location in one place
-    from triage.paths import DATA_DIR as _DATA_DIR
-except Exception:  # noqa: BLE001 - paths.py may be absent or fail to import
-    _DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-
-
-def data_dir() -> Path:
-    """The shipped ``data/`` directory."""
-    return Path(_DATA_DIR)
+from triage.paths import data_file
 
 
 @lru_cache(maxsize=None)
 def load(name: str) -> dict:
     """The TOML file ``data/rules/<name>.toml`` (or ``data/<name>.toml``), parsed."""
-    for p in (data_dir() / "rules" / f"{name}.toml", data_dir() / f"{name}.toml"):
+    for p in (data_file(f"rules/{name}.toml"), data_file(f"{name}.toml")):
         if p.is_file():
             with p.open("rb") as fh:
                 return tomllib.load(fh)
