@@ -36,7 +36,7 @@ def _sh(*cmd: str) -> subprocess.CompletedProcess:
 
 
 def _triage(*args: str) -> dict:
-    p = subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, stdin=subprocess.DEVNULL)
+    p = subprocess.run([sys.executable, "-m", "triage", *args], capture_output=True, stdin=subprocess.DEVNULL)
     return {"rc": p.returncode, "out": p.stdout.decode("utf-8", "replace"), "err": p.stderr.decode("utf-8", "replace")}
 
 

@@ -30,8 +30,8 @@ PROGRESS = re.compile(rb"ingesting (\d+)/(\d+)")
 
 
 def triage_argv(*args: str) -> list[str]:
-    """The real ``triage`` command (``python -m tui``), run by this interpreter."""
-    return [sys.executable, "-m", "tui", *args]
+    """The real ``triage`` command (``python -m triage``), run by this interpreter."""
+    return [sys.executable, "-m", "triage", *args]
 
 
 def helper_argv(script: str, *args: str) -> list[str]:

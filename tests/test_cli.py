@@ -196,10 +196,36 @@ def test_bad_since_value(demo, capsys):
 
 
 def test_console_script_runs_and_errors_in_one_line(tmp_path):
-    res = subprocess.run([sys.executable, "-m", "tui", "queue", "--db", str(tmp_path / "x" / "new.db")],
+    res = subprocess.run([sys.executable, "-m", "triage", "queue", "--db", str(tmp_path / "x" / "new.db")],
                          capture_output=True, text=True)
     assert res.returncode == 0
     assert "The queue is empty" in res.stdout and "triage ingest --repo PATH" in res.stdout
-    res = subprocess.run([sys.executable, "-m", "tui", "show", "abc123", "--db", str(tmp_path / "x" / "new.db")],
+    res = subprocess.run([sys.executable, "-m", "triage", "show", "abc123", "--db", str(tmp_path / "x" / "new.db")],
                          capture_output=True, text=True)
     assert res.returncode == 2 and res.stderr.count("\n") == 1
+
+
+# ------------------------------------------------------------ the entry point
+
+
+def test_review_opens_the_app_through_the_lazy_launcher(tmp_path, monkeypatch):
+    import tui.__main__
+
+    opened = []
+    monkeypatch.setattr(tui.__main__, "launch", lambda **kw: opened.append(kw) or 7)
+    db = tmp_path / "t.db"
+    assert main(["review", "--db", str(db), "--digest"]) == 7
+    assert opened and opened[0]["db"] == db and opened[0]["digest"] is True
+    assert main(["--db", str(db)]) == 7  # plain `triage` is `triage review`
+    assert opened[1]["db"] == db
+
+
+def test_version_and_python_dash_m(capsys, tmp_path):
+    from triage import __version__
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0 and capsys.readouterr().out.strip() == f"triage {__version__}"
+    done = subprocess.run([sys.executable, "-m", "triage", "show", "no-such-change", "--db", str(tmp_path / "x.db")],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.startswith("triage: error: ") and "no-such-change" in done.stderr

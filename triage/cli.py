@@ -1,9 +1,11 @@
 """Provides the ``triage`` command line (everything but drawing the TUI).
 
 Every command exits non-zero with a one-line ``triage: error: …`` on bad
-input; ``--json`` output is stable and documented in the README. The TUI is
-reached through the ``open_tui`` callback that ``tui/__main__.py`` passes in,
-so this module (like all of ``triage/``) never imports textual.
+input; ``--json`` output is stable and documented in the README. This is the
+console script's entry point (also ``python -m triage``). The app is reached
+through an ``open_tui`` callback, by default :func:`launch_app`, which imports
+``tui`` only when a command opens the app: the rest of the CLI (and the CI
+gate) never loads textual.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Sequence
 
+from triage import __version__
 from triage.errors import TriageError
 from triage.models import TIERS, VERDICTS
 from triage.paths import default_db_path, default_demo_dir
@@ -49,6 +52,13 @@ def open_store(args: argparse.Namespace):
     from triage.store import Store
 
     return Store(_db_path(args))
+
+
+def launch_app(**options) -> int:
+    """Open the Textual app (imported only now); the default ``open_tui``."""
+    from tui.__main__ import launch
+
+    return launch(**options)
 
 
 def default_reviewer() -> str:
@@ -295,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--db", metavar="PATH", help="database file (default: $TRIAGE_DB or the user data dir)")
 
     p = argparse.ArgumentParser(prog="triage", description="Risk-ordered review of AI-generated code changes.")
+    p.add_argument("--version", action="version", version=f"triage {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     d = sub.add_parser("demo", parents=[common], help="build the demo repository, ingest it, open the app")
@@ -350,14 +361,15 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None, open_tui: OpenTui | None = None) -> int:
-    """Run the CLI; return the exit code."""
+def main(argv: Sequence[str] | None = None, open_tui: OpenTui | None = launch_app) -> int:
+    """Run the CLI; return the exit code. ``open_tui=None`` runs without the app
+    (``demo`` prints the queue, ``review`` is refused)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["review", *argv]  # plain `triage [--db PATH]` opens the app
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command is None:
-            args = parser.parse_args(["review", *(argv or [])])
-            return cmd_review(args, open_tui)
         if args.command == "demo":
             return cmd_demo(args, open_tui)
         if args.command == "review":

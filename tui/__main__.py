@@ -1,4 +1,7 @@
-"""Provides the ``triage`` console script: the CLI, with the app behind ``review`` and ``demo``."""
+"""Provides :func:`launch`, which opens the Textual app; the CLI calls it lazily.
+
+``python -m tui`` is kept as an alias of ``python -m triage``.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +19,10 @@ def launch(db: Path, repo: Path | str | None = None, **options) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``triage`` command."""
+    """The ``triage`` command line (see :func:`triage.cli.main`)."""
     from triage.cli import main as cli_main
 
-    return cli_main(argv if argv is not None else sys.argv[1:], open_tui=launch)
+    return cli_main(argv if argv is not None else sys.argv[1:])
 
 
 if __name__ == "__main__":

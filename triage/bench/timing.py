@@ -59,7 +59,7 @@ def isolated_env(home: Path) -> dict[str, str]:
 
 def triage_cmd(*args: str) -> list[str]:
     """The real ``triage`` command line, run by this interpreter."""
-    return [sys.executable, "-m", "tui", *args]
+    return [sys.executable, "-m", "triage", *args]
 
 
 def run(cmd: Sequence[str], env: dict[str, str], *, capture: bool = False, cwd: Path | None = None,
