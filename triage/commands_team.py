@@ -47,14 +47,18 @@ def team_config(repo_root: str | Path | None = None) -> dict:
     return load_config(find_repo_root(Path(repo_root)) if repo_root else find_repo_root())
 
 
-def roster_from_config(cfg: dict):
-    """The ``[team]`` roster; a one-line error when there is none."""
+def roster_from_config(cfg: dict, repo_root: str | Path | None = None):
+    """The ``[team]`` roster; a one-line error naming the files it can come from when there is none
+    (the user's config and the ``.triage.toml`` of ``repo_root``, else of the repository around the cwd)."""
+    from triage.config import user_config_path
     from triage.rotation import Roster
 
     roster = Roster.from_config(cfg)
     if not roster.members:
+        root = find_repo_root(Path(repo_root)) if repo_root else find_repo_root()
+        repo = f" or to {root / '.triage.toml'}" if root else ""
         raise TriageError("no [team] roster configured: add [team] members = [{name = \"alice\", emails = [...]}] "
-                          "to your config or .triage.toml")
+                          f"to your config, {user_config_path()}{repo}")
     return roster
 
 
