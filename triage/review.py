@@ -3,9 +3,8 @@
 The TUI draws; this module decides. It loads the diff of a stored change
 (:func:`load_files`), lays it out as display rows with findings attached
 (:func:`build_layout`, unified or side by side), moves between findings and
-files, holds the queue filter and the checklist state, says when a verdict may
-be recorded without confirmation (:func:`approval_concerns`), sums up the
-queue for the stats screen, and arranges the digest (:func:`digest_outline`)
+files, holds the queue filter and the checklist state, sums up the queue for
+the stats screen (the approval check is :mod:`triage.approval`), and arranges the digest (:func:`digest_outline`)
 and the control report's figures (:func:`percent`, :func:`interval_label`,
 :func:`velocity_series`) for drawing. Everything here is testable without a
 terminal.
@@ -36,7 +35,6 @@ __all__ = [
     "QueueFilter",
     "ReviewTimer",
     "age_label",
-    "approval_concerns",
     "build_layout",
     "checklist_items",
     "checklist_progress",
@@ -51,7 +49,6 @@ __all__ = [
     "matches_search",
     "next_position",
     "queue_stats",
-    "quick_approve_allowed",
 ]
 
 # ---------------------------------------------------------------- loading
@@ -345,47 +342,6 @@ def checklist_progress(items: Sequence[ChecklistItem]) -> tuple[int, int]:
 
 
 # --------------------------------------------------------------- verdicts
-
-
-def quick_approve_allowed(tier: str, findings: int, sampled: bool = False) -> bool:
-    """True when one key may approve without a confirmation: LOW, no findings, not a deep-dive sample."""
-    return tier == "LOW" and findings == 0 and not sampled
-
-
-def approval_concerns(
-    *,
-    tier: str,
-    findings: int,
-    sampled: bool = False,
-    hidden: int = 0,
-    truncated: int = 0,
-    checklist_no: int = 0,
-    checklist_open: int = 0,
-    load_error: str = "",
-) -> list[str]:
-    """Why approving this change needs an explicit confirmation; empty when it does not.
-
-    Approving is never silent on a risky change: each concern is shown and
-    the reviewer must acknowledge them.
-    """
-    out = []
-    if tier != "LOW":
-        out.append(f"risk tier is {tier}")
-    if findings:
-        out.append(f"{findings} finding{'s' if findings != 1 else ''} on added lines")
-    if sampled:
-        out.append("drawn for a deep-dive review (★)")
-    if hidden:
-        out.append(f"{hidden} hidden or bidirectional character{'s' if hidden != 1 else ''} in added lines")
-    if truncated:
-        out.append(f"{truncated} file diff{'s' if truncated != 1 else ''} truncated: review incomplete")
-    if checklist_no:
-        out.append(f"{checklist_no} checklist item{'s' if checklist_no != 1 else ''} answered no")
-    if checklist_open:
-        out.append(f"{checklist_open} checklist item{'s' if checklist_open != 1 else ''} unanswered")
-    if load_error:
-        out.append(f"the diff could not be shown: {load_error}")
-    return out
 
 
 class ReviewTimer:
