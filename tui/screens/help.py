@@ -16,7 +16,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+from tui.widgets.footer import TriageFooter
 
 
 def sections() -> list[tuple[str, list[type]]]:
@@ -25,7 +26,9 @@ def sections() -> list[tuple[str, list[type]]]:
     from tui.screens.details import FactorsModal
     from tui.screens.digest import DigestList, DigestScreen
     from tui.screens.handover import HandoverModal
+    from tui.screens.copy import CopyModal
     from tui.screens.note import NoteModal
+    from tui.screens.picker import PickerModal
     from tui.screens.queue import QueueScreen
     from tui.screens.review import ReviewScreen
     from tui.screens.stats import StatsScreen
@@ -45,6 +48,8 @@ def sections() -> list[tuple[str, list[type]]]:
         ("Checklist note (e)", [NoteModal]),
         ("Risk factors (f)", [FactorsModal]),
         ("Hand-over (o)", [HandoverModal]),
+        ("Filter picker (w, M)", [PickerModal]),
+        ("Copy (y)", [CopyModal]),
         ("Daily digest (D)", [DigestScreen, DigestList]),
         ("Stats", [StatsScreen]),
         ("Help", [HelpScreen]),
@@ -141,7 +146,7 @@ class HelpScreen(Screen):
             for n, (title, table) in enumerate(help_tables(self.app.get_key_display, keymap=keymap)):
                 yield Static(Text(title, style="bold underline"), classes="help-section", markup=False)
                 yield Static(table, id=f"help-table-{n}", classes="help-table", markup=False)
-        yield Footer()
+        yield TriageFooter()
 
     def action_scroll(self, direction: str) -> None:
         self.query_one("#help-body", VerticalScroll).scroll_relative(y=1 if direction == "down" else -1,

@@ -23,15 +23,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
+from triage.approval import ApprovalFacts, approval_concerns, approval_facts
 from triage.deepdive import in_scope, security_items, verdict_allowed
 from triage.git import db_text
 from triage.review import (
     DiffLayout,
     ReviewTimer,
     age_label,
-    approval_concerns,
     build_layout,
     checklist_items,
     hidden_counts,
@@ -50,6 +50,7 @@ from tui.widgets.file_list import FileEntry, FileList
 from tui.widgets.highlight import warm_lexers
 from tui.widgets.finding_panel import FindingPanel
 from tui.widgets.queue_table import state_text, tier_badge
+from tui.widgets.footer import TriageFooter
 
 if TYPE_CHECKING:
     from triage.models import FileDiff
@@ -124,7 +125,7 @@ class ReviewScreen(Screen):
             with Vertical(id="main"):
                 yield DiffView(id="diff")
                 yield FindingPanel(id="finding")
-        yield Footer()
+        yield TriageFooter()
 
     def on_mount(self) -> None:
         self.timer = ReviewTimer(self.triage.monotonic)
@@ -430,20 +431,16 @@ class ReviewScreen(Screen):
 
     # ------------------------------------------------------------ verdict
 
+    def approval_facts(self) -> ApprovalFacts:
+        """What the approval check looks at, from what this screen loaded (the Queue reads the same
+        from the store: :func:`triage.approval.gather_approval_facts`)."""
+        answers = {i.id: i.answer for i in self.query_one(ChecklistPanel).items}
+        files = self.files if self.layout_ is not None or self.load_error else None
+        return approval_facts(self.row or {}, self.findings, answers, files, self.load_error)
+
     def concerns(self) -> list[str]:
         """What approving this change needs acknowledged."""
-        row = self.row or {}
-        items = self.query_one(ChecklistPanel).items
-        return approval_concerns(
-            tier=row.get("tier") or "LOW",
-            findings=sum(1 for f in self.findings if not f.get("suppressed")),
-            sampled=bool(row.get("sampled")),
-            hidden=sum(self.hidden),
-            truncated=sum(1 for f in self.files if f.truncated),
-            checklist_no=sum(1 for i in items if i.answer == "no"),
-            checklist_open=sum(1 for i in items if not i.answer),
-            load_error=self.load_error,
-        )
+        return approval_concerns(self.approval_facts())
 
     def deep_dive_missing(self) -> list[dict]:
         """The security checklist items still open, when deep-dive mode applies to this change."""
