@@ -597,12 +597,21 @@ class Store:
                 "INSERT INTO checklist_answers (change_id, item_id, answer, note, reviewer, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)", (change_id, item_id, answer, note, reviewer, time.time()))
 
+    def clear_checklist_answer(self, change_id: str, item_id: str, reviewer: str = "") -> None:
+        """Take back the answer to a checklist item: an empty answer is appended (the table is
+        append-only, so the earlier answers stay in its history) and the item is open again."""
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO checklist_answers (change_id, item_id, answer, note, reviewer, created_at) "
+                "VALUES (?, ?, '', '', ?, ?)", (change_id, item_id, reviewer, time.time()))
+
     def checklist_answers(self, change_id: str) -> dict[str, dict]:
-        """item id -> latest answer for a change."""
+        """item id -> latest answer for a change (an item whose answer was cleared is left out)."""
         rows = self.query(
             "SELECT item_id, answer, note, reviewer, created_at FROM checklist_answers WHERE change_id = ? "
             "ORDER BY created_at, id", (change_id,))
-        return {r["item_id"]: r for r in rows}
+        latest = {r["item_id"]: r for r in rows}
+        return {item: r for item, r in latest.items() if r["answer"]}
 
     def posts_waiting(self) -> int:
         """Forge posts recorded verdicts still owe (pending, or blocked until ``push --retry-blocked``)."""

@@ -102,17 +102,22 @@ def binding_rows(classes: Iterable[type], key_display=None,
 
 def help_tables(key_display=None, palette_key: str = "^p",
                 keymap: dict[str, str] | None = None) -> list[tuple[str, Table]]:
-    """One ``(title, table)`` per section; every cell is a plain Text (never markup)."""
+    """One ``(title, table)`` per section; every cell is a plain Text (never markup).
+
+    The id column is as wide as the longest id, so every id shows whole (the README
+    says to copy them into ``[keymap]``); the description wraps instead.
+    """
     out = []
-    for title, classes in sections():
-        rows = binding_rows(classes, key_display, keymap)
+    every = [(title, binding_rows(classes, key_display, keymap)) for title, classes in sections()]
+    id_width = max((len(bid) for _, rows in every for *_, bid in rows), default=12)
+    for title, rows in every:
         if title == "Everywhere":
             rows.append((palette_key, "Command palette", "Search every command: queue:, review:, view: …", ""))
         table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
         table.add_column("keys", width=16, no_wrap=True)
-        table.add_column("action", width=18, no_wrap=True)
+        table.add_column("action", width=16)
         table.add_column("what", ratio=1)
-        table.add_column("id", width=18, no_wrap=True)
+        table.add_column("id", width=id_width, min_width=id_width, no_wrap=True)
         for keys, desc, tip, bid in rows:
             table.add_row(Text(keys, style="bold cyan"), Text(desc), Text(tip, style="dim"), Text(bid, style="dim"))
         out.append((title, table))

@@ -23,9 +23,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
-from triage.approval import ApprovalFacts, approval_concerns, approval_facts
+from triage.approval import ApprovalFacts, active_findings, approval_concerns, approval_facts
 from triage.deepdive import in_scope, security_items, verdict_allowed
 from triage.git import db_text
 from triage.review import (
@@ -33,10 +33,12 @@ from triage.review import (
     ReviewTimer,
     age_label,
     build_layout,
+    by_severity,
     checklist_items,
     hidden_counts,
     load_files,
     next_position,
+    search_rows,
 )
 from tui.messages import ChangeLoaded, ChecklistAnswered, DiffFailed, DiffLoaded, LayoutBuilt, StoreFailed
 from tui.safe import ESCAPE_STYLE, safe_line, safe_plain, safe_text
@@ -61,6 +63,7 @@ MIN_SPLIT_WIDTH = 110
 
 
 FINDING_KEYS = Binding.Group("Finding", compact=True)
+MATCH_KEYS = Binding.Group("Match", compact=True)
 FILE_KEYS = Binding.Group("File", compact=True)
 
 
@@ -69,19 +72,31 @@ class ReviewScreen(Screen):
 
     AUTO_FOCUS = "#diff"
 
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (120, "-wide")]
+    """Below 120 columns the sidebar narrows, so the diff keeps its room."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Queue", id="review.back", tooltip="Back to the queue (the time spent is kept)."),
+        Binding("escape", "back", "Queue", id="review.back",
+                tooltip="Back to the queue (the time spent is kept); with a search open, close the search first."),
         Binding("n", "next_finding", "Next finding", id="review.next_finding",
                 tooltip="Jump to the next finding.", group=FINDING_KEYS),
         Binding("N", "prev_finding", "Prev finding", id="review.prev_finding",
                 tooltip="Jump to the previous finding.", group=FINDING_KEYS),
+        Binding("n", "next_match", "Next match", id="review.next_match",
+                tooltip="While a / search is on: jump to its next match.", group=MATCH_KEYS),
+        Binding("N", "prev_match", "Prev match", id="review.prev_match",
+                tooltip="While a / search is on: jump to its previous match.", group=MATCH_KEYS),
         Binding("]", "next_file", "Next file", id="review.next_file", tooltip="Jump to the next file.",
                 group=FILE_KEYS),
         Binding("[", "prev_file", "Prev file", id="review.prev_file", tooltip="Jump to the previous file.",
                 group=FILE_KEYS),
         Binding("v", "verdict", "Verdict", id="review.verdict", tooltip="Record a verdict with a note."),
         Binding("c", "focus_checklist", "Checklist", id="review.checklist",
-                tooltip="Go to the checklist (answer with y / n / a, note with e)."),
+                tooltip="Go to the checklist (answer with y / x / a, clear with Backspace, note with e)."),
+        Binding("/", "search", "Search", id="review.search",
+                tooltip="Search the diff (n / N then go from match to match; Esc ends the search)."),
+        Binding("w", "toggle_wrap", "Wrap", id="review.wrap",
+                tooltip="Wrap long lines instead of scrolling sideways (and back)."),
         Binding("f", "factors", "Risk factors", id="review.factors",
                 tooltip="Show the risk factors, provenance evidence and full commit message."),
         Binding("s", "toggle_split", "Side by side", id="review.split",
@@ -90,6 +105,10 @@ class ReviewScreen(Screen):
                 tooltip="Hand the change to another reviewer of the team roster (never its author)."),
         Binding("m", "toggle_viewed", "Viewed", show=False, id="review.viewed",
                 tooltip="Mark the current file viewed or not viewed."),
+        Binding("b", "browser", "Browser", show=False, id="review.browser",
+                tooltip="Open the change's web page (a local commit's: from the origin remote)."),
+        Binding("y", "copy", "Copy", show=False, id="review.copy",
+                tooltip="Copy the change's id, sha or URL (OSC 52 once [clipboard] osc52 = true)."),
         Binding("d", "focus_diff", "Diff", show=False, id="review.diff", tooltip="Put the focus on the diff."),
         Binding("F", "focus_files", "Files", show=False, id="review.files", tooltip="Put the focus on the file list."),
     ]
@@ -110,6 +129,8 @@ class ReviewScreen(Screen):
         self.load_error = ""
         self.timer: ReviewTimer | None = None
         self.done = False
+        self.matches: list[int] | None = None
+        """Rows matching the ``/`` search (``None`` while no search is on)."""
 
     @property
     def triage(self) -> "TriageApp":
@@ -124,12 +145,16 @@ class ReviewScreen(Screen):
                 yield ChecklistPanel(id="checklist")
             with Vertical(id="main"):
                 yield DiffView(id="diff")
+                yield Input(placeholder="search the diff (Enter searches, Esc cancels)", id="diff-search")
+                yield Static("", id="search-status", markup=False)
                 yield FindingPanel(id="finding")
         yield TriageFooter()
 
     def on_mount(self) -> None:
         self.timer = ReviewTimer(self.triage.monotonic)
         self.query_one("#hidden-banner").display = False
+        self.query_one("#diff-search").display = False
+        self.query_one("#search-status").display = False
         self.query_one(DiffView).focus()
         self._load()
 
@@ -211,7 +236,7 @@ class ReviewScreen(Screen):
         self.load_error = message.error
         self.query_one(DiffView).show_message(
             Text.assemble(("Could not show the diff: ", "bold red"), safe_text(message.error)))
-        self.query_one(FindingPanel).show(self.findings, total=len(self.findings))
+        self.query_one(FindingPanel).show(by_severity(self.findings), total=active_findings(self.findings))
 
     def _titles(self) -> list[Text]:
         """The header in each form :class:`FittedStatic` can pick from, fullest first."""
@@ -250,7 +275,7 @@ class ReviewScreen(Screen):
         text.append(f"{sep}{n_files} file{'s' if n_files != 1 else ''} ", "dim")
         text.append(f"+{row.get('added', 0)}", "green")
         text.append(f"/-{row.get('deleted', 0)}", "red")
-        active = sum(1 for f in self.findings if not f.get("suppressed"))
+        active = active_findings(self.findings)
         text.append(f"{sep}{active} finding{'s' if active != 1 else ''}", "bold red" if active else "dim")
         if not compact:
             text.append(f"  score {row.get('score', 0):g}", "dim")
@@ -272,8 +297,8 @@ class ReviewScreen(Screen):
         if layout is None or not layout.rows:
             return
         found = layout.findings_at.get(message.row, [])
-        position = layout.finding_rows.index(message.row) + 1 if found else None
-        self.query_one(FindingPanel).show(found, position=position, total=len(layout.finding_rows))
+        self.query_one(FindingPanel).show(found, position=layout.finding_number(message.row) or None,
+                                          total=layout.finding_total)
         files = self.query_one(FileList)
         if files.entries and message.file < len(files.entries):
             if files.highlighted != message.file:
@@ -308,6 +333,87 @@ class ReviewScreen(Screen):
     def action_prev_finding(self) -> None:
         if self.layout_ is not None:
             self._jump(self.layout_.finding_rows, False, wrap=True, empty="No findings in this change.", end="")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``n`` / ``N`` go from match to match while a search is on, from finding to finding otherwise."""
+        if action in ("next_match", "prev_match"):
+            return self.matches is not None
+        if action in ("next_finding", "prev_finding"):
+            return self.matches is None
+        return True
+
+    # ------------------------------------------------------------- search
+
+    def action_search(self) -> None:
+        box = self.query_one("#diff-search", Input)
+        box.display = True
+        box.value = self.query_one(DiffView).search
+        box.focus()
+
+    @on(Input.Submitted, "#diff-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#diff-search").display = False
+        diff = self.query_one(DiffView)
+        diff.focus()
+        query = event.value
+        if not query.strip() or self.layout_ is None:
+            self.end_search()
+            return
+        self.matches = search_rows(self.layout_, query)
+        diff.set_search(query)
+        self.refresh_bindings()
+        if self.matches:
+            target = next_position(self.matches, diff.cursor - 1, True, wrap=True)
+            if target is not None:
+                diff.move_cursor(target, center=True)
+        self._show_search_status()
+
+    def _show_search_status(self) -> None:
+        status = self.query_one("#search-status", Static)
+        if self.matches is None:
+            status.display = False
+            return
+        diff = self.query_one(DiffView)
+        text = Text("/", style="bold", end="")
+        text.append_text(safe_line(diff.search, "bold yellow", limit=40))
+        if self.matches:
+            where = self.matches.index(diff.cursor) + 1 if diff.cursor in self.matches else None
+            text.append(f"  {'match ' + str(where) + ' of ' if where else ''}{len(self.matches)} "
+                        f"line{'s' if len(self.matches) != 1 else ''}", "")
+        else:
+            text.append("  no line matches", "bold red")
+        text.append("   n / N next / previous · Esc ends the search", "dim")
+        status.update(text)
+        status.display = True
+
+    def end_search(self) -> None:
+        """Close the search: n / N go to findings again."""
+        self.matches = None
+        self.query_one(DiffView).set_search("")
+        self.query_one("#diff-search").display = False
+        self.refresh_bindings()
+        self._show_search_status()
+
+    def action_next_match(self) -> None:
+        if self.matches is not None:
+            self._jump(self.matches, True, wrap=True, empty="No line matches the search.", end="")
+            self._show_search_status()
+
+    def action_prev_match(self) -> None:
+        if self.matches is not None:
+            self._jump(self.matches, False, wrap=True, empty="No line matches the search.", end="")
+            self._show_search_status()
+
+    def action_toggle_wrap(self) -> None:
+        diff = self.query_one(DiffView)
+        diff.set_wrap(not diff.wrap)
+        self.notify("Long lines wrap." if diff.wrap else "Long lines scroll sideways (h / l).", timeout=2)
+
+    def action_browser(self) -> None:
+        self.triage.show_links(self.change_id, "open")
+
+    def action_copy(self) -> None:
+        self.triage.show_links(self.change_id, "copy")
 
     def action_next_file(self) -> None:
         if self.layout_ is not None:
@@ -386,7 +492,11 @@ class ReviewScreen(Screen):
 
     def on_layout_built(self, message: LayoutBuilt) -> None:
         self.layout_ = message.layout
-        self.query_one(DiffView).set_diff(self.files, message.layout, cursor=message.anchor)
+        diff = self.query_one(DiffView)
+        diff.set_diff(self.files, message.layout, cursor=message.anchor)
+        if self.matches is not None:  # the rows moved: find the matches again
+            self.matches = search_rows(message.layout, diff.search)
+            self._show_search_status()
 
     # ---------------------------------------------------------- checklist
 
@@ -400,7 +510,7 @@ class ReviewScreen(Screen):
         if item is None:
             return
         if not item.answer:
-            self.notify("Answer the item first (y / n / a), then add a note.", severity="warning", timeout=3)
+            self.notify("Answer the item first (y / x / a), then add a note.", severity="warning", timeout=3)
             return
 
         def done(note: str | None) -> None:
@@ -415,7 +525,10 @@ class ReviewScreen(Screen):
 
         try:
             with Store(self.triage.db_path) as store:
-                store.answer_checklist(self.change_id, item_id, answer, note, reviewer=self.triage.reviewer)
+                if answer:
+                    store.answer_checklist(self.change_id, item_id, answer, note, reviewer=self.triage.reviewer)
+                else:
+                    store.clear_checklist_answer(self.change_id, item_id, reviewer=self.triage.reviewer)
         except Exception as exc:  # noqa: BLE001 - shown in the UI
             self.post_message(StoreFailed("save the checklist answer", str(exc)))
             return
@@ -491,6 +604,14 @@ class ReviewScreen(Screen):
             self.triage.start_handover(self.change_id)
 
     def action_back(self) -> None:
+        box = self.query_one("#diff-search", Input)
+        if box.display:  # Esc while typing a search: cancel it
+            box.display = False
+            self.query_one(DiffView).focus()
+            return
+        if self.matches is not None:
+            self.end_search()
+            return
         if not self.done:
             self.done = True
             self.triage.record_review_time(self.change_id, self.seconds_spent())
