@@ -197,3 +197,23 @@ def test_a_missing_roster_names_the_config_file(tmp_path, capsys, monkeypatch):
     code, _, err = run(capsys, "assign", "--db", str(tmp_path / "t.db"))
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1 and str(config) in lines[0] and "[team]" in lines[0]
+
+
+def test_show_lists_the_worst_findings_first(demo, capsys):
+    import json
+
+    _, db = demo
+    ranks = ["info", "low", "medium", "high", "critical"]
+    with sqlite3.connect(db) as conn:
+        ids = [r[0] for r in conn.execute(
+            "SELECT change_id FROM findings GROUP BY change_id HAVING count(DISTINCT severity) > 1")]
+    assert ids
+    for cid in ids:
+        code, out, err = run(capsys, "show", cid, "--json", "--db", str(db))
+        assert code == 0, err
+        severities = [ranks.index(f["severity"]) for f in json.loads(out)["findings"]]
+        assert severities == sorted(severities, reverse=True)
+        code, out, _ = run(capsys, "show", cid, "--db", str(db))
+        listed = [line.split()[0] for line in out.split("findings (", 1)[1].splitlines()[1:]
+                  if line.startswith("  ") and line.split()[0] in ranks]
+        assert [ranks.index(s) for s in listed] == severities

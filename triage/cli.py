@@ -154,7 +154,9 @@ def change_details(store, change_id: str) -> dict:
         ans = answers.get(item["id"])
         item["answer"] = ans["answer"] if ans else None
         item["answer_note"] = ans["note"] if ans else ""
-    row["findings"] = store.findings_for(change_id)
+    from triage.review import by_severity
+
+    row["findings"] = by_severity(store.findings_for(change_id))  # the worst first, as the app lists them
     row["verdicts"] = store.verdicts_for(change_id)
     for v in row["verdicts"]:
         v["superseded"] = bool(v["superseded"])  # given before new commits came
