@@ -31,6 +31,7 @@ RULE_MODULES: tuple[str, ...] = (
     "triage.rules.reliability",
     "triage.rules.context",
     "triage.rules.flow",
+    "triage.rules.apis",
 )
 """Modules that define (and register) rules; imported on first use."""
 
