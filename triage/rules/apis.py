@@ -46,6 +46,8 @@ from triage.rules.pins import Pin, pins, same_version
 from triage.rules.python_ast import dotted
 from triage.rules.tokens import JAVASCRIPT, PYTHON
 
+_TRY_TYPES: tuple[type, ...] = (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())  # type: ignore[attr-defined]
+_ANY_INSTANCE = frozenset({"__dict__", "__class__", "__module__", "__weakref__", "__doc__", "__annotations__"})
 _IMPORT_LINE = re.compile(r"(?m)^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b|import[ \t]+([^\n#;]+))")
 
 _SURFACES: OrderedDict[tuple, Surface] = OrderedDict()
@@ -242,13 +244,31 @@ class _Checker:
 
     # -------------------------------------------------------------- scans
 
+    def guarded(self, node: ast.AST) -> bool:
+        """True inside code that expects the name may be missing: under ``hasattr``/``getattr``/a
+        version test, or in a ``try`` that catches AttributeError/ImportError/TypeError."""
+        cur = self.fi.parents.get(node)
+        while cur is not None:
+            if isinstance(cur, (ast.If, ast.IfExp, ast.While)):
+                src = ast.unparse(cur.test)
+                if "hasattr" in src or "getattr" in src or "version" in src.lower() or "TYPE_CHECKING" in src:
+                    return True
+            if isinstance(cur, _TRY_TYPES):
+                for h in cur.handlers:
+                    names = ast.unparse(h.type) if h.type is not None else "Exception"
+                    if any(x in names for x in ("AttributeError", "ImportError", "ModuleNotFoundError", "TypeError",
+                                                "Exception")):
+                        return True
+            cur = self.fi.parents.get(cur)
+        return False
+
     def run(self) -> Iterator[Finding]:
         fi = self.fi
         for node in fi.nodes(ast.ImportFrom):
             if node.level or not node.module or node.module.split(".")[0] not in self.tops or not fi.touches(node.lineno, node.end_lineno or node.lineno):
                 continue
             mod = self.surface.module(node.module)
-            if mod is None:
+            if mod is None or self.guarded(node):
                 continue
             for a in node.names:
                 if a.name == "*":
@@ -263,12 +283,28 @@ class _Checker:
             par = fi.parents.get(node)
             if isinstance(par, ast.Attribute):
                 continue  # the outermost chain speaks for the whole
+            if self.guarded(node):
+                continue
             yield from self._chain(node)
         for node in fi.nodes(ast.Call):
-            if node.keywords and fi.touches(node.lineno, node.end_lineno or node.lineno):
+            if node.keywords and fi.touches(node.lineno, node.end_lineno or node.lineno) and not self.guarded(node):
                 yield from self._keywords(node)
 
+    def _stored(self) -> set[str]:
+        """``a.b.c`` of every attribute this file assigns (``mail.outbox = []``, ``request.session = s``):
+        the file itself makes those exist."""
+        got = getattr(self, "_stores", None)
+        if got is None:
+            got = self._stores = {dotted(n) for n in self.fi.nodes(ast.Attribute) if isinstance(n.ctx, ast.Store)}
+        return got
+
     def _chain(self, node: ast.Attribute) -> Iterator[Finding]:
+        stored = self._stored()
+        sub: ast.AST = node
+        while isinstance(sub, ast.Attribute):
+            if dotted(sub) in stored:
+                return
+            sub = sub.value
         q = self.qualify(node)
         if q:
             got = self.surface.resolve(q)
@@ -288,6 +324,8 @@ class _Checker:
             cls = self.instance_of(att.value, sc)
             if cls is None:
                 continue
+            if att.attr in _ANY_INSTANCE or f"{dotted(att.value)}.__class__" in stored:
+                return
             got = self.surface.member(cls, att.attr)
             if got.ok is False:
                 what = ast.unparse(att.value)

@@ -40,6 +40,7 @@ _OK_CLASS_DECORATORS = {
 }
 _OK_METACLASSES = {"ABCMeta", "abc.ABCMeta", "type"}
 _TYPING_BASES = {"Generic", "Protocol", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol", "ABC", "abc.ABC"}
+_CLASS_OBJECT_ATTRS = frozenset(dir(type))
 _STATE_METHODS = {"__setstate__", "__getstate__", "__reduce__", "__reduce_ex__", "__copy__", "__deepcopy__"}
 _GENERATED_INIT = {"NamedTuple", "typing.NamedTuple", "TypedDict", "typing.TypedDict", "typing_extensions.TypedDict"}
 
@@ -332,6 +333,8 @@ class Surface:
                 got = self.attr(cur, part)
             elif isinstance(cur, Cls):
                 got = self.member(cur, part)
+                if got.ok is False and part in _CLASS_OBJECT_ATTRS:  # Cls.__name__, Cls.mro: the class object's own
+                    got = Answer(True, None, got.where)
             else:
                 return UNKNOWN
             if got.ok is not True:

@@ -111,9 +111,12 @@ class RoundNumberTimeout(FileRule):
         above = fi.line(line - 1).strip()
         return "#" in here or "//" in here.split("://")[-1] or above.startswith(("#", "//", "/*", "*"))
 
-    def _emit(self, fi: FileInfo, line: int, name: str, value: float, kind: str) -> Finding | None:
+    def _emit(self, fi: FileInfo, line: int, name: str, value: float, kind: str, keyed: bool = False) -> Finding | None:
         if line not in fi.added or not is_round(value, kind) or self._explained(fi, line):
             return None
+        near = "\n".join(fi.lines[max(0, line - 8):line + 2]).lower()
+        if near.count(f'"{name.lower()}"') + near.count(f"'{name.lower()}'") > int(keyed):
+            return None  # the fallback of a setting read by that name nearby (params.get("timeout", 300))
         shown = int(value) if value == int(value) else value
         what = {"retry": "retry count", "pool": "pool size"}.get(kind, "timeout" if "timeout" in parts(name) else "duration")
         return self.hit(fi, line, f"{name}={shown}: a bare round {what} with no named setting or comment saying where it came from")
@@ -121,6 +124,7 @@ class RoundNumberTimeout(FileRule):
     def _python(self, fi: FileInfo) -> Iterator[Finding]:
         for node in fi.nodes(ast.Call, ast.Assign, ast.AnnAssign, ast.Dict):
             pairs: list[tuple[str, ast.AST, int]] = []
+            keyed = isinstance(node, ast.Dict)
             if isinstance(node, ast.Call):
                 # (a setting's default, ``os.getenv("TIMEOUT", 30)``, is positional: never a keyword here)
                 pairs = [(k.arg, k.value, k.value.lineno) for k in node.keywords if k.arg]
@@ -141,7 +145,7 @@ class RoundNumberTimeout(FileRule):
                 value = literal_value(value_node)
                 if value is None:
                     continue
-                got = self._emit(fi, line, name, value, kind)
+                got = self._emit(fi, line, name, value, kind, keyed)
                 if got is not None:
                     yield got
 
@@ -175,6 +179,6 @@ class RoundNumberTimeout(FileRule):
                 break
             if not ok or (k < n and toks[k].value not in (",", "}", ")", ";") and toks[k].line == t.line):
                 continue
-            got = self._emit(fi, t.line, name, value, kind)
+            got = self._emit(fi, t.line, name, value, kind, t.kind == "str")
             if got is not None:
                 yield got

@@ -210,6 +210,8 @@ class LengthOnlyValidation(FileRule):
             if not used:
                 continue
             kind = _sink_kind(fi, node)
+            if kind == "query" and not (node.args and name in _names_in(node.args[0])):
+                continue  # passed as the query's parameters: bound, not interpolated
             if kind:
                 return kind, node.lineno
             last = dotted(node.func).rsplit(".", 1)[-1]
