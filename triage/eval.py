@@ -38,6 +38,8 @@ class Case:
     path: str
     repo: str = "repos/plain"
     changed: tuple[str, ...] = ()
+    env: str = ""
+    """A directory under the corpus read as the reviewer's installed environment (``hallucinated-api``)."""
 
 
 @dataclass
@@ -113,6 +115,7 @@ def load_index(corpus: Path | None = None) -> list[Case]:
                 path=c.get("path", c["file"]),
                 repo=c.get("repo", "repos/plain"),
                 changed=tuple(c.get("changed", ())),
+                env=c.get("env", ""),
             )
         )
     return out
@@ -131,7 +134,8 @@ def _context(corpus: Path, case: Case, data: bytes) -> RepoContext:
         return target.read_bytes()
 
     paths = tuple(sorted(set(files) | {case.path}))
-    return RepoContext(read=read, paths=paths, changed_paths=(case.path, *case.changed))
+    env = (str((corpus / case.env).resolve()),) if case.env else ()
+    return RepoContext(read=read, paths=paths, changed_paths=(case.path, *case.changed), env_paths=env)
 
 
 def run(corpus: Path | None = None, disabled: tuple[str, ...] = ()) -> Report:

@@ -50,10 +50,23 @@ def _context(root: Path, paths: tuple[str, ...], env: tuple[str, ...], own: bool
     return RepoContext(read=read, paths=paths, changed_paths=paths, env_paths=env)
 
 
-def measure(site: Path | None, sdists: list[Path], self_check: bool = False) -> tuple[dict[str, list], int]:
+def measure(site: Path | None, sdists: list[Path], self_check: bool = False,
+            trees: list[Path] = ()) -> tuple[dict[str, list], int]:
     off = tuple(r for r in all_rule_ids() if r not in RULES)
     found: dict[str, list] = {r: [] for r in RULES}
     lines = 0
+    for tree in trees:
+        tree = tree.resolve()
+        files = _files(tree)
+        rels = tuple(str(f.relative_to(tree)) for f in files)
+        ctx = _context(tree, rels, (str(site.resolve()),) if site is not None else ())
+        for f, rel in zip(files, rels):
+            src = _source(f, rel)
+            lines += src.text.count("\n") + 1
+            for x in analyze([src], ctx, disabled=off + ("mirror-test",)):
+                found[x.rule].append((f"{tree.name}/{rel}", x.line, x.message))
+    if trees:
+        site = None  # --site was the environment of the trees
     if site is not None:
         site = site.resolve()
         for pkg in sorted(p for p in site.iterdir() if p.is_dir() and p.name.isidentifier() and p.name != "bin"):
@@ -87,12 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--site", type=Path)
     ap.add_argument("--sdist", type=Path, action="append", default=[])
+    ap.add_argument("--tree", type=Path, action="append", default=[],
+                    help="a source tree analysed as one repository (every line added), with --site as its environment")
     ap.add_argument("--sample", type=int, default=0)
     ap.add_argument("--self", dest="self_check", action="store_true",
                     help="check each package's absolute imports of itself against its installed copy too")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    found, lines = measure(args.site, args.sdist, args.self_check)
+    found, lines = measure(args.site, args.sdist, args.self_check, args.tree)
     if args.json:
         print(json.dumps({"lines": lines, "findings": found}, indent=1))
         return 0

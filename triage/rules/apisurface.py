@@ -470,6 +470,22 @@ class Surface:
                     return got
         return None
 
+    def is_abstract(self, cls: Cls, depth: int = 0) -> bool:
+        """An ABC, a Protocol, or a class with an ``@abstractmethod`` (itself or a base read here)."""
+        node = cls.node
+        if any(python_ast.dotted(b.value if isinstance(b, ast.Subscript) else b) in
+               ("ABC", "abc.ABC", "Protocol", "typing.Protocol", "typing_extensions.Protocol") for b in node.bases):
+            return True
+        if any(kw.arg == "metaclass" for kw in node.keywords):
+            return True
+        for s in _body_statements(node.body):
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                    python_ast.dotted(d).endswith("abstractmethod") for d in s.decorator_list):
+                return True
+        if depth < MAX_DEPTH:
+            return any(isinstance(b, Cls) and self.is_abstract(b, depth + 1) for b in self._bases(cls, depth) or [])
+        return False
+
     def constructor(self, cls: Cls) -> Func | None:
         """``cls.__init__`` when the class defines (or inherits, from a class read here) one and
         nothing generates or replaces it; None when it cannot be known."""
@@ -503,7 +519,8 @@ class Surface:
             if python_ast.dotted(ann) in ("Self", "typing.Self", "typing_extensions.Self") and fn.owner is not None:
                 return fn.owner
             v = self.expr(fn.module, ann)
-            return v if isinstance(v, Cls) else None
+            # an abstract class or protocol names an interface: the object returned is some subclass
+            return v if isinstance(v, Cls) and not self.is_abstract(v) else None
         if fn.owner is not None and fn.module.kind == "source" and len(fn.nodes) == 1:
             rets = [s for s in ast.walk(fn.nodes[0]) if isinstance(s, ast.Return)]
             me = fn.nodes[0].args.args[0].arg if fn.nodes[0].args.args else None

@@ -65,7 +65,7 @@ def is_round(value: float, kind: str) -> bool:
     if kind == "duration":
         return v >= 30 and v % 5 == 0
     if kind == "retry":
-        return v in (3, 5) or v % 5 == 0
+        return v <= 100 and (v in (3, 5) or v % 5 == 0)  # larger: a retry delay, not a count
     if kind == "pool":
         return v % 5 == 0 or (v >= 8 and v & (v - 1) == 0)
     return False
@@ -81,6 +81,8 @@ def literal_value(node: ast.AST) -> float | None:
     return None
 
 
+_MARKERS = ("expect", "noqa", "type:", "triage:", "pragma", "fmt:", "pylint:", "eslint", "nosec", "prettier-ignore")
+"""Comments that are a tool's marker, not an explanation of the value."""
 _HINT = re.compile(r"(?i)(?:timeout|retr|ttl|attempts|expir|max_?age|pool|deadline|keepalive|connection|sockets)\w*['\"]?\s*[:=]\s*\d")
 """Every finding's line has a tuning name followed by ``=`` or ``:`` and a digit (looked for near the added lines)."""
 _JS_NUM = re.compile(r"^\d+(?:_\d+)*(?:\.0+)?$")
@@ -107,9 +109,17 @@ class RoundNumberTimeout(FileRule):
             yield from self._js(fi)
 
     def _explained(self, fi: FileInfo, line: int) -> bool:
+        """A comment on the line, or a comment line just above, that is not a tool's marker."""
         here = fi.line(line)
+        notes = []
+        for mark in ("#", "//"):
+            body = here.split("://")[-1] if mark == "//" else here
+            if mark in body:
+                notes.append(body.split(mark, 1)[1])
         above = fi.line(line - 1).strip()
-        return "#" in here or "//" in here.split("://")[-1] or above.startswith(("#", "//", "/*", "*"))
+        if above.startswith(("#", "//", "/*", "*")):
+            notes.append(above.lstrip("#/* "))
+        return any(n.strip() and not n.strip().lower().startswith(_MARKERS) for n in notes)
 
     def _emit(self, fi: FileInfo, line: int, name: str, value: float, kind: str, keyed: bool = False) -> Finding | None:
         if line not in fi.added or not is_round(value, kind) or self._explained(fi, line):
