@@ -39,14 +39,13 @@ from typing import Iterator
 from triage.models import Finding
 from triage.rules.apisurface import Answer, Cls, Func, Surface, qual_name
 from triage.rules.base import RepoContext, register
-from triage.rules.context import _stdlib
-from triage.rules.environment import Distribution, PythonEnvironment, node_modules, python_environment, shown_path
+from triage.rules.context import _TRY_TYPES, _stdlib
+from triage.rules.environment import PythonEnvironment, node_modules, python_environment, shown_path
 from triage.rules.fileinfo import FileInfo, FileRule, demote
 from triage.rules.pins import Pin, pins, same_version
 from triage.rules.python_ast import dotted
 from triage.rules.tokens import JAVASCRIPT, PYTHON
 
-_TRY_TYPES: tuple[type, ...] = (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())  # type: ignore[attr-defined]
 _ANY_INSTANCE = frozenset({"__dict__", "__class__", "__module__", "__weakref__", "__doc__", "__annotations__"})
 _IMPORT_LINE = re.compile(r"(?m)^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b|import[ \t]+([^\n#;]+))")
 

@@ -28,7 +28,7 @@ from triage.models import Finding
 from triage.rules.base import RepoContext, register
 from triage.rules.fileinfo import FileInfo, FileRule, demote, function_spans
 from triage.rules.names import parts
-from triage.rules.python_ast import dotted
+from triage.rules.python_ast import dotted, own_nodes
 from triage.rules.tokens import JAVASCRIPT, PYTHON
 
 _VERIFY_LAST = {"decode", "verify", "verify_token", "decode_token", "verify_jwt", "verify_id_token",
@@ -92,17 +92,6 @@ def _functions(fi: FileInfo) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
     return [fn for fn in fi.nodes(ast.FunctionDef, ast.AsyncFunctionDef) if fi.touches(fn.lineno, fn.end_lineno or fn.lineno)]
 
 
-def _own_nodes(fn: ast.AST) -> Iterator[ast.AST]:
-    """The nodes of a function, not of the functions nested in it."""
-    stack = list(ast.iter_child_nodes(fn))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        yield node
-        stack.extend(ast.iter_child_nodes(node))
-
-
 def _token_schemes(fi: FileInfo) -> set[str]:
     """Module names bound to a FastAPI bearer-token scheme (``oauth2_scheme = OAuth2PasswordBearer(...)``)."""
     out: set[str] = set()
@@ -115,13 +104,13 @@ def _token_schemes(fi: FileInfo) -> set[str]:
 def _presence_only(fn: ast.AST, name: str) -> bool:
     """True when ``name`` is only ever tested for being there (``if not token``, ``token is None``)."""
     uses = 0
-    for node in _own_nodes(fn):
+    for node in own_nodes(fn):
         if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
             uses += 1
     if not uses:
         return False
     tests = 0
-    for node in _own_nodes(fn):
+    for node in own_nodes(fn):
         test = node.test if isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)) else None
         if test is None:
             continue
@@ -158,7 +147,7 @@ class TokenScopeUnchecked(FileRule):
             if _mentions_authz(fn):
                 continue
             verified = False
-            for node in _own_nodes(fn):
+            for node in own_nodes(fn):
                 if isinstance(node, ast.Call):
                     q = _is_verify(fi, node)
                     if not q:
@@ -186,7 +175,7 @@ class TokenScopeUnchecked(FileRule):
                 dep = dotted(d.args[0])
                 if dep in schemes or dotted(d.args[0].func if isinstance(d.args[0], ast.Call) else d.args[0]).rsplit(".", 1)[-1] in _TOKEN_SCHEMES:
                     yield a.arg, a.lineno
-        for node in _own_nodes(fn):
+        for node in own_nodes(fn):
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 src = ast.unparse(node.value)
                 if "headers" in src and "authorization" in src.lower() and "request" in src:

@@ -31,7 +31,7 @@ from triage.models import Finding
 from triage.rules.base import RepoContext, register
 from triage.rules.fileinfo import FileInfo, FileRule, demote, function_spans
 from triage.rules.names import parts
-from triage.rules.python_ast import dotted
+from triage.rules.python_ast import dotted, own_nodes
 from triage.rules.tokens import JAVASCRIPT, PYTHON
 
 _SINKS = {
@@ -109,18 +109,6 @@ def _length_checked(test: ast.AST) -> set[str]:
     return out
 
 
-def _own(fn: ast.AST) -> list[ast.AST]:
-    out: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(fn))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        out.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return out
-
-
 def _inputs(fn: ast.FunctionDef | ast.AsyncFunctionDef, nodes: list[ast.AST]) -> set[str]:
     out = {a.arg for a in fn.args.args + fn.args.kwonlyargs if a.arg not in ("self", "cls")}
     for node in nodes:
@@ -181,7 +169,7 @@ class LengthOnlyValidation(FileRule):
         for fn in fi.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
             if not fi.touches(fn.lineno, fn.end_lineno or fn.lineno):
                 continue
-            nodes = _own(fn)
+            nodes = own_nodes(fn)
             guards = [n for n in nodes if _guard(n)]
             if not guards:
                 continue
