@@ -146,7 +146,7 @@ class ReviewScreen(Screen):
             with Vertical(id="main"):
                 yield DiffView(id="diff")
                 yield Input(placeholder="search the diff (Enter searches, Esc cancels)", id="diff-search")
-                yield Static("", id="search-status", markup=False)
+                yield FittedStatic(Text(""), id="search-status")
                 yield FindingPanel(id="finding")
         yield TriageFooter()
 
@@ -369,21 +369,24 @@ class ReviewScreen(Screen):
         self._show_search_status()
 
     def _show_search_status(self) -> None:
-        status = self.query_one("#search-status", Static)
+        status = self.query_one("#search-status", FittedStatic)
         if self.matches is None:
             status.display = False
             return
         diff = self.query_one(DiffView)
-        text = Text("/", style="bold", end="")
-        text.append_text(safe_line(diff.search, "bold yellow", limit=40))
-        if self.matches:
-            where = self.matches.index(diff.cursor) + 1 if diff.cursor in self.matches else None
-            text.append(f"  {'match ' + str(where) + ' of ' if where else ''}{len(self.matches)} "
-                        f"line{'s' if len(self.matches) != 1 else ''}", "")
-        else:
-            text.append("  no line matches", "bold red")
-        text.append("   n / N next / previous · Esc ends the search", "dim")
-        status.update(text)
+        forms = []
+        for hint in ("   n / N next / previous match · Esc ends the search", "   n/N · Esc ends"):
+            text = Text("/", style="bold", end="")
+            text.append_text(safe_line(diff.search, "bold yellow", limit=40))
+            if self.matches:
+                where = self.matches.index(diff.cursor) + 1 if diff.cursor in self.matches else None
+                text.append(f"  {'match ' + str(where) + ' of ' if where else ''}{len(self.matches)} "
+                            f"line{'s' if len(self.matches) != 1 else ''}")
+            else:
+                text.append("  no line matches", "bold red")
+            text.append(hint, "dim")
+            forms.append(text)
+        status.show(forms)
         status.display = True
 
     def end_search(self) -> None:
@@ -407,7 +410,7 @@ class ReviewScreen(Screen):
     def action_toggle_wrap(self) -> None:
         diff = self.query_one(DiffView)
         diff.set_wrap(not diff.wrap)
-        self.notify("Long lines wrap." if diff.wrap else "Long lines scroll sideways (h / l).", timeout=2)
+        diff.border_subtitle = "long lines wrap (w)" if diff.wrap else ""
 
     def action_browser(self) -> None:
         self.triage.show_links(self.change_id, "open")
