@@ -130,8 +130,10 @@ class TriageApp(App[None]):
             known = binding_ids()
             unknown = sorted(set(keymap) - known)
             if unknown:
-                self._keymap_problem = (f"[keymap] names no key binding {', '.join(unknown)}; "
-                                        "the help screen (?) lists every binding's id")
+                from triage.config import user_config_path
+
+                self._keymap_problem = (f"[keymap] in {user_config_path()} names no key binding "
+                                        f"{', '.join(unknown)}; the help screen (?) lists every binding's id")
             self.keymap = {k: v for k, v in keymap.items() if k in known}
 
     def get_default_screen(self) -> QueueScreen:
