@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from tui.safe import safe_text
-from tui.widgets.queue_table import tier_badge
 from tui.widgets.footer import TriageFooter
+from tui.widgets.queue_table import tier_badge
 
 
 def factors_text(row: dict) -> Text:

@@ -25,8 +25,8 @@ from textual.widgets.option_list import Option
 from triage.review import DigestLine, digest_outline
 from tui.messages import DigestLoaded, DigestMarked, StoreFailed
 from tui.safe import safe_line, safe_plain, safe_text
-from tui.widgets.queue_table import STATE_STYLE, TIER_STYLE, tier_badge
 from tui.widgets.footer import TriageFooter
+from tui.widgets.queue_table import STATE_STYLE, TIER_STYLE, tier_badge
 
 if TYPE_CHECKING:
     from tui.app import TriageApp

@@ -22,8 +22,8 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.safe import safe_line, safe_text
-from tui.widgets.queue_table import tier_badge
 from tui.widgets.footer import TriageFooter
+from tui.widgets.queue_table import tier_badge
 
 __all__ = ["HandoverChoice", "HandoverModal", "MemberChoice", "member_choices"]
 

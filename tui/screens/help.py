@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+
 from tui.widgets.footer import TriageFooter
 
 

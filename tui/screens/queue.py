@@ -35,9 +35,9 @@ from tui.safe import safe_line, safe_plain, safe_text
 from tui.screens.picker import PickerModal
 from tui.screens.verdict import VerdictChoice, VerdictModal
 from tui.widgets.fitted import FittedStatic
+from tui.widgets.footer import TriageFooter
 from tui.widgets.queue_table import QueueTable, tier_badge
 from tui.widgets.queue_title import QueueCounts, QueueTitle
-from tui.widgets.footer import TriageFooter
 
 if TYPE_CHECKING:
     from tui.app import TriageApp

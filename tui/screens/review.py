@@ -49,10 +49,10 @@ from tui.widgets.checklist import ChecklistPanel
 from tui.widgets.diff_view import DiffView
 from tui.widgets.fitted import FittedStatic
 from tui.widgets.file_list import FileEntry, FileList
+from tui.widgets.footer import TriageFooter
 from tui.widgets.highlight import warm_lexers
 from tui.widgets.finding_panel import FindingPanel
 from tui.widgets.queue_table import state_text, tier_badge
-from tui.widgets.footer import TriageFooter
 
 if TYPE_CHECKING:
     from triage.models import FileDiff

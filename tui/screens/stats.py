@@ -26,8 +26,8 @@ from textual.widgets import Static
 from triage.review import QueueStats, queue_stats, review_seconds
 from tui.messages import StatsLoaded, StoreFailed
 from tui.safe import safe_line, safe_text
-from tui.widgets.queue_table import STATE_STYLE, TIER_STYLE
 from tui.widgets.footer import TriageFooter
+from tui.widgets.queue_table import STATE_STYLE, TIER_STYLE
 from tui.widgets.report import (
     VelocityChart,
     defect_rate_panel,
