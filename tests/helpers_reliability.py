@@ -56,7 +56,7 @@ def child_env(**extra: str) -> dict[str, str]:
     for var in ("TRIAGE_DB", "TRIAGE_CONFIG"):
         env.pop(var, None)
     env.update(HOME=_HOME, XDG_CONFIG_HOME=os.path.join(_HOME, "config"), XDG_DATA_HOME=os.path.join(_HOME, "data"),
-               XDG_CACHE_HOME=os.path.join(_HOME, "cache"), TRIAGE_SAMPLING_SECRET="test-secret",
+               XDG_CACHE_HOME=os.path.join(_HOME, "cache"), TRIAGE_SAMPLING_SECRET="test-sampling-secret",
                TRIAGE_REVIEWER="tester")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(HERE), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env.update(extra)

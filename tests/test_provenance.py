@@ -95,11 +95,18 @@ def test_merge_branch_is_read_from_common_merge_subjects():
     assert merge_branch("Fix merge of branch") == ""
 
 
-def test_repo_config_can_add_an_agent(tmp_path):
-    (tmp_path / ".triage.toml").write_text(
-        '[[provenance.agents]]\nid = "acme-bot"\nname = "Acme"\nkind = "ai"\nbranch_prefixes = ["acme/"]\n'
-    )
-    rules = ProvenanceRules.from_config(load_config(tmp_path)["provenance"])
+def test_repo_config_adds_an_agent_only_from_the_trusted_ref(tmp_path, monkeypatch):
+    from gitrepo import RepoBuilder
+
+    b = RepoBuilder(tmp_path / "r")
+    b.commit({".triage.toml": '[[provenance.agents]]\nid = "acme-bot"\nname = "Acme"\nkind = "ai"\n'
+                              'branch_prefixes = ["acme/"]\n'}, "config")
+    (tmp_path / "r" / ".triage.toml").write_text('[[provenance.agents]]\nid = "wt-bot"\nbranch_prefixes = ["wt/"]\n')
+    user = tmp_path / "config.toml"
+    user.write_text('[trust]\nref = "main"\n')
+    monkeypatch.setenv("TRIAGE_CONFIG", str(user))
+    rules = ProvenanceRules.from_config(load_config(tmp_path / "r")["provenance"])
     p = detect(change(branch="acme/do-thing"), rules)
     assert (p.kind, p.agent) == ("ai", "acme-bot")
     assert detect(change(branch="claude/x"), rules).agent == "claude"  # defaults are kept
+    assert detect(change(branch="wt/x"), rules).kind == "human"  # the working tree's file is never read

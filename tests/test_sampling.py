@@ -68,7 +68,7 @@ def test_a_generated_secret_is_kept_private_and_reused(monkeypatch):
 
 
 def test_env_and_config_secrets_take_precedence(monkeypatch):
-    monkeypatch.setenv("TRIAGE_SAMPLING_SECRET", "from-env")
-    assert load_secret({"sampling": {"secret": "cfg"}}) == b"from-env"
+    monkeypatch.setenv("TRIAGE_SAMPLING_SECRET", "from-the-environment")
+    assert load_secret({"sampling": {"secret": "from-the-config-file"}}) == b"from-the-environment"
     monkeypatch.delenv("TRIAGE_SAMPLING_SECRET")
-    assert load_secret({"sampling": {"secret": "cfg"}}) == b"cfg"
+    assert load_secret({"sampling": {"secret": "from-the-config-file"}}) == b"from-the-config-file"

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from triage.git import db_text
 from triage.models import TIER_RANK, Change, FileDiff, Finding, Provenance, RiskScore
 from triage.risk import RiskInput, score_change
-from triage.rules import RepoContext, SourceFile, analyze, release
-from triage.sampling import draw
+from triage.rules import RepoContext, SourceFile, added_suppressions, analyze, release
+from triage.sampling import draw, sample_key
 
 
 @dataclass
@@ -74,16 +74,18 @@ def assess(
     srcs = source_files(files, read_new)
     disabled = cfg.get("rules", {}).get("disabled", [])
     findings = analyze(srcs, ctx, disabled=disabled)
+    suppressions = tuple(added_suppressions(srcs))
     for src in srcs:
         # Freed now by refcounting, not later by the cyclic garbage collector, whose
         # passes over the rules' per-file state cost a tenth of a bulk ingest.
         release(src)
     risk = score_change(
-        RiskInput(files=tuple(files), findings=tuple(findings), provenance=provenance, is_merge=change.is_merge),
+        RiskInput(files=tuple(files), findings=tuple(findings), provenance=provenance, is_merge=change.is_merge,
+                  suppressions=suppressions),
         cfg["risk"],
     )
     samp = cfg.get("sampling", {})
-    d = draw(secret, change.id, risk.tier, samp.get("rates", {}), str(samp.get("period", "")))
+    d = draw(secret, sample_key(change), risk.tier, samp.get("rates", {}), str(samp.get("period", "")))
     checklist = _checklist(findings, [f.path for f in files])
     return Assessment(change, provenance, findings, risk, d.sampled, d.u, d.rate, checklist)
 
