@@ -208,7 +208,7 @@ def test_sampling_rates_and_secret_come_from_the_reviewer(clone, tmp_path):
     user.write_text('[trust]\nref = ""\n')
     other = tmp_path / "bare.db"
     sha = corpus.attacks["config-tampering"].attacked
-    p = run_cli("ingest", "--repo", str(path), "--db", str(other), "--range", f"origin/case/config-tampering/attacked",
+    p = run_cli("ingest", "--repo", str(path), "--db", str(other), "--range", "origin/case/config-tampering/attacked",
                 env={**env, "TRIAGE_CONFIG": str(user)})
     assert p.returncode == 0, p.stderr
     with_cfg, _ = show(db, sha, env)

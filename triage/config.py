@@ -255,9 +255,12 @@ def repo_additions(raw: dict, cfg: dict, where: str) -> tuple[list[dict], list[d
                 agents.append({**copy.deepcopy(entry), "kind": "ai"})
     warnings = []
     if forbidden:
-        warnings.append(f"{where} sets {', '.join(forbidden)}: only your own config can set "
-                        f"{'this' if len(forbidden) == 1 else 'these'}, so it is ignored "
-                        "(a repository may only add [[risk.paths]] and [[provenance.agents]])")
+        tables = [f for f in forbidden if "." not in f]
+        keys = [f[1:-1] for f in forbidden if "." in f]
+        named = ", ".join(tables + keys)
+        warnings.append(f"{where} may not set {named}: only your own config can, so "
+                        f"{'it is' if len(forbidden) == 1 else 'they are'} ignored (a repository may only add "
+                        "[[risk.paths]] and [[provenance.agents]] of kind \"ai\")")
     return paths, agents, warnings + problems
 
 
