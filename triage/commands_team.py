@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from triage.errors import TriageError
+from triage.errors import TriageError, describe_os_error
 from triage.sanitize import display, one_line
 
 
@@ -73,7 +73,7 @@ def _write_output(text: str, path: str | None) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
     except OSError as exc:
-        raise TriageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise TriageError(f"cannot write {path}: {describe_os_error(exc)}") from None
 
 
 def _titles(store, ids: list[str]) -> dict[str, tuple[str, str, str]]:
