@@ -19,7 +19,7 @@ import pytest
 
 from helpers_reliability import child_env, run_cli
 from hostile.authors import build_author_corpus
-from triage.models import SUPPRESSION_ADDED_NOTE, SUPPRESSION_EXISTING_NOTE, TIER_RANK
+from triage.models import SUPPRESSION_ADDED_NOTE, SUPPRESSION_DISPLACED_NOTE, SUPPRESSION_EXISTING_NOTE, TIER_RANK
 
 WORKTREE_TOML = '[gate]\nauto_merge = ["LOW", "MEDIUM", "HIGH", "CRITICAL"]\nblocked = []\n[rules]\ndisabled = ["eval-exec"]\n'
 """An uncommitted .triage.toml in the clone's working tree: never read."""
@@ -34,6 +34,7 @@ EXPECTED = {
     "whitespace-separator": ("LOW", 0, "LOW", 0),
     "re-roll": ("LOW", 0, "LOW", 0),
     "moved-suppression": ("MEDIUM", 1, "HIGH", 1),
+    "hijacked-suppression": ("MEDIUM", 1, "MEDIUM", 1),
     "ci-deletion": ("LOW", 0, "HIGH", 1),
 }
 
@@ -47,6 +48,7 @@ SHOWN = {
     "whitespace-separator": ("provenance", "trailer: Co-Authored-By: Claude <noreply@anthropic.com>"),
     "re-roll": ("provenance", "AI-authored (claude)"),
     "moved-suppression": ("suppression-added", SUPPRESSION_ADDED_NOTE),
+    "hijacked-suppression": ("finding:eval-exec", SUPPRESSION_DISPLACED_NOTE),
     "ci-deletion": ("review-config", "edits CI or review configuration: .github/workflows/ci.yml"),
 }
 
@@ -154,6 +156,13 @@ def test_a_moved_suppression_counts_as_added(clone):
     d, _ = show(db, corpus.attacks["moved-suppression"].attacked, env)
     ev = next(f for f in d["findings"] if f["rule"] == "eval-exec")
     assert (ev["suppressed"], ev["suppressed_by"]) == (False, "change")
+
+
+def test_an_existing_suppression_does_not_cover_a_line_inserted_under_it(clone):
+    corpus, _, db, env = clone
+    d, _ = show(db, corpus.attacks["hijacked-suppression"].attacked, env)
+    ev = next(f for f in d["findings"] if f["rule"] == "eval-exec")
+    assert (ev["suppressed"], ev["suppressed_by"]) == (False, "inserted")
 
 
 def test_every_attacked_change_is_in_the_ai_queue(clone):

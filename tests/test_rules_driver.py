@@ -69,3 +69,24 @@ def test_output_is_sorted_and_deterministic():
     assert [(x.path, x.line, x.rule) for x in first] == [
         ("a.js", 1, "eval-exec"), ("a.js", 1, "unresolved-todo"), ("b.py", 1, "eval-exec"), ("b.py", 2, "unresolved-todo"),
     ]
+
+
+def test_an_existing_suppression_does_not_cover_a_line_inserted_under_it():
+    text = "# triage: ignore[eval-exec]\nevil = eval(request_data)\nsafe = eval(CONSTANT)\n"
+    inserted = SourceFile("a.py", text, frozenset({2}), inserted_lines=frozenset({2}))  # line 2 is new
+    edited = SourceFile("a.py", text, frozenset({2}))  # line 2 replaced the line the comment was for
+    assert [(x.line, x.suppressed, x.suppressed_by) for x in analyze([inserted])] == [(2, False, "inserted")]
+    assert [(x.line, x.suppressed, x.suppressed_by) for x in analyze([edited])] == [(2, True, "existing")]
+
+
+def test_inserted_lines_are_the_added_lines_beyond_the_deleted_ones(tmp_path):
+    from gitrepo import RepoBuilder
+    from triage.diff import diff_commit
+    from triage.pipeline import inserted_lines
+
+    b = RepoBuilder(tmp_path / "r")
+    b.commit({"a.py": "one\ntwo\nthree\n"}, "base")
+    sha = b.commit({"a.py": "one\nTWO\nextra\nthree\nfour\n"}, "edit two, insert extra and four")
+    (f,) = diff_commit(b.repo, b.repo[sha])
+    assert f.added_line_numbers() == {2, 3, 5}
+    assert inserted_lines(f) == {3, 5}  # line 2 replaced "two"

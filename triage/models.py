@@ -129,7 +129,8 @@ class Finding:
 
     ``suppressed`` means a ``triage: ignore[...]`` comment that was there before
     the change silences it (``suppressed_by="existing"``). A comment the change
-    itself adds silences nothing: the finding counts, with ``suppressed_by="change"``.
+    itself adds silences nothing: the finding counts, with ``suppressed_by="change"``; nor does an
+    existing comment above a line the change inserted (``suppressed_by="inserted"``).
     """
 
     rule: str
@@ -139,7 +140,7 @@ class Finding:
     message: str
     question: str
     suppressed: bool = False
-    suppressed_by: str = ""  # "" | "existing" | "change" ("unknown": stored before triage told them apart)
+    suppressed_by: str = ""  # "" | "existing" | "change" | "inserted"; "unknown" for rows stored before these
 
     def to_dict(self) -> dict:
         """The JSON shape used by ``triage show --json``."""
@@ -157,6 +158,7 @@ class Finding:
 
 SUPPRESSION_ADDED_NOTE = "suppression added by this change: it still counts"
 SUPPRESSION_EXISTING_NOTE = "suppressed by a comment that was there before this change"
+SUPPRESSION_DISPLACED_NOTE = "a new line inserted under an existing suppression comment: it still counts"
 
 
 def suppression_note(finding: dict) -> str:
@@ -164,6 +166,8 @@ def suppression_note(finding: dict) -> str:
     by = finding.get("suppressed_by") or ""
     if by == "change":
         return SUPPRESSION_ADDED_NOTE
+    if by == "inserted":
+        return SUPPRESSION_DISPLACED_NOTE
     if not finding.get("suppressed"):
         return ""
     if by == "existing":

@@ -49,8 +49,28 @@ def source_files(files: list[FileDiff], read_new) -> list[SourceFile]:
         data = read_new(f)
         if data is None:
             continue
-        out.append(SourceFile(path=f.path, text=data.decode("utf-8", "replace"), added_lines=added))
+        out.append(SourceFile(path=f.path, text=data.decode("utf-8", "replace"), added_lines=added,
+                              inserted_lines=inserted_lines(f)))
     return out
+
+
+def inserted_lines(f: FileDiff) -> frozenset[int]:
+    """Post-image numbers of the added lines that replace no deleted line: in each run of
+    changes, the ``+`` lines beyond the number of ``-`` lines just before them."""
+    out = set()
+    for hunk in f.hunks:
+        pending = 0
+        for ln in hunk.lines:
+            if ln.origin == "-":
+                pending += 1
+            elif ln.origin == "+":
+                if pending:
+                    pending -= 1
+                elif ln.new_no is not None:
+                    out.add(ln.new_no)
+            elif ln.origin == " ":
+                pending = 0
+    return frozenset(out)
 
 
 def _checklist(findings: list[Finding], paths: list[str]) -> list[dict]:

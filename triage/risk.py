@@ -1,14 +1,15 @@
 """Provides risk scoring: explained, weighted factors mapped to a tier.
 
 Every point comes from a :class:`~triage.models.Factor` naming its reason, so
-a reviewer can see why a change is CRITICAL and a reviewer can tune the weights in
+a reviewer can see why a change is CRITICAL, and tune the weights in
 ``data/rules.toml`` or their own config (a repository's ``.triage.toml`` can only
 add sensitive paths; see :mod:`triage.config`).
 
 Three factors exist because the change under review is untrusted: an edit to CI
 or review configuration (``.triage.toml``, workflows, CODEOWNERS…), a
 ``triage: ignore[...]`` comment the change adds, and an AI agent's marks under a
-bot's identity. Each lifts the tier to a floor (HIGH by default for the first two).
+bot's identity. The first two lift the tier to at least HIGH (by default); the
+third adds points.
 """
 
 from __future__ import annotations

@@ -259,6 +259,10 @@ def build_author_corpus(dest: Path | str) -> AuthorCorpus:
            {"app/legacy.py": "RESULT = None\n\n\ndef calc(expr):\n"
                              "    # triage: ignore[eval-exec] -- the expression comes from our own settings file\n"
                              "    return eval(expr)\n"})
+    comment = "# triage: ignore[eval-exec] -- the expression comes from our own settings file\n"
+    attack("hijacked-suppression", "a new eval inserted right under an existing suppression comment",
+           {"app/legacy.py": comment + "RESULT = None\n\n\ndef calc(expr):\n    return eval(expr)\n"},
+           {"app/legacy.py": comment + "value = eval(expr)\nRESULT = None\n"})
     attack("ci-deletion", "the change deletes the CI workflow that would test it", SMALL_CHANGE,
            {**SMALL_CHANGE, ".github/workflows/ci.yml": None})
     corpus.commits["existing-suppression"] = b.commit(

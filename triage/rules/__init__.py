@@ -12,7 +12,10 @@ rule must be named.
 Only a suppression that was already there before the change counts: a comment
 on a line the change adds (or moves, or edits) is the change vouching for
 itself, so its finding stays active and is marked ``suppressed_by="change"``;
-one on an unchanged line silences it (``suppressed_by="existing"``).
+one on an unchanged line silences it (``suppressed_by="existing"``), unless the
+finding's line is one the change inserted right under that comment (not an
+edit of the line the comment was written for): then it counts, with
+``suppressed_by="inserted"``.
 :func:`added_suppressions` lists the comments a change adds, for the risk factor.
 """
 
@@ -69,15 +72,23 @@ def _named_ids(text: str) -> set[str]:
     return ids
 
 
-def _suppressed_ids(lines: list[str], line: int, added: frozenset[int] = frozenset()) -> tuple[set[str], set[str]]:
-    """``(existing, added)``: rule ids named by suppression comments on ``line`` or the line
-    above it, split by whether the comment's line is unchanged or one the change adds."""
+def _suppressed_ids(lines: list[str], line: int, added: frozenset[int] = frozenset(),
+                    inserted: frozenset[int] = frozenset()) -> tuple[set[str], set[str], set[str]]:
+    """``(existing, added, displaced)``: rule ids named by suppression comments on ``line`` or the
+    line above it: an unchanged comment, one the change adds, or an unchanged comment above a
+    line the change inserted (it was written for the line that used to follow it)."""
     existing: set[str] = set()
     new: set[str] = set()
+    displaced: set[str] = set()
     for n in (line, line - 1):
         if 1 <= n <= len(lines):
-            (new if n in added else existing).update(_named_ids(lines[n - 1]))
-    return existing, new
+            if n in added:
+                new.update(_named_ids(lines[n - 1]))
+            elif n == line - 1 and line in inserted:
+                displaced.update(_named_ids(lines[n - 1]))
+            else:
+                existing.update(_named_ids(lines[n - 1]))
+    return existing, new, displaced
 
 
 def added_suppressions(files: Iterable[SourceFile]) -> list[tuple[str, int]]:
@@ -130,11 +141,13 @@ def analyze(
         lines = line_cache.get(fd.path)
         if lines is None:  # split each file once, not once per finding
             lines = line_cache[fd.path] = src.lines()
-        existing, new = _suppressed_ids(lines, fd.line, src.added_lines)
+        existing, new, displaced = _suppressed_ids(lines, fd.line, src.added_lines, src.inserted_lines)
         if fd.rule in existing:
             fd = replace(fd, suppressed=True, suppressed_by="existing")
         elif fd.rule in new:
             fd = replace(fd, suppressed_by="change")
+        elif fd.rule in displaced:
+            fd = replace(fd, suppressed_by="inserted")
         out.setdefault((fd.path, fd.line, fd.rule, fd.message), fd)
     return sorted(out.values(), key=lambda x: (x.path, x.line, x.rule))
 

@@ -31,7 +31,7 @@ def findings_text(findings: list[dict], *, position: int | None = None, total: i
         out.append("  ")
         out.append_text(safe_text(f"{f.get('path', '')}:{f.get('line', '')}", "cyan"))
         note = suppression_note(f)
-        if f.get("suppressed_by") == "change":
+        if f.get("suppressed_by") in ("change", "inserted"):
             out.append(f"  ⚠ {note}", "bold yellow")
         elif note:
             out.append(f"  ({note})", "dim italic")
