@@ -159,3 +159,13 @@ def test_the_change_that_wrote_the_file_is_scored_without_it(monkeypatch, tmp_pa
 
     assert "path:billing" not in factors(writer)  # its own config does not apply to it...
     assert "path:billing" in factors(later)  # ...it applies to the changes after it
+
+
+def test_a_symlinked_repo_config_is_not_followed(monkeypatch, tmp_path):
+    b = RepoBuilder(tmp_path / "r")
+    b.commit({"cfg/real.toml": BILLING}, "real")
+    b.commit({".triage.toml": "cfg/real.toml"}, "link", mode=pygit2.enums.FileMode.LINK)
+    use_config(monkeypatch, tmp_path, '[trust]\nref = "main"\n')
+    said = []
+    assert "billing" not in categories(load_config(b.path, warn=said.append))
+    assert len(said) == 1 and "is not a regular file" in said[0]

@@ -299,8 +299,8 @@ def apply_repo_layer(cfg: dict, repo, warn: Warn) -> dict:
     except KeyError:
         return cfg
     where = f"{REPO_FILE} at {name} ({str(commit.id)[:10]})"
-    if entry.type != pygit2.enums.ObjectType.BLOB:
-        warn(f"{where} is not a file; ignored")
+    if entry.type != pygit2.enums.ObjectType.BLOB or entry.filemode == pygit2.enums.FileMode.LINK:
+        warn(f"{where} is not a regular file; ignored")
         return cfg
     blob = repo[entry.id]
     if blob.size > REPO_FILE_MAX:
