@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-DEMO_SECRET = b"triage-demo-sampling-secret"
+DEMO_SECRET = b"triage-demo-sampling-secret-31673"
 
 
 @pytest.fixture(autouse=True)
@@ -19,7 +19,7 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("TRIAGE_DB", raising=False)
     monkeypatch.delenv("TRIAGE_CONFIG", raising=False)
-    monkeypatch.setenv("TRIAGE_SAMPLING_SECRET", "test-secret")
+    monkeypatch.setenv("TRIAGE_SAMPLING_SECRET", "test-sampling-secret")
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,13 @@ class RepoBuilder:
         self.path = Path(path)
         self.when = start
 
+    @classmethod
+    def existing(cls, path: Path, start: int = 1_800_000_000) -> "RepoBuilder":
+        """A builder on a repository that already exists at ``path`` (its history is kept)."""
+        b = cls.__new__(cls)
+        b.repo, b.path, b.when = pygit2.Repository(str(path)), Path(path), start
+        return b
+
     def commit(self, files: dict[str, bytes | str | None], message: str = "change", *,
                name: str = "Alice", email: str = "alice@example.com", parents=None, ref="refs/heads/main",
                mode: int = pygit2.enums.FileMode.BLOB) -> str:

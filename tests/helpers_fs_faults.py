@@ -2,6 +2,7 @@
 
     unshare --mount python tests/helpers_fs_faults.py readonly --db DB --change ID
     unshare --mount python tests/helpers_fs_faults.py full --db DB --change ID --dir D
+    unshare --mount python tests/helpers_fs_faults.py secret --repo REPO --dir D
 
 Run under ``unshare --mount`` (root), so the mounts it makes exist only for
 this process and vanish with it:
@@ -12,7 +13,10 @@ this process and vanish with it:
 * ``full``: mounts a small tmpfs at ``D``, copies the database in, fills the
   rest of the filesystem, then runs ``triage verdict`` with a note larger
   than the space left (SQLITE_FULL), and checks the copy there (it is gone
-  once this process ends).
+  once this process ends);
+* ``secret``: mounts a full tmpfs as triage's user config directory (under
+  ``D``) and runs ``triage gate`` with no sampling secret set, so triage must
+  generate one and cannot write it; reports what was left in the directory.
 
 Prints one JSON object: each command's exit code, stdout and stderr, and, for
 ``full``, the integrity and verdict count of the database on the full disk.
@@ -94,6 +98,31 @@ def full(args) -> int:
     return 0
 
 
+def secret(args) -> int:
+    config_home = os.path.abspath(args.dir)
+    d = os.path.join(config_home, "triage")
+    os.makedirs(d, exist_ok=True)
+    r = _sh("mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", d)
+    if r.returncode:
+        return _skip(f"mount -t tmpfs failed: {r.stderr.strip()}")
+    filler = os.path.join(d, "filler")
+    with open(filler, "wb") as fh:
+        try:
+            fh.write(b"\0" * (1 << 20))
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                return _skip(f"could not fill the tmpfs: {exc}")
+    env = dict(os.environ, XDG_CONFIG_HOME=config_home)
+    env.pop("TRIAGE_SAMPLING_SECRET", None)
+    env.pop("TRIAGE_CONFIG", None)
+    p = subprocess.run([sys.executable, "-m", "tui", "gate", "--repo", args.repo], capture_output=True,
+                       stdin=subprocess.DEVNULL, env=env)
+    left = sorted(n for n in os.listdir(d) if n != "filler")
+    print(json.dumps({"gate": {"rc": p.returncode, "out": p.stdout.decode("utf-8", "replace"),
+                               "err": p.stderr.decode("utf-8", "replace")}, "left": left}))
+    return 0
+
+
 def _count(db: str) -> int:
     conn = sqlite3.connect(db)
     try:
@@ -104,12 +133,13 @@ def _count(db: str) -> int:
 
 def main() -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["readonly", "full"])
-    p.add_argument("--db", required=True)
-    p.add_argument("--change", required=True)
+    p.add_argument("mode", choices=["readonly", "full", "secret"])
+    p.add_argument("--db")
+    p.add_argument("--change")
+    p.add_argument("--repo")
     p.add_argument("--dir")
     args = p.parse_args()
-    return readonly(args) if args.mode == "readonly" else full(args)
+    return {"readonly": readonly, "full": full, "secret": secret}[args.mode](args)
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ def child_env(**extra: str) -> dict[str, str]:
     for var in ("TRIAGE_DB", "TRIAGE_CONFIG"):
         env.pop(var, None)
     env.update(HOME=_HOME, XDG_CONFIG_HOME=os.path.join(_HOME, "config"), XDG_DATA_HOME=os.path.join(_HOME, "data"),
-               XDG_CACHE_HOME=os.path.join(_HOME, "cache"), TRIAGE_SAMPLING_SECRET="test-secret",
+               XDG_CACHE_HOME=os.path.join(_HOME, "cache"), TRIAGE_SAMPLING_SECRET="test-sampling-secret",
                TRIAGE_REVIEWER="tester")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(HERE), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env.update(extra)
@@ -168,6 +168,29 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300.
     """Run ``triage ARGS`` to completion, output captured as bytes."""
     return subprocess.run(triage_argv(*args), capture_output=True, env=env or child_env(), timeout=timeout,
                           stdin=subprocess.DEVNULL, cwd=ROOT)
+
+
+def unshare_helper(*args: str) -> dict:
+    """Run ``helpers_fs_faults.py ARGS`` in a private mount namespace; its JSON result (skips the
+    test, with the reason, where the OS cannot make the namespace or the mounts)."""
+    import json
+
+    import pytest
+
+    if os.geteuid() != 0:
+        pytest.skip("mount namespaces need root here")
+    unshare = shutil.which("unshare")
+    if not unshare:
+        pytest.skip("unshare(1) is not installed")
+    p = subprocess.run([unshare, "--mount", "--propagation", "private", sys.executable,
+                        str(HERE / "helpers_fs_faults.py"), *args], capture_output=True, env=child_env(), timeout=300)
+    text = p.stdout.decode("utf-8", "replace").strip()
+    if p.returncode != 0 and not text:
+        pytest.skip(f"cannot make a private mount namespace: {p.stderr.decode('utf-8', 'replace').strip()[-200:]}")
+    result = json.loads(text.splitlines()[-1])
+    if "skip" in result:
+        pytest.skip(result["skip"])
+    return result
 
 
 def digest(path: Path) -> str:

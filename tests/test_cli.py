@@ -164,15 +164,26 @@ def test_locked_database_is_reported_and_nothing_is_lost(demo, capsys, monkeypat
     assert [v["verdict"] for v in d["verdicts"]] == ["approve"]
 
 
-def test_unreadable_repo_config(demo, capsys, tmp_path):
+def test_a_broken_repo_config_warns_on_one_line_and_never_blocks(demo, capsys, tmp_path, monkeypatch):
     import shutil
+
+    from gitrepo import RepoBuilder
 
     repo, _ = demo
     copy = tmp_path / "copy"
     shutil.copytree(repo, copy)
-    (copy / ".triage.toml").write_text("[risk\nbroken = ")
-    code, _, err = run(capsys, "ingest", "--repo", str(copy), "--db", str(tmp_path / "t.db"))
-    assert_one_line_error(code, err, "invalid TOML", ".triage.toml")
+    (copy / ".triage.toml").write_text("[risk\nbroken = ")  # the working tree's file is never read
+    code, out, err = run(capsys, "ingest", "--repo", str(copy), "--db", str(tmp_path / "t.db"))
+    assert code == 0 and err == "", err
+    RepoBuilder.existing(copy).commit({".triage.toml": "[risk\nbroken = "}, "broken config", ref="refs/heads/trusted")
+    user = tmp_path / "config.toml"
+    user.write_text('[trust]\nref = "trusted"\n')
+    monkeypatch.setenv("TRIAGE_CONFIG", str(user))
+    code, out, err = run(capsys, "ingest", "--repo", str(copy), "--db", str(tmp_path / "t2.db"))
+    assert code == 0, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("triage: warning: .triage.toml at trusted (")
+    assert "is not valid TOML" in lines[0] and "ignored" in lines[0]
 
 
 def test_unreadable_user_config(demo, capsys, tmp_path, monkeypatch):

@@ -15,18 +15,15 @@ reason, where the OS cannot provide it.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
 import triage.cli as cli
 from gitrepo import RepoBuilder
-from helpers_reliability import HERE, child_env, digest, integrity, run_cli
+from helpers_reliability import digest, integrity, run_cli, unshare_helper
 from triage.errors import TriageError
 from triage.ingest import ingest
 from triage.store import Store
@@ -67,23 +64,6 @@ def assert_one_line_error(rc: int, out: str, err: str, *words: str) -> str:
     return lines[0]
 
 
-def _unshare_helper(*args: str) -> dict:
-    if os.geteuid() != 0:
-        pytest.skip("mount namespaces need root here")
-    unshare = shutil.which("unshare")
-    if not unshare:
-        pytest.skip("unshare(1) is not installed")
-    p = subprocess.run([unshare, "--mount", "--propagation", "private", sys.executable,
-                        str(HERE / "helpers_fs_faults.py"), *args], capture_output=True, env=child_env(), timeout=300)
-    text = p.stdout.decode("utf-8", "replace").strip()
-    if p.returncode != 0 and not text:
-        pytest.skip(f"cannot make a private mount namespace: {p.stderr.decode('utf-8', 'replace').strip()[-200:]}")
-    result = json.loads(text.splitlines()[-1])
-    if "skip" in result:
-        pytest.skip(result["skip"])
-    return result
-
-
 # ------------------------------------------------------------------- read-only
 
 
@@ -104,7 +84,7 @@ def test_readonly_mount_verdict_fails_with_one_line_and_changes_nothing(db):
     path, cid = db
     shutil.rmtree(path.parent / "repo", ignore_errors=True)
     before, bytes_before = _verdict_count(path), digest(path)
-    result = _unshare_helper("readonly", "--db", str(path), "--change", cid)
+    result = unshare_helper("readonly", "--db", str(path), "--change", cid)
     v = result["verdict"]
     assert_one_line_error(v["rc"], v["out"], v["err"], str(path))
     assert digest(path) == bytes_before and _verdict_count(path) == before
@@ -158,7 +138,7 @@ def test_full_database_verdict_is_never_reported_as_saved(db, monkeypatch, capsy
 
 def test_full_tmpfs_verdict_fails_with_one_line_and_the_database_survives(db, tmp_path):
     path, cid = db
-    result = _unshare_helper("full", "--db", str(path), "--change", cid, "--dir", str(tmp_path / "tiny"))
+    result = unshare_helper("full", "--db", str(path), "--change", cid, "--dir", str(tmp_path / "tiny"))
     v = result["verdict"]
     line = assert_one_line_error(v["rc"], v["out"], v["err"], "triage.db")
     assert "full" in line or "disk" in line, line

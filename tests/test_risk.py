@@ -1,5 +1,6 @@
 """Risk scoring: every point has a named reason, thresholds map to tiers, floors lift tiers."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -92,3 +93,42 @@ def test_an_unreadable_file_makes_the_change_incomplete_and_never_low():
     assert r.tier == "MEDIUM"
     forge = fd("tests/test_b.py", notes=["patch withheld by the forge: review incomplete"])
     assert score([forge], prov=HUMAN).tier != "LOW"
+
+
+# ------------------------------------------------------------- what the change says about its own review
+
+
+@pytest.mark.parametrize("path", [".triage.toml", ".github/workflows/ci.yml", ".gitlab-ci.yml", "CODEOWNERS",
+                                  ".github/CODEOWNERS", ".pre-commit-config.yaml", ".github/dependabot.yml",
+                                  "renovate.json", ".circleci/config.yml"])
+def test_an_edit_to_ci_or_review_configuration_is_at_least_high(path):
+    r = score([fd(path, added=1), fd("tests/test_x.py")], prov=HUMAN)
+    assert r.tier == "HIGH", r
+    edit = next(f for f in r.factors if f.name == "review-config")
+    assert path in edit.detail and edit.points > 0
+    assert "floor:review-config" in {f.name for f in r.factors}
+
+
+def test_deleting_a_workflow_counts_as_an_edit_to_it():
+    gone = FileDiff(status="D", old_path=".github/workflows/ci.yml", new_path=None, deleted=12)
+    assert score([gone], prov=HUMAN).tier == "HIGH"
+
+
+def test_an_ordinary_change_has_no_review_config_factor():
+    r = score([fd("app/x.py"), fd("tests/test_x.py")], prov=HUMAN)
+    assert r.tier == "LOW" and not {"review-config", "suppression-added"} & {f.name for f in r.factors}
+
+
+def test_a_suppression_the_change_adds_is_at_least_high_and_named():
+    r = score_change(RiskInput((fd("app/x.py"), fd("tests/test_x.py")), (), HUMAN,
+                               suppressions=(("app/x.py", 3), ("app/x.py", 9))), CFG)
+    assert r.tier == "HIGH"
+    f = next(f for f in r.factors if f.name == "suppression-added")
+    assert "app/x.py:3 (+1 more)" in f.detail and "does not silence" in f.detail
+
+
+def test_a_finding_whose_suppression_the_change_added_still_counts():
+    counted = Finding("eval-exec", "high", "app/x.py", 1, "m", "q", False, "change")
+    silenced = Finding("eval-exec", "high", "app/x.py", 1, "m", "q", True, "existing")
+    assert "finding:eval-exec" in {f.name for f in score([fd("app/x.py")], [counted]).factors}
+    assert "finding:eval-exec" not in {f.name for f in score([fd("app/x.py")], [silenced]).factors}

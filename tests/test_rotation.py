@@ -25,7 +25,7 @@ from triage.rotation import (
     plan,
 )
 
-DEMO_SECRET = b"triage-demo-sampling-secret"
+DEMO_SECRET = b"triage-demo-sampling-secret-31673"
 DAY = "2026-11-20"
 
 

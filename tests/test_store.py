@@ -213,3 +213,44 @@ def test_a_directory_in_place_of_the_database_is_a_clear_error(tmp_path):
     (tmp_path / "t.db").mkdir()
     with pytest.raises(TriageError, match="t.db"):
         Store(tmp_path / "t.db")
+
+
+def test_an_empty_database_file_is_refused_and_left_untouched(tmp_path, capsys):
+    from triage.cli import main
+
+    path = tmp_path / "t.db"
+    path.write_bytes(b"")
+    old = os.stat(path).st_mtime - 3600
+    os.utime(path, (old, old))  # an empty file that has been there a while: a lost database
+    with pytest.raises(TriageError, match="empty \\(0-byte\\) file, not a triage database") as err:
+        Store(path)
+    assert str(path) in str(err.value)
+    assert path.read_bytes() == b"" and not (tmp_path / "t.db-wal").exists()
+    assert main(["queue", "--db", str(path)]) == 2
+    err_line = capsys.readouterr().err.strip()
+    assert err_line.count("\n") == 0 and err_line.startswith("triage: error: database ")
+
+
+def test_a_database_triage_creates_opens_and_a_fresh_empty_one_is_a_concurrent_creator(tmp_path):
+    path = tmp_path / "new.db"
+    with Store(path) as s:  # created just now by this call
+        add_change(s)
+    path2 = tmp_path / "racing.db"
+    path2.write_bytes(b"")  # another triage process created it an instant ago and has not written yet
+    with Store(path2) as s:
+        assert s.query("SELECT count(*) AS n FROM changes") == [{"n": 0}]
+
+
+def test_findings_from_before_suppression_origins_were_kept_read_as_unknown(tmp_path):
+    path = tmp_path / "t.db"
+    with Store(path) as s:
+        cid = add_change(s)
+    with sqlite3.connect(path) as conn:  # as an older triage left it: no suppressed_by column
+        conn.execute("ALTER TABLE findings DROP COLUMN suppressed_by")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_suppression_origin'")
+        for suppressed in (0, 1):
+            conn.execute("INSERT INTO findings (change_id, rule, severity, path, line, message, question, suppressed)"
+                         " VALUES (?, 'eval-exec', 'high', 'a.py', ?, 'm', 'q', ?)", (cid, 1 + suppressed, suppressed))
+    with Store(path) as s:
+        got = [(f["line"], f["suppressed"], f["suppressed_by"]) for f in s.findings_for(cid)]
+    assert got == [(1, False, ""), (2, True, "unknown")]

@@ -20,12 +20,15 @@ from typing import Callable, Sequence
 
 from triage import __version__
 from triage.errors import TriageError
-from triage.models import TIERS, VERDICTS, WITHDRAWN
+from triage.models import TIERS, VERDICTS, WITHDRAWN, suppression_note
 from triage.paths import default_db_path, default_demo_dir
 from triage.sanitize import display, one_line
 
-DEMO_SECRET = b"triage-demo-sampling-secret"
-"""The demo's fixed sampling secret, so its deep-dive sample is the same everywhere."""
+DEMO_SECRET = b"triage-demo-sampling-secret-31673"
+"""The demo's fixed sampling secret, so its deep-dive sample is the same everywhere. The number
+was picked (by trying them in order) when draws moved from commit ids to patch ids, so that
+the demo still draws the changes its screenshots and tests show: one CRITICAL, one HIGH and
+one MEDIUM AI change, and two LOW non-AI ones."""
 
 OpenTui = Callable[..., int]
 
@@ -196,7 +199,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     _out("")
     _out(f"findings ({len(d['findings'])}):" if d["findings"] else "findings: none")
     for f in d["findings"]:
-        sup = " (suppressed)" if f["suppressed"] else ""
+        note = suppression_note(f)
+        sup = f"  [{note}]" if note else ""
         _out(f"  {f['severity']:<7} {display(f['path'])}:{f['line']}  {display(f['rule'])}{sup}")
         _out(f"          {display(f['message'])}")
         _out(f"          ? {display(f['question'])}")
@@ -231,35 +235,43 @@ def cmd_verdict(args: argparse.Namespace) -> int:
 
 def cmd_gate(args: argparse.Namespace) -> int:
     from triage.config import load_config
-    from triage.git import change_from_commit, open_repo, repo_key, repo_root, resolve
+    from triage.git import change_from_commit, open_repo, repo_key, resolve
     from triage.ingest import assess_commit
     from triage.provenance import ProvenanceRules, detect
     from triage.sampling import load_secret
 
     repo = open_repo(args.repo)
-    cfg = load_config(repo_root(repo))
+    cfg = load_config(repo)
     commit = resolve(repo, args.rev)
     change = change_from_commit(commit, repo_key(repo))
     prov = detect(change, ProvenanceRules.from_config(cfg["provenance"]))
     a = assess_commit(repo, commit, change, prov, cfg, load_secret(cfg))
-    gate = cfg.get("gate", {})
-    if a.risk.tier in gate.get("blocked", ["CRITICAL"]):
-        code, word = 2, "blocked"
-    elif a.risk.tier in gate.get("auto_merge", ["LOW"]) and not a.sampled:
-        code, word = 0, "may auto-merge"
-    else:
-        code, word = 1, "needs human review"
+    code, word = gate_decision(a.risk.tier, a.sampled, cfg.get("gate", {}))
+    # The deep-dive draw is not printed (nor in --json): an author who could see it in CI could
+    # push again until it came out their way. The reviewer sees it in the queue (★).
     if args.json:
         _out(json.dumps({"sha": change.sha, "tier": a.risk.tier, "score": a.risk.score, "decision": word,
-                         "exit_code": code, "sampled": a.sampled,
+                         "exit_code": code,
                          "factors": [f.to_dict() for f in a.risk.factors],
                          "findings": [f.to_dict() for f in a.findings]}, indent=2))
     else:
-        sample = " (drawn for a deep dive)" if a.sampled else ""
-        _out(f"{change.sha[:12]} {a.risk.tier} score {a.risk.score:g}: {word}{sample}")
+        _out(f"{change.sha[:12]} {a.risk.tier} score {a.risk.score:g}: {word}")
         for f in a.risk.factors:
             _out(f"  {f.points:>6g}  {display(f.name):<28} {display(f.detail)}")
     return code
+
+
+def gate_decision(tier: str, sampled: bool, gate: dict) -> tuple[int, str]:
+    """``(exit code, words)`` of ``triage gate`` for a change of ``tier`` under the ``[gate]`` table.
+
+    A deep-dive draw changes nothing unless ``hold_sampled = true``: a drawn LOW change
+    may merge, and its deep dive happens from the queue.
+    """
+    if tier in gate.get("blocked", ["CRITICAL"]):
+        return 2, "blocked"
+    if tier in gate.get("auto_merge", ["LOW"]) and not (sampled and gate.get("hold_sampled") is True):
+        return 0, "may auto-merge"
+    return 1, "needs human review"
 
 
 def cmd_demo(args: argparse.Namespace, open_tui: OpenTui | None) -> int:

@@ -11,9 +11,8 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 
-from triage.errors import TriageError
+from triage.errors import TriageError, describe_os_error
 from triage.sanitize import display, one_line
 
 
@@ -27,38 +26,26 @@ def _store(args: argparse.Namespace):
     return open_store(args)
 
 
-def find_repo_root(start: Path | None = None) -> Path | None:
-    """The nearest directory at or above ``start`` (the cwd) holding ``.triage.toml`` or ``.git``."""
-    here = (start or Path.cwd()).resolve()
-    for d in (here, *here.parents):
-        if (d / ".triage.toml").is_file() or (d / ".git").exists():
-            return d
-    return None
+def team_config() -> dict:
+    """The effective config for team commands: the shipped defaults and the reviewer's own file.
 
-
-def team_config(repo_root: str | Path | None = None) -> dict:
-    """The effective config for team commands: defaults, user config, and the repo's ``.triage.toml``.
-
-    The repository is ``repo_root`` when given (the app's ``--repo``), else the
-    one around the current directory.
+    The ``[team]`` roster is never read from a repository: a change under review
+    must not be able to edit who reviews it (see :mod:`triage.config`).
     """
     from triage.config import load_config
 
-    return load_config(find_repo_root(Path(repo_root)) if repo_root else find_repo_root())
+    return load_config()
 
 
-def roster_from_config(cfg: dict, repo_root: str | Path | None = None):
-    """The ``[team]`` roster; a one-line error naming the files it can come from when there is none
-    (the user's config and the ``.triage.toml`` of ``repo_root``, else of the repository around the cwd)."""
+def roster_from_config(cfg: dict):
+    """The ``[team]`` roster; a one-line error naming the user's config file when there is none."""
     from triage.config import user_config_path
     from triage.rotation import Roster
 
     roster = Roster.from_config(cfg)
     if not roster.members:
-        root = find_repo_root(Path(repo_root)) if repo_root else find_repo_root()
-        repo = f" or to {root / '.triage.toml'}" if root else ""
         raise TriageError("no [team] roster configured: add [team] members = [{name = \"alice\", emails = [...]}] "
-                          f"to your config, {user_config_path()}{repo}")
+                          f"to your own config.toml, {user_config_path()} (a repository's .triage.toml cannot set it)")
     return roster
 
 
@@ -87,7 +74,7 @@ def _write_output(text: str, path: str | None) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
     except OSError as exc:
-        raise TriageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise TriageError(f"cannot write {path}: {describe_os_error(exc)}") from None
 
 
 def _titles(store, ids: list[str]) -> dict[str, tuple[str, str, str]]:
@@ -109,7 +96,6 @@ def record_verdict(
     reviewer: str = "",
     deep_dive: bool = False,
     seconds_spent: float | None = None,
-    repo_root: str | Path | None = None,
 ) -> tuple[str, str]:
     """Record a verdict under the team rules; return ``(verdict_id, extra message)``.
 
@@ -125,7 +111,7 @@ def record_verdict(
     if verdict != "escalate":
         return store.record_verdict(change_id, verdict, note=note, reviewer=reviewer,
                                     seconds_spent=seconds_spent), ""
-    cfg = team_config(repo_root)
+    cfg = team_config()
     out = escalate(store, change_id, note=note, reviewer=reviewer, roster=Roster.from_config(cfg),
                    seconds_spent=seconds_spent, key=rotation_key(cfg))
     extra = (f"assigned to {display(out['assignee'])} (security)" if out["assignee"]

@@ -21,7 +21,7 @@ from typing import Callable
 
 import pygit2
 
-from triage.config import load_config
+from triage.config import config_for_change, load_config
 from triage.errors import TriageError
 from triage.git import change_from_commit, head_commit, open_repo, repo_key, repo_root, walk
 from triage.models import Provenance
@@ -127,6 +127,7 @@ def assess_commit(repo: pygit2.Repository, commit: pygit2.Commit, change, prov: 
         change.files = diff_commit(repo, commit)
     except pygit2.GitError as exc:
         raise TriageError(f"cannot diff commit {str(commit.id)[:12]} in {repo_root(repo)}: {exc}") from None
+    cfg = config_for_change(cfg, change.files)
     ctx = GitRepoContext(repo, commit, tuple(f.path for f in change.files), cfg)
     return assess(change, prov, ctx, lambda f: post_image(repo, commit, f), cfg, secret)
 
@@ -235,7 +236,7 @@ def ingest(
     repo = open_repo(path)
     root = repo_root(repo)
     key = repo_key(repo)
-    cfg = cfg if cfg is not None else load_config(root)
+    cfg = cfg if cfg is not None else load_config(repo)
     secret = secret if secret is not None else load_secret(cfg)
     prov_rules = ProvenanceRules.from_config(cfg["provenance"])
     mode_key = f"{key}:{'all' if include_all else 'ai'}"

@@ -129,7 +129,13 @@ class FileDiff:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A rule's observation on an added line."""
+    """A rule's observation on an added line.
+
+    ``suppressed`` means a ``triage: ignore[...]`` comment that was there before
+    the change silences it (``suppressed_by="existing"``). A comment the change
+    itself adds silences nothing: the finding counts, with ``suppressed_by="change"``; nor does an
+    existing comment above a line the change inserted (``suppressed_by="inserted"``).
+    """
 
     rule: str
     severity: str
@@ -138,6 +144,7 @@ class Finding:
     message: str
     question: str
     suppressed: bool = False
+    suppressed_by: str = ""  # "" | "existing" | "change" | "inserted"; "unknown" for rows stored before these
 
     def to_dict(self) -> dict:
         """The JSON shape used by ``triage show --json``."""
@@ -149,7 +156,27 @@ class Finding:
             "message": self.message,
             "question": self.question,
             "suppressed": self.suppressed,
+            "suppressed_by": self.suppressed_by,
         }
+
+
+SUPPRESSION_ADDED_NOTE = "suppression added by this change: it still counts"
+SUPPRESSION_EXISTING_NOTE = "suppressed by a comment that was there before this change"
+SUPPRESSION_DISPLACED_NOTE = "a new line inserted under an existing suppression comment: it still counts"
+
+
+def suppression_note(finding: dict) -> str:
+    """What a finding's ``triage: ignore`` comment did, for people (``""`` when there is none)."""
+    by = finding.get("suppressed_by") or ""
+    if by == "change":
+        return SUPPRESSION_ADDED_NOTE
+    if by == "inserted":
+        return SUPPRESSION_DISPLACED_NOTE
+    if not finding.get("suppressed"):
+        return ""
+    if by == "existing":
+        return SUPPRESSION_EXISTING_NOTE
+    return "suppressed by a comment (recorded before triage told who added it)"
 
 
 # -------------------------------------------------------------------- provenance
@@ -159,7 +186,8 @@ class Finding:
 class Evidence:
     """One signal behind a provenance decision, e.g. a trailer or a bot email."""
 
-    signal: str  # "trailer" | "email" | "bot-login" | "branch" | "footer" | "label" | "name-suffix"
+    signal: str  # "trailer" | "trailer-key" | "email" | "bot-login" | "branch" | "footer" | "label" | "name-suffix"
+    #              | "identity-conflict" (AI evidence under a bot's identity; weight 0)
     agent: str
     detail: str
     weight: int

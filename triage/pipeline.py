@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from triage.git import db_text
 from triage.models import TIER_RANK, Change, FileDiff, Finding, Provenance, RiskScore
 from triage.risk import RiskInput, score_change
-from triage.rules import RepoContext, SourceFile, analyze, release
-from triage.sampling import draw
+from triage.rules import RepoContext, SourceFile, added_suppressions, analyze, release
+from triage.sampling import draw, sample_key
 
 
 @dataclass
@@ -49,7 +49,8 @@ def source_files(files: list[FileDiff], read_new) -> list[SourceFile]:
         data = read_new(f)
         if data is None:
             continue
-        out.append(SourceFile(path=f.path, text=data.decode("utf-8", "replace"), added_lines=added))
+        out.append(SourceFile(path=f.path, text=data.decode("utf-8", "replace"), added_lines=added,
+                              inserted_lines=inserted_lines(f)))
     return out
 
 
@@ -59,6 +60,25 @@ def disabled_rules(cfg: dict) -> set[str]:
     off = {str(r) for r in rules.get("disabled", []) or []}
     enabled = {str(r) for r in rules.get("enabled", []) or []}
     return off | ({str(r) for r in rules.get("off_by_default", []) or []} - enabled)
+
+
+def inserted_lines(f: FileDiff) -> frozenset[int]:
+    """Post-image numbers of the added lines that replace no deleted line: in each run of
+    changes, the ``+`` lines beyond the number of ``-`` lines just before them."""
+    out = set()
+    for hunk in f.hunks:
+        pending = 0
+        for ln in hunk.lines:
+            if ln.origin == "-":
+                pending += 1
+            elif ln.origin == "+":
+                if pending:
+                    pending -= 1
+                elif ln.new_no is not None:
+                    out.add(ln.new_no)
+            elif ln.origin == " ":
+                pending = 0
+    return frozenset(out)
 
 
 def _checklist(findings: list[Finding], paths: list[str]) -> list[dict]:
@@ -81,16 +101,18 @@ def assess(
     files = change.files
     srcs = source_files(files, read_new)
     findings = analyze(srcs, ctx, disabled=disabled_rules(cfg))
+    suppressions = tuple(added_suppressions(srcs))
     for src in srcs:
         # Freed now by refcounting, not later by the cyclic garbage collector, whose
         # passes over the rules' per-file state cost a tenth of a bulk ingest.
         release(src)
     risk = score_change(
-        RiskInput(files=tuple(files), findings=tuple(findings), provenance=provenance, is_merge=change.is_merge),
+        RiskInput(files=tuple(files), findings=tuple(findings), provenance=provenance, is_merge=change.is_merge,
+                  suppressions=suppressions),
         cfg["risk"],
     )
     samp = cfg.get("sampling", {})
-    d = draw(secret, change.id, risk.tier, samp.get("rates", {}), str(samp.get("period", "")))
+    d = draw(secret, sample_key(change), risk.tier, samp.get("rates", {}), str(samp.get("period", "")))
     checklist = _checklist(findings, [f.path for f in files])
     return Assessment(change, provenance, findings, risk, d.sampled, d.u, d.rate, checklist)
 

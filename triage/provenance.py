@@ -7,6 +7,12 @@ address), branch prefixes (a PR's head branch, or the branch named in a merge
 commit's message), fixed footers, and forge labels. Display names are never
 evidence on their own: a fixed name suffix such as ``(aider)`` weighs less than
 the threshold.
+
+An AI agent's evidence is never outvoted: when it reaches the threshold the
+change is AI-authored even if a bot's identity (author, committer, login) is on
+it too, and that conflict is recorded as ``identity-conflict`` evidence, which
+raises the risk score. Trailers are read as ``git interpret-trailers --parse``
+reads them (:func:`parse_trailers`).
 """
 
 from __future__ import annotations
@@ -17,7 +23,6 @@ from dataclasses import dataclass, field
 from triage.models import Change, Evidence, Provenance
 
 _NOREPLY = re.compile(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$", re.I)
-_TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.+)$")
 _ANGLE_EMAIL = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
 _MERGE_BRANCH = [
     re.compile(r"^Merge pull request #\d+ from [^/\s]+/(\S+)"),
@@ -79,16 +84,133 @@ class ProvenanceRules:
         return cls(agents=agents, weights=dict(cfg.get("weights", {})), threshold=int(cfg.get("threshold", 50)))
 
 
+_ISSPACE = " \t\n\v\f\r"
+"""C's ``isspace`` in the C locale: what git's trailer code calls whitespace."""
+_GIT_GENERATED = ("Signed-off-by: ", "(cherry picked from commit ")
+_SCISSORS = "# ------------------------ >8 ------------------------\n"
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def _split_lines(text: str) -> list[str]:
+    """``text`` as lines that keep their ``\n`` (split on ``\n`` only, as git does)."""
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip(_ISSPACE)
+
+
+def _separator_at(line: str) -> int:
+    """git's ``find_separator``: the index of the ``:`` after a ``[A-Za-z0-9-]+`` key (spaces
+    allowed before it), or -1."""
+    spaced = False
+    for i, c in enumerate(line):
+        if c == ":":
+            return i
+        if not spaced and c in _ALNUM:
+            continue
+        if i and c in " \t":
+            spaced = True
+            continue
+        break
+    return -1
+
+
+def _log_end(lines: list[str]) -> int:
+    """How many lines the log message has: up to a ``---`` divider, without the trailing run of
+    comment and empty lines (or an old ``Conflicts:`` block) and anything after a scissors line."""
+    end = next((i for i, ln in enumerate(lines) if ln.startswith("---") and ln[3:4] and ln[3] in _ISSPACE),
+               len(lines))
+    cutoff = next((i for i, ln in enumerate(lines[:end]) if ln == _SCISSORS), end)
+    boc, conflicts = 0, False  # 0 means "no run yet", as the offset 0 does in git
+    for i, ln in enumerate(lines[:cutoff]):
+        if ln.startswith("#") or ln == "\n":
+            boc = boc or i
+        elif ln == "Conflicts:\n":
+            conflicts, boc = True, boc or i
+        elif conflicts and ln.startswith("\t"):
+            pass
+        elif boc:
+            boc, conflicts = 0, False
+    return boc or cutoff
+
+
+def _trailer_start(lines: list[str]) -> int:
+    """git's ``find_trailer_start``: the first line of the trailer block, or ``len(lines)``.
+
+    The block is the last paragraph after the title, after a blank (or whitespace-only)
+    line, when it is all trailers, or holds a git-generated one (``Signed-off-by: ``) and is
+    at least a quarter trailers. Indented lines continue the trailer above them.
+    """
+    end_of_title = next((i for i, ln in enumerate(lines) if not ln.startswith("#") and _is_blank(ln)), len(lines))
+    only_spaces, recognized = True, False
+    trailer_lines = non_trailer_lines = continuation = 0
+    for i in range(len(lines) - 1, end_of_title - 1, -1):
+        ln = lines[i]
+        if ln.startswith("#"):
+            non_trailer_lines += continuation
+            continuation = 0
+            continue
+        if _is_blank(ln):
+            if only_spaces:
+                continue
+            non_trailer_lines += continuation
+            if (recognized and trailer_lines * 3 >= non_trailer_lines) or (trailer_lines and not non_trailer_lines):
+                return i + 1
+            return len(lines)
+        only_spaces = False
+        if ln.startswith(_GIT_GENERATED):
+            trailer_lines += 1
+            continuation = 0
+            recognized = True
+        elif _separator_at(ln) >= 1 and ln[0] not in _ISSPACE:
+            trailer_lines += 1
+            continuation = 0
+        elif ln[0] in _ISSPACE:
+            continuation += 1
+        else:
+            non_trailer_lines += 1 + continuation
+            continuation = 0
+    return len(lines)
+
+
+def _unfold(value: str) -> str:
+    """git's ``unfold_value``: each newline and the whitespace after it become one space."""
+    out, i = [], 0
+    while i < len(value):
+        c = value[i]
+        i += 1
+        if c == "\n":
+            while i < len(value) and value[i] in _ISSPACE:
+                i += 1
+            out.append(" ")
+        else:
+            out.append(c)
+    return "".join(out).strip(_ISSPACE)
+
+
 def parse_trailers(message: str) -> list[tuple[str, str]]:
-    """``(key, value)`` pairs from the message's final paragraph of trailers."""
-    paragraphs = [p for p in message.strip().split("\n\n") if p.strip()]
-    if len(paragraphs) < 2:
-        return []
+    """``(key, value)`` pairs of the message's trailer block, as ``git interpret-trailers --parse``
+    finds them: CRLF line ends and whitespace-only separator lines count as git counts them,
+    continuation lines are unfolded, comment lines skipped."""
+    lines = _split_lines(message)
+    lines = lines[:_log_end(lines)]
+    entries: list[str] = []
+    last_is_trailer = False
+    for ln in lines[_trailer_start(lines):]:
+        if last_is_trailer and ln[0] in _ISSPACE:
+            entries[-1] += ln
+            continue
+        entries.append(ln)
+        last_is_trailer = _separator_at(ln) >= 1
     out = []
-    for line in paragraphs[-1].splitlines():
-        m = _TRAILER.match(line.strip())
-        if m:
-            out.append((m.group(1), m.group(2).strip()))
+    for entry in entries:
+        if entry.startswith("#"):
+            continue
+        sep = _separator_at(entry)
+        if sep >= 1:
+            out.append((entry[:sep].strip(_ISSPACE), _unfold(entry[sep + 1:].strip(_ISSPACE))))
     return out
 
 
@@ -163,13 +285,33 @@ def detect(change: Change, rules: ProvenanceRules, author_name: str | None = Non
             if name.endswith(suffix):
                 evidence.append(Evidence("name-suffix", agent.id, f"name ends with {suffix.strip()!r}",
                                          w.get("name-suffix", 30)))
+    return _decide(rules, evidence)
+
+
+def _decide(rules: ProvenanceRules, evidence: list[Evidence]) -> Provenance:
+    """Attribute the change from its evidence. An AI agent whose total reaches the threshold wins
+    whatever else is there: a bot's identity on the same change never cancels an agent's marks
+    (authors choose their identity); it is added as ``identity-conflict`` evidence instead."""
     totals: dict[str, int] = {}
     for ev in evidence:
         totals[ev.agent] = totals.get(ev.agent, 0) + ev.weight
     if not totals:
         return Provenance("human", None, ())
-    best = max(sorted(totals), key=lambda a: totals[a])
+    kinds = {a.id: a.kind for a in rules.agents}
+    ai = sorted((a for a in totals if kinds.get(a) == "ai"), key=lambda a: (-totals[a], a))
+    if ai and totals[ai[0]] >= rules.threshold:
+        agent = ai[0]
+        others = sorted((a for a in totals if kinds.get(a) != "ai" and totals[a] >= rules.threshold),
+                        key=lambda a: (-totals[a], a))
+        if others:
+            mark = next(e for e in evidence if e.agent == agent)
+            disguise = next(e for e in evidence if e.agent == others[0])
+            evidence = [*evidence, Evidence(
+                "identity-conflict", others[0],
+                f"{agent} evidence ({mark.detail}) under the {kinds.get(others[0], 'bot')} identity {others[0]} "
+                f"({disguise.detail}): still AI-authored", 0)]
+        return Provenance("ai", agent, tuple(evidence))
+    best = min(totals, key=lambda a: (-totals[a], a))
     if totals[best] < rules.threshold:
         return Provenance("human", None, tuple(evidence))
-    kind = next(a.kind for a in rules.agents if a.id == best)
-    return Provenance(kind, best, tuple(evidence))
+    return Provenance(kinds.get(best, "ai"), best, tuple(evidence))

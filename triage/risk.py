@@ -1,8 +1,15 @@
 """Provides risk scoring: explained, weighted factors mapped to a tier.
 
 Every point comes from a :class:`~triage.models.Factor` naming its reason, so
-a reviewer can see why a change is CRITICAL and a team can tune the weights in
-``data/rules.toml`` or ``.triage.toml``.
+a reviewer can see why a change is CRITICAL, and tune the weights in
+``data/rules.toml`` or their own config (a repository's ``.triage.toml`` can only
+add sensitive paths; see :mod:`triage.config`).
+
+Three factors exist because the change under review is untrusted: an edit to CI
+or review configuration (``.triage.toml``, workflows, CODEOWNERS…), a
+``triage: ignore[...]`` comment the change adds, and an AI agent's marks under a
+bot's identity. The first two lift the tier to at least HIGH (by default); the
+third adds points.
 """
 
 from __future__ import annotations
@@ -42,6 +49,18 @@ def _compile(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
+def _review_config_edits(files, table: dict) -> list[str]:
+    """Paths (old or new) of the files that configure CI or review, by ``[risk.review_config] patterns``."""
+    patterns = [_compile(p) for p in table.get("patterns", [])]
+    out = []
+    for f in files:
+        for p in dict.fromkeys(x for x in (f.path, f.old_path) if x):
+            if any(pat.search(p.lower()) for pat in patterns):
+                out.append(p)
+                break
+    return out
+
+
 @dataclass(frozen=True)
 class RiskInput:
     """What the scorer needs to know about a change."""
@@ -50,6 +69,8 @@ class RiskInput:
     findings: tuple[Finding, ...]
     provenance: Provenance
     is_merge: bool = False
+    suppressions: tuple[tuple[str, int], ...] = ()
+    """``(path, line)`` of every ``triage: ignore[...]`` comment on a line the change adds."""
 
 
 def tier_for(score: float, thresholds: dict) -> str:
@@ -132,6 +153,20 @@ def score_change(inp: RiskInput, cfg: dict) -> RiskScore:
         factors.append(Factor("provenance", r.get("bot_authored", 0), f"bot-authored ({inp.provenance.agent})"))
     if inp.is_merge:
         factors.append(Factor("merge", r.get("merge_commit", 0), "merge commit, diffed against its first parent"))
+    conflict = next((e for e in inp.provenance.evidence if e.signal == "identity-conflict"), None)
+    if conflict is not None:
+        factors.append(Factor("identity-conflict", r.get("identity_conflict", 0), conflict.detail))
+    review_edits = _review_config_edits(inp.files, r.get("review_config", {}))
+    if review_edits:
+        more = f" (+{len(review_edits) - 1} more)" if len(review_edits) > 1 else ""
+        factors.append(Factor("review-config", r.get("review_config", {}).get("points", 0),
+                              f"edits CI or review configuration: {review_edits[0]}{more}"))
+    if inp.suppressions:
+        (spath, sline), n = inp.suppressions[0], len(inp.suppressions)
+        more = f" (+{n - 1} more)" if n > 1 else ""
+        factors.append(Factor("suppression-added", r.get("suppression_added", 0),
+                              f"adds a triage: ignore comment at {spath}:{sline}{more}; "
+                              "a suppression added by the change does not silence its findings"))
 
     factors = [f for f in factors if f.points]
     score = round(sum(f.points for f in factors), 2)
@@ -140,6 +175,15 @@ def score_change(inp: RiskInput, cfg: dict) -> RiskScore:
     if unreadable and TIER_RANK[floor] > TIER_RANK[tier]:
         factors.append(Factor("floor:incomplete", 0, f"an incompletely read change is at least {floor}"))
         tier = floor
+    for name, present, floor, what in (
+        ("review-config", review_edits, r.get("review_config", {}).get("floor", "HIGH"),
+         "an edit to CI or review configuration"),
+        ("suppression-added", inp.suppressions, r.get("suppression_floor", "HIGH"),
+         "a suppression comment the change adds"),
+    ):
+        if present and floor and TIER_RANK[floor] > TIER_RANK[tier]:
+            factors.append(Factor(f"floor:{name}", 0, f"{what} lifts the tier to at least {floor}"))
+            tier = floor
     floors = r.get("floors", {})
     for rule in sorted(per_rule):
         floor = floors.get(rule)

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Callable
 if TYPE_CHECKING:  # sqlite_utils costs ~0.3 s to import: only migrations need it
     import sqlite_utils
 
-from triage.errors import TriageError
+from triage.errors import TriageError, describe_os_error
 from triage.models import VERDICTS, WITHDRAWN
 
 BUSY_TIMEOUT_S = 15.0
@@ -271,23 +271,59 @@ def m005_verdict_sha(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE verdicts ADD COLUMN sha TEXT")
 
 
+@migrations()
+def m006_suppression_origin(db: sqlite_utils.Database) -> None:
+    """Where a finding's suppression comment came from: ``existing`` (there before the change,
+    honoured) or ``change`` (added by it, so the finding still counts). Findings suppressed
+    before this migration become ``unknown``: triage then honoured any comment."""
+    db.execute("ALTER TABLE findings ADD COLUMN suppressed_by TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE findings SET suppressed_by = 'unknown' WHERE suppressed = 1")
+
+
 _SUPERSEDED = "coalesce(v.sha != c.sha, 0)"
 """SQL: verdict ``v`` was given at an earlier head of change ``c`` (a NULL head stands for any)."""
 
 
-def _create_private(path: Path) -> None:
-    """Create ``path`` with mode 0600 if it does not exist; tighten it if it is looser."""
+FRESH_EMPTY_S = 5.0
+"""An empty database file younger than this is one another triage process is creating."""
+
+
+def _create_private(path: Path) -> bool:
+    """Create ``path`` with mode 0600 if it does not exist; tighten it if it is looser.
+
+    Returns True when this call created the file. An existing file of 0 bytes is
+    refused: SQLite would silently start a new, empty database in it, and an empty
+    file where a database should be is a lost or truncated one (a failed copy, a
+    full disk), not a fresh start. Only one made in the last
+    :data:`FRESH_EMPTY_S` seconds passes: another triage process creating the same
+    database writes its schema right after creating the file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
+        return True
     except FileExistsError:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size == 0 and not _has_wal(path) \
+                and time.time() - info.st_mtime > FRESH_EMPTY_S:
+            raise TriageError(f"database {path} is an empty (0-byte) file, not a triage database; it was left "
+                              "untouched: restore it from a backup, or delete it to start a new database")
+        mode = stat.S_IMODE(info.st_mode)
         if mode & 0o077 and os.access(path, os.W_OK):
             try:
                 os.chmod(path, 0o600)
             except OSError:
                 pass
+        return False
+
+
+def _has_wal(path: Path) -> bool:
+    """True when a non-empty ``-wal`` file sits beside ``path`` (its pages may not be checkpointed yet)."""
+    try:
+        return os.path.getsize(f"{path}-wal") > 0
+    except OSError:
+        return False
 
 
 def _read_only_place(path: Path) -> bool:
@@ -313,7 +349,7 @@ def describe_sqlite_error(exc: BaseException, path: Path | str) -> str:
     if "readonly" in low or "read-only" in low:
         return f"database {path} is read-only ({msg}); nothing was written"
     if "full" in low:
-        return f"database {path}: disk or database is full ({msg}); nothing was written"
+        return f"database {path}: the disk is full (or the database reached its size limit: {msg}); nothing was written"
     if "unable to open" in low:
         if _read_only_place(Path(path)):
             return (f"database {path} is on a read-only file system or in a directory triage cannot write "
@@ -341,7 +377,7 @@ class Store:
         except PermissionError as exc:
             raise TriageError(f"cannot open database {self.path}: {exc.strerror}") from None
         except OSError as exc:
-            raise TriageError(f"cannot create database {self.path}: {exc.strerror or exc}") from None
+            raise TriageError(f"cannot create database {self.path}: {describe_os_error(exc)}") from None
         except sqlite3.Error as exc:
             raise TriageError(describe_sqlite_error(exc, self.path)) from None
         self.conn = conn
@@ -444,13 +480,14 @@ class Store:
             chunk = ids[i:i + 500]
             self.conn.execute(f"DELETE FROM findings WHERE change_id IN ({','.join('?' * len(chunk))})", chunk)
         frows = [
-            (cid, f["rule"], f["severity"], f["path"], f["line"], f["message"], f["question"], int(f["suppressed"]))
+            (cid, f["rule"], f["severity"], f["path"], f["line"], f["message"], f["question"], int(f["suppressed"]),
+             f.get("suppressed_by", ""))
             for cid, fs in findings.items() for f in fs
         ]
         if frows:
             self.conn.executemany(
-                "INSERT INTO findings (change_id, rule, severity, path, line, message, question, suppressed) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", frows)
+                "INSERT INTO findings (change_id, rule, severity, path, line, message, question, suppressed, "
+                "suppressed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", frows)
 
     def set_ingest_head(self, repo: str, repo_path: str, head: str) -> None:
         """Remember the last ingested head of ``repo`` (in the caller's transaction)."""
@@ -489,7 +526,7 @@ class Store:
     def findings_for(self, change_id: str) -> list[dict]:
         """The findings of a change, by path and line."""
         rows = self.query(
-            "SELECT rule, severity, path, line, message, question, suppressed FROM findings "
+            "SELECT rule, severity, path, line, message, question, suppressed, suppressed_by FROM findings "
             "WHERE change_id = ? ORDER BY path, line, rule", (change_id,))
         for r in rows:
             r["suppressed"] = bool(r["suppressed"])

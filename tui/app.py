@@ -250,7 +250,6 @@ class TriageApp(App[None]):
         try:
             with Store(self.db_path) as store:
                 vid, extra = record_verdict(store, change_id, verdict, note=note, reviewer=self.reviewer,
-                                            repo_root=self.repo,
                                             deep_dive=deep_dive, seconds_spent=seconds)
         except TriageError as exc:  # the rules' one-line refusal, or a store that cannot be opened
             self.post_message(VerdictRefused(change_id, verdict, str(exc)))
@@ -431,7 +430,7 @@ class TriageApp(App[None]):
         from triage.store import Store
 
         try:
-            roster = roster_from_config(team_config(self.repo), self.repo)
+            roster = roster_from_config(team_config())
             with Store(self.db_path) as store:
                 rows = store.query("SELECT * FROM changes WHERE id = ?", (change_id,))
                 if not rows:
@@ -459,7 +458,7 @@ class TriageApp(App[None]):
         from triage.store import Store
 
         try:
-            roster = roster_from_config(team_config(self.repo), self.repo)
+            roster = roster_from_config(team_config())
             with Store(self.db_path) as store:
                 row = handover(store, roster, change_id, name, note=note)
         except Exception as exc:  # noqa: BLE001 - the rules' refusal (an author) is shown as it is

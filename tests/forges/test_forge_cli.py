@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run(args: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
     base = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "XDG_CONFIG_HOME": str(cwd / "cfg"),
-            "XDG_DATA_HOME": str(cwd / "data"), "TRIAGE_SAMPLING_SECRET": "cli-secret", "PYTHONPATH": str(ROOT)}
+            "XDG_DATA_HOME": str(cwd / "data"), "TRIAGE_SAMPLING_SECRET": "cli-sampling-secret", "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "triage.commands_forge", *args], env={**base, **env}, cwd=cwd,
                           capture_output=True, text=True, timeout=120)
 

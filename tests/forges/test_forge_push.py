@@ -225,12 +225,23 @@ def test_ambiguous_5xx_on_write_is_retried_after_reconciling(github, tmp_path, c
     store.close()
 
 
-def test_a_body_carrying_a_token_is_refused(github, tmp_path, cfg):
+def test_token_shaped_text_is_redacted_and_the_post_still_goes_out(github, tmp_path, cfg):
+    from forge_env import CLAUDE_TRAILER
+
+    shaped = "ghp_" + "Q7x" * 12  # a PR title and a file name that look like a GitHub token
+    github.repo.add_pr(6, {f"app/{shaped}.py": "value = eval(data)\n"}, title=f"Rotate {shaped} please",
+                       head_ref="claude/rotate", merged=True, message="Rotate" + CLAUDE_TRAILER,
+                       created_at=github.clock.time() - 3600)
     store = synced(github, tmp_path, cfg)
-    store.record_verdict(f"github:{REPO}#1", "approve", note=f"oops {github.token}")
+    store.record_verdict(f"github:{REPO}#6", "needs-fix", note=f"oops, my token: {github.token}")
     res = do_push(store, github)
-    assert res.failed == 1 and res.posted == 0
-    assert not github.fake.requests_to("POST", ".*")
+    assert res.failed == 0 and res.posted >= 2, res.messages  # the comment and the follow-up issue
+    bodies = github.fake.all_bodies()
+    issue_titles = [i["title"] for i in github.fake.issues.get(REPO, [])]
+    for text in bodies + issue_titles:
+        assert shaped not in text.replace("\\", "") and github.token not in text.replace("\\", ""), text
+    assert any("[REDACTED]" in t for t in issue_titles)
+    assert sum("[REDACTED]" in b for b in bodies) >= 2
     store.close()
 
 

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-DEMO_SECRET = b"triage-demo-sampling-secret"
+DEMO_SECRET = b"triage-demo-sampling-secret-31673"
 NOW = 1_795_000_000.0
 """The fixed "now" of every TUI test and snapshot (2026-11-18)."""
 

@@ -73,10 +73,10 @@ def _diff_all(job: tuple[str, list[str], bool]) -> int:
 def _ai_only(repo: pygit2.Repository, commits: list[pygit2.Commit]) -> list[pygit2.Commit]:
     """The commits provenance calls AI-authored (headers only, as ingest decides it)."""
     from triage.config import load_config
-    from triage.git import change_from_commit, repo_key, repo_root
+    from triage.git import change_from_commit, repo_key
     from triage.provenance import ProvenanceRules, detect
 
-    rules = ProvenanceRules.from_config(load_config(repo_root(repo))["provenance"])
+    rules = ProvenanceRules.from_config(load_config(repo)["provenance"])
     key = repo_key(repo)
     return [c for c in commits if detect(change_from_commit(c, key), rules).kind == "ai"]
 

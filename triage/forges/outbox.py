@@ -43,7 +43,7 @@ from triage.forges.errors import (
     Unavailable,
     Unprocessable,
 )
-from triage.forges.redact import contains_secret
+from triage.forges.redact import contains_registered_secret, redact_post_text
 from triage.publish import marker, status_marker
 from triage.store import Store
 
@@ -255,6 +255,22 @@ def _strings(value) -> list:
     return [value] if isinstance(value, str) else []
 
 
+_TEXT_FIELDS = ("text", "title", "body", "description")
+"""Payload fields people read; the others (paths, shas, numbers) are the forge's own data."""
+
+
+def redact_payload(payload: dict) -> dict:
+    """``payload`` with token-shaped text masked in every field people read (inline comments too).
+
+    A PR title or file name shaped like a token (``ghp_…``) is redacted, so the post goes
+    out instead of failing for good; an anchor ``path`` is left as the forge knows it.
+    """
+    out = {k: redact_post_text(v) if k in _TEXT_FIELDS and isinstance(v, str) else v for k, v in payload.items()}
+    if isinstance(out.get("comments"), list):
+        out["comments"] = [redact_payload(c) if isinstance(c, dict) else c for c in out["comments"]]
+    return out
+
+
 _REQUIRED = {
     "review": ("number", "event", "text"), "comment": ("number", "text"), "inline": ("number", "path", "line", "body"),
     "issue": ("title", "text"), "status": ("sha", "state", "context", "description"), "approve": ("number",),
@@ -294,8 +310,9 @@ def process_row(box: Outbox, forge, row: dict, me: str, result: PushResult, trie
                 box.done(rid, found)
                 result.reconciled += 1
                 return None
-        if contains_secret("\n".join(_strings(payload))):
-            box.settle(rid, "failed", "refusing to post: the body contains a credential")
+        payload = redact_payload(payload)
+        if contains_registered_secret("\n".join(_strings(payload))):
+            box.settle(rid, "failed", "refusing to post: the body contains your forge token")
             result.failed += 1
             return None
         if not box.count_attempt(rid):

@@ -59,6 +59,38 @@ def contains_secret(text: str) -> bool:
     return any(s in text or s in plain for s in known) or bool(_STRONG.search(plain))
 
 
+_ESCAPED_STRONG = re.compile(
+    r"gh[pousr]\\?_[A-Za-z0-9]{16,}"
+    r"|github\\?_pat\\?_(?:[A-Za-z0-9]|\\?_){16,}"
+    r"|glpat\\?-(?:[A-Za-z0-9]|\\?[_-]){16,}"
+)
+"""The prefixed token shapes, also with the Markdown escapes ``md_escape`` puts before ``_`` and ``-``."""
+_MD_ESCAPABLE = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def redact_post_text(text: str) -> str:
+    """``text`` (Markdown for a forge post) with every registered secret and prefixed token
+    shape masked, escaped or not: a token-shaped file name or PR title is redacted, and the
+    post still goes out."""
+    if not text:
+        return text
+    with _lock:
+        known = sorted(_known, key=len, reverse=True)
+    for secret in known:
+        for form in (secret, _MD_ESCAPABLE.sub(r"\\\1", secret)):
+            if form in text:
+                text = text.replace(form, MASK)
+    return _ESCAPED_STRONG.sub(MASK, text)
+
+
+def contains_registered_secret(text: str) -> bool:
+    """True when ``text`` holds a secret triage itself loaded (a token), escaped or not."""
+    plain = text.replace("\\", "")
+    with _lock:
+        known = list(_known)
+    return any(s in text or s in plain for s in known)
+
+
 def _redact_record(record: logging.LogRecord) -> logging.LogRecord:
     try:
         message = record.getMessage()

@@ -8,6 +8,15 @@ Suppression: a comment containing ``triage: ignore[rule-id]`` (several ids may
 be separated by commas) on the finding's line, or on the line just above it,
 suppresses that rule there. ``triage: ignore`` alone suppresses nothing: the
 rule must be named.
+
+Only a suppression that was already there before the change counts: a comment
+on a line the change adds (or moves, or edits) is the change vouching for
+itself, so its finding stays active and is marked ``suppressed_by="change"``;
+one on an unchanged line silences it (``suppressed_by="existing"``), unless the
+finding's line is one the change inserted right under that comment (not an
+edit of the line the comment was written for): then it counts, with
+``suppressed_by="inserted"``.
+:func:`added_suppressions` lists the comments a change adds, for the risk factor.
 """
 
 from __future__ import annotations
@@ -16,10 +25,12 @@ import importlib
 import re
 from typing import Iterable
 
+from dataclasses import replace
+
 from triage.models import Finding
 from triage.rules.base import REGISTRY, RepoContext, Rule, SourceFile, iter_rules, register
 
-__all__ = ["analyze", "release", "RepoContext", "Rule", "SourceFile", "register", "REGISTRY", "all_rule_ids"]
+__all__ = ["analyze", "added_suppressions", "release", "RepoContext", "Rule", "SourceFile", "register", "REGISTRY", "all_rule_ids"]
 
 RULE_MODULES: tuple[str, ...] = (
     "triage.rules.basic",
@@ -40,6 +51,8 @@ RULE_MODULES: tuple[str, ...] = (
 """Modules that define (and register) rules; imported on first use."""
 
 _SUPPRESS = re.compile(r"triage:\s*ignore\[([a-z0-9,\s-]+)\]")
+_SUPPRESS_HINT = "ignore["
+"""A substring every suppression comment holds: files without it are skipped at C speed."""
 _loaded = False
 
 
@@ -57,13 +70,42 @@ def all_rule_ids() -> list[str]:
     return sorted(REGISTRY)
 
 
-def _suppressed_ids(lines: list[str], line: int) -> set[str]:
+def _named_ids(text: str) -> set[str]:
     ids: set[str] = set()
+    for m in _SUPPRESS.finditer(text):
+        ids.update(x.strip() for x in m.group(1).split(",") if x.strip())
+    return ids
+
+
+def _suppressed_ids(lines: list[str], line: int, added: frozenset[int] = frozenset(),
+                    inserted: frozenset[int] = frozenset()) -> tuple[set[str], set[str], set[str]]:
+    """``(existing, added, displaced)``: rule ids named by suppression comments on ``line`` or the
+    line above it: an unchanged comment, one the change adds, or an unchanged comment above a
+    line the change inserted (it was written for the line that used to follow it)."""
+    existing: set[str] = set()
+    new: set[str] = set()
+    displaced: set[str] = set()
     for n in (line, line - 1):
         if 1 <= n <= len(lines):
-            for m in _SUPPRESS.finditer(lines[n - 1]):
-                ids.update(x.strip() for x in m.group(1).split(",") if x.strip())
-    return ids
+            if n in added:
+                new.update(_named_ids(lines[n - 1]))
+            elif n == line - 1 and line in inserted:
+                displaced.update(_named_ids(lines[n - 1]))
+            else:
+                existing.update(_named_ids(lines[n - 1]))
+    return existing, new, displaced
+
+
+def added_suppressions(files: Iterable[SourceFile]) -> list[tuple[str, int]]:
+    """``(path, line)`` of every suppression comment on a line the change adds."""
+    out = []
+    for f in files:
+        if f.is_binary or _SUPPRESS_HINT not in f.text:
+            continue
+        lines = f.lines()
+        out += [(f.path, n) for n in sorted(f.added_lines)
+                if 1 <= n <= len(lines) and _SUPPRESS.search(lines[n - 1])]
+    return out
 
 
 def analyze(
@@ -104,8 +146,13 @@ def analyze(
         lines = line_cache.get(fd.path)
         if lines is None:  # split each file once, not once per finding
             lines = line_cache[fd.path] = src.lines()
-        if fd.rule in _suppressed_ids(lines, fd.line):
-            fd = Finding(fd.rule, fd.severity, fd.path, fd.line, fd.message, fd.question, True)
+        existing, new, displaced = _suppressed_ids(lines, fd.line, src.added_lines, src.inserted_lines)
+        if fd.rule in existing:
+            fd = replace(fd, suppressed=True, suppressed_by="existing")
+        elif fd.rule in new:
+            fd = replace(fd, suppressed_by="change")
+        elif fd.rule in displaced:
+            fd = replace(fd, suppressed_by="inserted")
         out.setdefault((fd.path, fd.line, fd.rule, fd.message), fd)
     return sorted(out.values(), key=lambda x: (x.path, x.line, x.rule))
 

@@ -38,6 +38,9 @@ class SourceFile:
     added_lines: frozenset[int]
     old_text: str | None = None
     is_binary: bool = False
+    inserted_lines: frozenset[int] = frozenset()
+    """The added lines that replace no deleted line (new lines, not edited ones): a
+    suppression comment above one was written for another line, so it does not cover it."""
     cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     """Per-file analysis cache (token stream, AST, ...) shared by the rules of one
     :func:`~triage.rules.analyze` call; filled by :mod:`triage.rules.fileinfo`."""

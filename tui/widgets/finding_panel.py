@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from triage.models import suppression_note
 from tui.safe import safe_text
 from tui.widgets.diff_view import SEVERITY_STYLE
 
@@ -34,8 +35,11 @@ def findings_text(findings: list[dict], *, position: int | None = None, total: i
         out.append_text(safe_text(str(f.get("rule", "")), "bold"))
         out.append("  ")
         out.append_text(safe_text(f"{f.get('path', '')}:{f.get('line', '')}", "cyan"))
-        if f.get("suppressed"):
-            out.append("  (suppressed in the code)", "dim italic")
+        note = suppression_note(f)
+        if f.get("suppressed_by") in ("change", "inserted"):
+            out.append(f"  ⚠ {note}", "bold yellow")
+        elif note:
+            out.append(f"  ({note})", "dim italic")
         if position is not None and i == 0 and total:
             counted = sum(1 for g in findings if not g.get("suppressed"))
             numbers = f"{position}" if counted <= 1 else f"{position}–{position + counted - 1}"
