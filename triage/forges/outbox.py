@@ -555,6 +555,8 @@ def push(
                     spent.add(row["id"])  # leave it for the next push; keep going with the others
                 until = process_row(box, forge, row, me, result, tries[row["id"]], opts)
                 spent |= opts.waiting
+                if getattr(forge, "moved", False):
+                    _try_locate(forge)  # renamed or transferred: address the new name directly from now on
                 if until is not None:
                     box.pause(peers, until)
                     result.paused_until = max(result.paused_until, until)
@@ -574,10 +576,18 @@ def push(
     return result
 
 
+def _try_locate(forge) -> None:
+    """Look the repository's new name up; a failure only means requests keep being redirected."""
+    try:
+        forge.locate()
+    except (ForgeError, ValueError):
+        pass
+
+
 def _note_move(store: Store, forge, source: str, repo: str, api_base: str, current: str, result: PushResult) -> None:
     """Record a rename or transfer the push ran into (a redirect was followed, or GitLab's 405)."""
     if getattr(forge, "moved", False):
-        forge.locate()
+        _try_locate(forge)
     now = getattr(forge, "remote_repo", current)
     if now != current:
         store.record_forge_remote(source, repo, api_base, now)
