@@ -207,7 +207,8 @@ class FakeGitHub(FakeForge):
         if full not in self.repos:
             return self.error(404, "Not Found")
         d = repo_json(full, self.origin, self.repo_id(full))
-        d.update({"network_count": 0, "subscribers_count": 0})
+        d.update({"network_count": 0, "subscribers_count": 0, "has_issues": True, "has_projects": False,
+                  "has_wiki": False, "has_discussions": False, "archived": False})
         return Reply(200, d)
 
     def compare(self, req: Request, owner: str, name: str, base: str, head: str) -> Reply:
@@ -376,7 +377,7 @@ class FakeGitHub(FakeForge):
             if c.get("line") not in valid.get(c.get("path"), set()):
                 return Reply(422, {"message": "Unprocessable Entity", "errors": [LINE_NOT_IN_DIFF],
                                    "documentation_url": "https://docs.github.com/rest/pulls/reviews"
-                                                        "#create-a-review-for-a-pull-request", "status": "422"})
+                                                        "#create-a-review-for-a-pull-request"})
         state = {"APPROVE": "APPROVED", "REQUEST_CHANGES": "CHANGES_REQUESTED", "COMMENT": "COMMENTED"}.get(
             event, "PENDING")
         r = {"id": self.new_id(), "user": req.user, "body": body.get("body") or "", "state": state,
