@@ -2,7 +2,8 @@
 
 ``triage sync --forge github|gitea|gitlab --repo OWNER/NAME [--url BASE]
 [--since WHEN] [--label L] [--all]`` pulls merged and labelled open pull
-requests into the queue; ``triage push`` posts recorded verdicts (the outbox).
+requests into the queue; ``triage push`` posts recorded verdicts (the outbox);
+``triage doctor --forge F --repo R [--url BASE]`` checks a forge read-only.
 Tokens come from the environment or the forge's CLI (see
 :func:`triage.forges.auth.discover_token`) and are never stored or printed.
 
@@ -129,6 +130,30 @@ def cmd_push(args: argparse.Namespace) -> int:
     return 0 if not (result.pending or result.blocked or result.failed or result.held) else EXIT_INCOMPLETE
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check a forge read-only: auth, scopes, API version, rate limit (see :mod:`triage.forges.doctor`)."""
+    from triage.forges import open_forge
+    from triage.forges.doctor import doctor
+    from triage.forges.redact import install
+    from triage.sanitize import display
+
+    install()
+    forge = open_forge(args.forge, args.repo, args.url, notify=_notify)
+    try:
+        report = doctor(forge, forge.http.credential_hint)
+    finally:
+        forge.close()
+    if args.json:
+        sys.stdout.write(json.dumps({"forge": report.forge, "repo": report.repo, "api_base": report.api_base,
+                                     "ok": not report.failed, "checks": [c.to_json() for c in report.checks]},
+                                    indent=2) + "\n")
+    else:
+        sys.stdout.write(f"{report.forge} {display(report.repo)} at {display(report.api_base)}\n")
+        for c in report.checks:
+            sys.stdout.write(f"  {c.status:<4}  {c.name:<12} {display(c.detail)}\n")
+    return EXIT_INCOMPLETE if report.failed else 0
+
+
 def register(subparsers, common: argparse.ArgumentParser) -> None:
     """Add ``sync`` and ``push`` to the ``triage`` command line."""
     s = subparsers.add_parser("sync", parents=[common],
@@ -154,6 +179,14 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
                    help="post verdicts held because the pull request's head moved, to its current head, with a note")
     p.add_argument("--json", action="store_true", help="JSON summary")
     p.set_defaults(handler=cmd_push)
+
+    d = subparsers.add_parser("doctor", parents=[common],
+                              help="check a forge read-only: token, scopes, API version, rate limit")
+    d.add_argument("--forge", required=True, choices=FORGES, help="github (also GHES), gitea (also Forgejo), gitlab")
+    d.add_argument("--repo", required=True, metavar="OWNER/NAME", help="the repository (GitLab: GROUP/…/NAME)")
+    d.add_argument("--url", metavar="BASE", help="forge URL, as for sync")
+    d.add_argument("--json", action="store_true", help="JSON report")
+    d.set_defaults(handler=cmd_doctor)
 
 
 def main(argv: list[str] | None = None) -> int:

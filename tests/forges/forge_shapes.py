@@ -185,6 +185,7 @@ class GiteaRepository(Doc):
     archived: bool = False
     created_at: str = ""
     updated_at: str = ""
+    permissions: Optional[dict[str, bool]] = None
 
 
 class GiteaTreeEntry(Doc):

@@ -430,7 +430,7 @@ class FakeForge:
                 status, data = 304, b""
                 with self.lock:
                     self.not_modified += 1
-        if status != 304 and status != 401:
+        if status != 304 and status != 401 and not (rec.method == "GET" and rec.path == "/rate_limit"):
             self._spend()
         for k, v in self.rate_headers().items():
             headers.setdefault(k, v)

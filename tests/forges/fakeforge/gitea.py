@@ -54,6 +54,7 @@ class FakeGitea(FakeForge):
     def register_routes(self) -> None:
         r = r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)"
         self.route("GET", "/user", lambda req: Reply(200, self.user_json(req.user)))
+        self.route("GET", "/version", lambda req: Reply(200, {"version": "1.22.3"}))
         self.route("GET", r, self.get_repo)
         self.route("GET", r + "/pulls", self.list_pulls)
         self.route("GET", r + r"/pulls/(?P<n>\d+)", self.get_pull)
@@ -80,7 +81,8 @@ class FakeGitea(FakeForge):
         return {"id": self.repo_id(full), "owner": self.user_json(owner), "name": name, "full_name": full,
                 "description": "", "private": False, "fork": False, "html_url": f"{self.origin}/{full}",
                 "clone_url": f"{self.origin}/{full}.git", "default_branch": "main", "archived": False,
-                "created_at": iso(1_700_000_000), "updated_at": iso(1_767_000_000)}
+                "created_at": iso(1_700_000_000), "updated_at": iso(1_767_000_000),
+                "permissions": {"admin": False, "push": True, "pull": True}}
 
     def get_repo(self, req: Request, owner: str, name: str) -> Reply:
         full = f"{owner}/{name}"

@@ -93,8 +93,18 @@ class FakeGitHub(FakeForge):
         self.comments: dict[tuple[str, int], list[dict]] = {}
         self.issues: dict[str, list[dict]] = {}
         self.statuses: dict[tuple[str, str], list[dict]] = {}
+        self.oauth_scopes: str | None = None
+        """Classic tokens: the ``X-OAuth-Scopes`` every answer carries; None for a fine-grained token."""
+        self.api_versions = ["2022-11-28", "2026-03-10"]
 
     # ------------------------------------------------------------------ plumbing
+
+    def rate_headers(self) -> dict:
+        h = super().rate_headers()
+        if self.oauth_scopes is not None:
+            h["X-OAuth-Scopes"] = self.oauth_scopes
+            h["X-Accepted-OAuth-Scopes"] = ""
+        return h
 
     def authenticate(self, headers: dict) -> str | None:
         auth = headers.get("authorization", "")
@@ -122,6 +132,8 @@ class FakeGitHub(FakeForge):
     def register_routes(self) -> None:
         r = r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)"
         self.route("GET", "/user", self.get_user)
+        self.route("GET", "/versions", lambda req: Reply(200, list(self.api_versions)))
+        self.route("GET", "/rate_limit", self.get_rate_limit)
         self.route("GET", r, self.get_repo)
         self.route("GET", r + r"/compare/(?P<base>[0-9a-f]+)\.\.\.(?P<head>[0-9a-f]+)", self.compare)
         self.route("GET", r + "/pulls", self.list_pulls)
@@ -208,8 +220,16 @@ class FakeGitHub(FakeForge):
             return self.error(404, "Not Found")
         d = repo_json(full, self.origin, self.repo_id(full))
         d.update({"network_count": 0, "subscribers_count": 0, "has_issues": True, "has_projects": False,
-                  "has_wiki": False, "has_discussions": False, "archived": False})
+                  "has_wiki": False, "has_discussions": False, "archived": False,
+                  "permissions": {"admin": False, "maintain": False, "push": True, "triage": True, "pull": True}})
         return Reply(200, d)
+
+    def get_rate_limit(self, req: Request) -> Reply:
+        """``GET /rate_limit`` (free: it does not count against the primary limit)."""
+        core = {"limit": self.rate_limit, "remaining": self.rate_remaining, "reset": self.rate_reset,
+                "used": self.rate_limit - self.rate_remaining}
+        return Reply(200, {"resources": {"core": core, "search": {**core, "limit": 30, "remaining": 30, "used": 0}},
+                           "rate": core})
 
     def compare(self, req: Request, owner: str, name: str, base: str, head: str) -> Reply:
         """``/compare/BASE...HEAD``: commits paginated (``per_page``/``page``, Link), at most 250 without them."""

@@ -34,6 +34,7 @@ class FakeGitLab(FakeForge):
         self.issues: dict[str, list[dict]] = {}
         self.statuses: dict[tuple[str, str], list[dict]] = {}
         self.send_link = True
+        self.token_scopes = ["api"]
 
     def authenticate(self, headers: dict) -> str | None:
         if "private-token" in headers:
@@ -60,6 +61,8 @@ class FakeGitLab(FakeForge):
         p = r"/projects/(?P<pid>[^/]+)"
         mr = p + r"/merge_requests/(?P<iid>\d+)"
         self.route("GET", "/user", lambda req: Reply(200, self.user_json(req.user)))
+        self.route("GET", "/version", lambda req: Reply(200, {"version": "17.5.1-ee", "revision": "4d2e7b91"}))
+        self.route("GET", "/personal_access_tokens/self", self.get_token_self)
         self.route("GET", p, self.get_project)
         self.route("GET", p + "/merge_requests", self.list_mrs)
         self.route("GET", mr, self.get_mr)
@@ -85,6 +88,11 @@ class FakeGitLab(FakeForge):
     def project(self, pid: str) -> FakeRepo | None:
         pid = unquote(pid)
         return self.repo_by_id(int(pid)) if pid.isdigit() else self.repos.get(pid)
+
+    def get_token_self(self, req: Request) -> Reply:
+        return Reply(200, {"id": 77, "name": "triage", "revoked": False, "created_at": iso(1_700_000_000),
+                           "scopes": list(self.token_scopes), "user_id": 11, "last_used_at": iso(1_767_000_000),
+                           "active": True, "expires_at": "2027-01-31"})
 
     def get_project(self, req: Request, pid: str) -> Reply:
         repo = self.project(pid)
