@@ -55,17 +55,22 @@ def test_the_models_are_those_of_the_version_triage_requests():
     assert gh.__name__.startswith("githubkit_schemas.v2022_11_28")
 
 
+def _pushed_on(env, tmp_path, cfg):
+    """The fake forge after a full sync and push of a merged and an open verdict."""
+    with Store(tmp_path / "t.db") as store:
+        with env.client() as c:
+            sync(store, c, label="ai-review", cfg=cfg, secret=b"s")
+        store.record_verdict(f"{env.kind}:{REPO}#1", "revert", note="breaks refunds")
+        store.record_verdict(f"{env.kind}:{REPO}#3", "needs-fix", note="secret in code")
+        res = push(store, lambda s, r, b: env.client(), clock=env.clock.time, sleep=env.clock.sleep)
+        assert res.failed == 0 and res.pending == 0
+    return env
+
+
 @pytest.fixture
 def pushed(github, tmp_path, cfg):
     """The fake GitHub after a full sync and push of a merged and an open verdict."""
-    with Store(tmp_path / "t.db") as store:
-        with github.client() as c:
-            sync(store, c, label="ai-review", cfg=cfg, secret=b"s")
-        store.record_verdict(f"github:{REPO}#1", "revert", note="breaks refunds")
-        store.record_verdict(f"github:{REPO}#3", "needs-fix", note="secret in code")
-        res = push(store, lambda s, r, b: github.client(), clock=github.clock.time, sleep=github.clock.sleep)
-        assert res.failed == 0 and res.pending == 0
-    return github
+    return _pushed_on(github, tmp_path, cfg)
 
 
 def _get(env, path, **params):
@@ -164,17 +169,6 @@ def test_the_fake_refuses_bodies_github_would_refuse(github):
 
 
 # ------------------------------------------------------------------ Gitea and GitLab documented shapes
-
-
-def _pushed_on(env, tmp_path, cfg):
-    with Store(tmp_path / "t.db") as store:
-        with env.client() as c:
-            sync(store, c, label="ai-review", cfg=cfg, secret=b"s")
-        store.record_verdict(f"{env.kind}:{REPO}#1", "revert", note="breaks refunds")
-        store.record_verdict(f"{env.kind}:{REPO}#3", "needs-fix", note="secret in code")
-        res = push(store, lambda s, r, b: env.client(), clock=env.clock.time, sleep=env.clock.sleep)
-        assert res.failed == 0 and res.pending == 0
-    return env
 
 
 def _get_as(env, path, **params):
