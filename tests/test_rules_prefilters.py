@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.rules import (RepoContext, SourceFile, analyze, basic, context, credentials, injection, reliability,
-                          sql, transport)
+from triage.rules import (RepoContext, SourceFile, analyze, authz, basic, context, credentials, injection,
+                          reliability, sql, transport, tuning, validation)
 from triage.rules.fileinfo import info
 
 FILLER = "".join(f"step_{k} = prepare(step_{k - 1})\n" for k in range(1, 21))
@@ -78,6 +78,17 @@ CASES = {
     "fetch-split.js": ("const fetchUser = load;\nconst r = await fetch\n  (url);\n", "missing-timeout"),
     "axios-get.ts": ("const res = await axios.get(`/api/${id}`);\n", "missing-timeout"),
     "axios-create.js": ("export const client = axios.create({ baseURL: base });\n", "missing-timeout"),
+    # the AI failure-mode rules: a token scheme far above, a len() guard far above its sink, split keywords
+    "auth/dep.py": ("from fastapi import Depends\noauth2_scheme = OAuth2PasswordBearer(tokenUrl='t')\n" + FILLER
+                    + "async def dep(token: str = Depends(oauth2_scheme)):\n    if not token:\n        raise E()\n"
+                    "    return True\n", "token-scope-unchecked"),
+    "auth/verify.js": ("function u(req, key) {\n  return jwt\n    .verify(req.token, key);\n}\n", "token-scope-unchecked"),
+    "views/len.py": ("def f(path):\n    if len(path) > 100:\n        raise ValueError()\n" + FILLER.replace("step", "    step")
+                     + "    return open(path)\n", "length-only-validation"),
+    "views/len.js": ("function f(req, res) {\n  const n = req.query.n;\n  if (n.length > 9) { return; }\n"
+                     "  fs.readFile(n, cb);\n}\n", "length-only-validation"),
+    "round.py": ("requests.get(\n    url,\n    timeout=30,\n)\n", "round-number-timeout"),
+    "round.js": ("const c = axios.create({ 'timeout': 30000 });\n", "round-number-timeout"),
 }
 
 
@@ -110,6 +121,11 @@ def open_prefilters(monkeypatch):
         monkeypatch.setattr(context, "_JS_SPEC_LINE", Always())
         monkeypatch.setattr(transport, "_JS_HTTP_NAME", Always())
         monkeypatch.setattr(context, "_py_may_import", lambda fi: True)
+        monkeypatch.setattr(authz, "_PY_HINT", Always())
+        monkeypatch.setattr(authz, "_JS_HINT", Always())
+        monkeypatch.setattr(validation, "_PY_LEN_GUARD", Always())
+        monkeypatch.setattr(validation, "_JS_LEN_GUARD", Always())
+        monkeypatch.setattr(tuning, "_HINT", Always())
 
     return apply
 

@@ -38,6 +38,8 @@ class Case:
     path: str
     repo: str = "repos/plain"
     changed: tuple[str, ...] = ()
+    env: str = ""
+    """A directory under the corpus read as the reviewer's installed environment (``hallucinated-api``)."""
 
 
 @dataclass
@@ -113,6 +115,7 @@ def load_index(corpus: Path | None = None) -> list[Case]:
                 path=c.get("path", c["file"]),
                 repo=c.get("repo", "repos/plain"),
                 changed=tuple(c.get("changed", ())),
+                env=c.get("env", ""),
             )
         )
     return out
@@ -131,7 +134,8 @@ def _context(corpus: Path, case: Case, data: bytes) -> RepoContext:
         return target.read_bytes()
 
     paths = tuple(sorted(set(files) | {case.path}))
-    return RepoContext(read=read, paths=paths, changed_paths=(case.path, *case.changed))
+    env = (str((corpus / case.env).resolve()),) if case.env else ()
+    return RepoContext(read=read, paths=paths, changed_paths=(case.path, *case.changed), env_paths=env)
 
 
 def run(corpus: Path | None = None, disabled: tuple[str, ...] = ()) -> Report:
@@ -185,6 +189,30 @@ def format_table(report: Report) -> str:
     return "\n".join(lines)
 
 
+def real_code_figures() -> dict[str, dict]:
+    """The real-code figures measured for the rules (``data/rules/measured.toml``): rule id ->
+    ``lines``, ``findings``, ``useful``, ``default`` and notes."""
+    from triage.rules.data import load
+
+    rules = load("measured").get("rule", {})
+    return {k: dict(v) for k, v in rules.items() if isinstance(v, dict)}
+
+
+def format_real_code(figures: dict[str, dict]) -> str:
+    """The measured real-code figures as a plain-text table (empty when there are none)."""
+    if not figures:
+        return ""
+    width = max(len(r) for r in figures)
+    head = f"{'real code':<{width}}  {'lines':>9} {'finds':>5} {'/kLOC':>6} {'useful':>7}  default"
+    lines = [head, "-" * len(head)]
+    for rule, f in sorted(figures.items()):
+        n, ok, loc = int(f.get("findings", 0)), int(f.get("useful", 0)), int(f.get("lines", 0))
+        rate = f"{1000 * n / loc:6.3f}" if loc else "     -"
+        lines.append(f"{rule:<{width}}  {loc:>9,} {n:>5} {rate} {f'{ok}/{n}':>7}  {f.get('default', '')}")
+    lines.append("(data/rules/measured.toml; measured with tests/bench/realcode_ai_rules.py)")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m triage.eval``."""
     ap = argparse.ArgumentParser(prog="python -m triage.eval", description="Precision and recall of the rules on the labelled corpus.")
@@ -202,9 +230,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot evaluate the corpus: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2, sort_keys=True))
+        print(json.dumps({**report.to_dict(), "real_code": real_code_figures()}, indent=2, sort_keys=True))
     else:
         print(format_table(report))
+        real = format_real_code(real_code_figures())
+        if real:
+            print()
+            print(real)
         if args.verbose:
             for m in report.missed:
                 print(f"missed  {m['file']}:{m['line']}  {m['rule']}")

@@ -46,6 +46,8 @@ class GitRepoContext(RepoContext):
         self._paths: tuple[str, ...] | None = None
         self.changed_paths = changed
         self.config = cfg
+        self.workdir = repo.workdir or ""
+        self.env_paths = ()
         # A function of the tree, not a bound method: a context that referred to itself
         # would live until the cyclic garbage collector found it, and with it its facts.
         self.read = partial(_read_blob, self._tree)

@@ -53,6 +53,14 @@ def source_files(files: list[FileDiff], read_new) -> list[SourceFile]:
     return out
 
 
+def disabled_rules(cfg: dict) -> set[str]:
+    """The rules not to run: ``[rules] disabled``, and ``off_by_default`` unless ``enabled`` names them."""
+    rules = cfg.get("rules", {}) or {}
+    off = {str(r) for r in rules.get("disabled", []) or []}
+    enabled = {str(r) for r in rules.get("enabled", []) or []}
+    return off | ({str(r) for r in rules.get("off_by_default", []) or []} - enabled)
+
+
 def _checklist(findings: list[Finding], paths: list[str]) -> list[dict]:
     try:
         from triage.checklists import checklist_for
@@ -72,8 +80,7 @@ def assess(
     """Analyse, score, sample and pick checklists for one diffed change."""
     files = change.files
     srcs = source_files(files, read_new)
-    disabled = cfg.get("rules", {}).get("disabled", [])
-    findings = analyze(srcs, ctx, disabled=disabled)
+    findings = analyze(srcs, ctx, disabled=disabled_rules(cfg))
     for src in srcs:
         # Freed now by refcounting, not later by the cyclic garbage collector, whose
         # passes over the rules' per-file state cost a tenth of a bulk ingest.

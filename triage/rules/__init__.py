@@ -31,6 +31,11 @@ RULE_MODULES: tuple[str, ...] = (
     "triage.rules.reliability",
     "triage.rules.context",
     "triage.rules.flow",
+    "triage.rules.apis",
+    "triage.rules.authz",
+    "triage.rules.validation",
+    "triage.rules.testquality",
+    "triage.rules.tuning",
 )
 """Modules that define (and register) rules; imported on first use."""
 

@@ -55,12 +55,20 @@ class RepoContext:
     ``paths`` lists every path in the tree at that commit (may be empty when the
     source is a forge patch with no tree). ``changed_paths`` are the paths this
     change touches.
+
+    ``workdir`` is the repository's working directory on disk, where the rules
+    look for its installed environment (``.venv``, ``venv``, ``node_modules``;
+    see :mod:`triage.rules.environment`), or "" when there is none (a forge
+    patch, a bare repository). ``env_paths`` are further environments to read;
+    only the reviewer's side sets them, never the repository's ``.triage.toml``.
     """
 
     read: Callable[[str], bytes | None] = lambda _path: None
     paths: tuple[str, ...] = ()
     changed_paths: tuple[str, ...] = ()
     config: dict = field(default_factory=dict)
+    workdir: str = ""
+    env_paths: tuple[str, ...] = ()
 
     def tree_facts(self) -> TreeFacts | None:
         """Facts about ``paths`` precomputed per git tree (see :mod:`triage.treeindex`), or

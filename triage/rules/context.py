@@ -259,6 +259,7 @@ class HallucinatedImport(FileRule):
         declared = man.python or set()
         where = ", ".join(man.python_files[:3]) or "the Python manifests"
         seen: set[str] = set()
+        transitive: dict[str, str] | None = None
         for imp in python_imports(fi):
             top = imp.name.split(".")[0]
             if not top or top in std or top in man.first_party_py or imp.name in seen:
@@ -267,6 +268,10 @@ class HallucinatedImport(FileRule):
             cands = python_candidates(imp.name)
             if any(c in declared for c in cands):
                 continue
+            if transitive is None:
+                transitive = _installed_dependencies(ctx, declared)
+            if transitive.get(top):
+                continue  # installed as a dependency of a declared distribution (markupsafe for jinja2)
             locked = any(man.locked("python", c, ctx.read) for c in cands)
             dist = cands[0] if cands else top
             shown = f"'{imp.name}'" + (f" (distribution {dist})" if normalize(top) != dist else "")
@@ -306,6 +311,25 @@ class HallucinatedImport(FileRule):
                 continue
             locked = any(man.locked("go", p, ctx.read) for p in _prefixes(path))
             yield self._report(fi, imp, f"'{path}'", locked, "go.mod")
+
+
+def _installed_dependencies(ctx: RepoContext, declared) -> dict[str, str]:
+    """Top-level import name -> the declared distribution whose installed requirements bring
+    it, from the repository's environment (:mod:`triage.rules.environment`); {} without one."""
+    from triage.rules.environment import python_environment
+
+    try:
+        env = python_environment(ctx)
+    except Exception:  # noqa: BLE001 - an unreadable environment answers nothing
+        return {}
+    if env is None:
+        return {}
+    out: dict[str, str] = {}
+    for dist_key, via in env.required_by(set(declared)).items():
+        dist = env.distributions.get(dist_key)
+        for top in dist.top_level if dist else ():
+            out.setdefault(top, via)
+    return out
 
 
 def _prefixes(path: str) -> Iterable[str]:

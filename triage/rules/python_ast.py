@@ -103,3 +103,16 @@ def span(node: ast.AST) -> tuple[int, int]:
     """1-based first and last line of a node."""
     a = getattr(node, "lineno", 1)
     return a, getattr(node, "end_lineno", None) or a
+
+
+def own_nodes(fn: ast.AST) -> list[ast.AST]:
+    """The nodes inside a function (or module), not those of the functions, lambdas and classes nested in it."""
+    out: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(fn))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        out.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return out
