@@ -70,7 +70,7 @@ class QueueScreen(Screen):
         Binding("m", "toggle_mine", "Mine", id="queue.mine",
                 tooltip="Only changes assigned to or reviewed by you."),
         Binding("s", "cycle_state", "State", id="queue.state",
-                tooltip="Filter by state: all, unreviewed, reviewed, then each verdict."),
+                tooltip="Filter by state: all, unreviewed, updated, draft, reviewed, then each verdict."),
         Binding("d", "toggle_sampled", "Deep-dive", show=False, id="queue.sampled",
                 tooltip="The security deep dive: HIGH and CRITICAL changes plus every deep-dive sample (★)."),
         Binding("H", "toggle_all", "Humans too", show=False, id="queue.all",
