@@ -86,7 +86,7 @@ def print_queue(items, *, now: float | None = None) -> None:
     _out(header)
     for it in items:
         size = f"+{it.added}/-{it.deleted}"
-        agent = display(it.agent or it.kind)[:10]
+        agent = display(it.agent_label)[:10]
         _out(
             f"{it.tier:<8} {'★' if it.sampled else ' '} {display(it.short_id)[:12]:<12} {agent:<10} "
             f"{it.findings:>4} {size:>9} {_age(it.authored_at, now):>4}  {it.shown_state:<10} {one_line(it.title, 70)}"
@@ -184,6 +184,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     _out(f"agent:   {display(agent)} ({d['kind']})")
     for ev in d["evidence"]:
         _out(f"         · {ev['signal']}: {display(ev['detail'])} (+{ev['weight']})")
+    if d.get("provenance_note"):
+        _out(f"         ! provenance incomplete: {display(d['provenance_note'])}")
+    if d.get("draft"):
+        _out("draft:   the pull request is a draft; `triage push` posts to it only with --include-drafts")
     if d["is_merge"]:
         _out("merge:   diffed against its first parent")
     _out("")
@@ -351,7 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--tier", action="append", type=str.upper, choices=TIERS, help="only this tier (repeatable)")
     q.add_argument("--agent", help="only changes by this agent (claude, copilot, …)")
     q.add_argument("--reviewer", help="only changes assigned to or reviewed by this person")
-    q.add_argument("--state", help="unreviewed, updated (new commits since its verdict), reviewed, or a verdict name")
+    q.add_argument("--state", help="unreviewed, updated (new commits since its verdict), draft (a draft pull request), reviewed, "
+                   "or a verdict name")
     q.add_argument("--all", action="store_true", help="include human- and bot-authored changes")
     q.add_argument("--deep-dive", action="store_true",
                    help="only the security deep dive: HIGH/CRITICAL and sampled changes")

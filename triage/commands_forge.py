@@ -2,7 +2,8 @@
 
 ``triage sync --forge github|gitea|gitlab --repo OWNER/NAME [--url BASE]
 [--since WHEN] [--label L] [--all]`` pulls merged and labelled open pull
-requests into the queue; ``triage push`` posts recorded verdicts (the outbox).
+requests into the queue; ``triage push`` posts recorded verdicts (the outbox);
+``triage doctor --forge F --repo R [--url BASE]`` checks a forge read-only.
 Tokens come from the environment or the forge's CLI (see
 :func:`triage.forges.auth.discover_token`) and are never stored or printed.
 
@@ -67,11 +68,21 @@ def cmd_sync(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps({
             "forge": result.forge, "repo": result.repo, "since": result.since, "listed": result.listed,
             "analysed": result.analysed, "already_stored": result.skipped_known,
-            "not_ai": result.skipped_human, "incomplete": result.incomplete, "ids": result.ids,
+            "not_ai": result.skipped_human, "incomplete": result.incomplete,
+            "provenance_incomplete": result.provenance_incomplete, "drafts": result.drafts,
+            "renamed_to": result.renamed_to or None, "ids": result.ids,
             "seconds": round(result.seconds, 3)}, indent=2) + "\n")
         return 0
     when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(result.since))
     extra = f", {result.incomplete} with an incomplete diff" if result.incomplete else ""
+    if result.provenance_incomplete:
+        extra += (f", {result.provenance_incomplete} with incomplete provenance (kept: the commits the forge did "
+                  "not list may carry an AI marker)")
+    if result.drafts:
+        extra += f", {result.drafts} draft(s)"
+    if result.renamed_to:
+        _err(f"{result.forge}:{result.repo} was renamed or transferred on the forge: it is now "
+             f"{result.renamed_to} (recorded; change ids keep {result.repo})")
     sys.stdout.write(
         f"synced {result.forge}:{result.repo} since {when} UTC: {result.analysed} analysed, "
         f"{result.skipped_known} already stored, {result.skipped_human} not AI-authored (use --all to include "
@@ -101,19 +112,46 @@ def cmd_push(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         result = push(store, connect, retry_blocked=args.retry_blocked,
-                      only=(args.forge, args.repo.strip().strip("/")) if args.forge else None, notify=_notify)
+                      only=(args.forge, args.repo.strip().strip("/")) if args.forge else None, notify=_notify,
+                      include_drafts=args.include_drafts, confirm_moved=args.confirm_moved)
     for msg in result.messages:
         _err(msg)
     if args.json:
         sys.stdout.write(json.dumps({
             "posted": result.posted, "already_posted": result.reconciled, "blocked": result.blocked,
-            "failed": result.failed, "pending": result.pending, "paused_until": result.paused_until or None,
+            "failed": result.failed, "pending": result.pending, "held": result.held,
+            "waiting_drafts": result.drafts, "paused_until": result.paused_until or None,
             "messages": result.messages}, indent=2) + "\n")
     else:
         sys.stdout.write(
             f"pushed: {result.posted} posted, {result.reconciled} found already posted, {result.blocked} blocked, "
-            f"{result.failed} failed, {result.pending} pending\n")
-    return 0 if not (result.pending or result.blocked or result.failed) else EXIT_INCOMPLETE
+            f"{result.failed} failed, {result.held} held (head moved), {result.pending} pending"
+            + (f" ({result.drafts} waiting for a draft)" if result.drafts else "") + "\n")
+    return 0 if not (result.pending or result.blocked or result.failed or result.held) else EXIT_INCOMPLETE
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check a forge read-only: auth, scopes, API version, rate limit (see :mod:`triage.forges.doctor`)."""
+    from triage.forges import open_forge
+    from triage.forges.doctor import doctor
+    from triage.forges.redact import install
+    from triage.sanitize import display
+
+    install()
+    forge = open_forge(args.forge, args.repo, args.url, notify=_notify)
+    try:
+        report = doctor(forge, forge.http.credential_hint)
+    finally:
+        forge.close()
+    if args.json:
+        sys.stdout.write(json.dumps({"forge": report.forge, "repo": report.repo, "api_base": report.api_base,
+                                     "ok": not report.failed, "checks": [c.to_json() for c in report.checks]},
+                                    indent=2) + "\n")
+    else:
+        sys.stdout.write(f"{report.forge} {display(report.repo)} at {display(report.api_base)}\n")
+        for c in report.checks:
+            sys.stdout.write(f"  {c.status:<4}  {c.name:<12} {display(c.detail)}\n")
+    return EXIT_INCOMPLETE if report.failed else 0
 
 
 def register(subparsers, common: argparse.ArgumentParser) -> None:
@@ -135,8 +173,20 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     p.add_argument("--forge", choices=FORGES, help="only this forge (with --repo)")
     p.add_argument("--repo", metavar="OWNER/NAME", help="only this repository (with --forge)")
     p.add_argument("--retry-blocked", action="store_true", help="retry posts blocked by a missing permission")
+    p.add_argument("--include-drafts", action="store_true",
+                   help="also post to draft pull requests (by default their posts wait until they are ready)")
+    p.add_argument("--confirm-moved", action="store_true",
+                   help="post verdicts held because the pull request's head moved, to its current head, with a note")
     p.add_argument("--json", action="store_true", help="JSON summary")
     p.set_defaults(handler=cmd_push)
+
+    d = subparsers.add_parser("doctor", parents=[common],
+                              help="check a forge read-only: token, scopes, API version, rate limit")
+    d.add_argument("--forge", required=True, choices=FORGES, help="github (also GHES), gitea (also Forgejo), gitlab")
+    d.add_argument("--repo", required=True, metavar="OWNER/NAME", help="the repository (GitLab: GROUP/…/NAME)")
+    d.add_argument("--url", metavar="BASE", help="forge URL, as for sync")
+    d.add_argument("--json", action="store_true", help="JSON report")
+    d.set_defaults(handler=cmd_doctor)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -261,6 +261,11 @@ class Change:
     state: str = "merged"  # "merged" | "open"
     author_login: str = ""
     files: list[FileDiff] = field(default_factory=list)
+    draft: bool = False
+    """An open pull request its author marked as a draft (not ready for review)."""
+    provenance_note: str = ""
+    """Why the provenance signals are incomplete (e.g. the forge listed only part of the
+    commits); empty when every signal was read."""
 
     @property
     def is_merge(self) -> bool:

@@ -159,6 +159,8 @@ def to_row(a: Assessment, repo_path: str = "", patch: bytes | None = None) -> tu
         "url": c.url,
         "number": c.number,
         "state": c.state,
+        "draft": int(c.draft),
+        "provenance_note": db_text(c.provenance_note),
         "kind": a.provenance.kind,
         "agent": a.provenance.agent,
         "evidence": json.dumps([e.to_dict() for e in a.provenance.evidence]),

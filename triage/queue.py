@@ -14,7 +14,7 @@ from triage.store import Store, decode_change
 QUEUE_COLUMNS = (
     "id, source, repo, repo_path, sha, title, author_name, author_email, author_login, authored_at, kind, agent, "
     "evidence, tier, tier_rank, score, factors, sampled, sample_rate, files, n_files, added, deleted, n_findings, "
-    "url, number, state, branch, assignee, is_merge"
+    "url, number, state, branch, assignee, is_merge, draft, provenance_note"
 )
 
 
@@ -51,6 +51,12 @@ class QueueItem:
     number: int | None = None
     superseded: dict | None = None
     """The latest verdict when it was given at an earlier head (new commits came since)."""
+    draft: bool = False
+    """An open pull request marked as a draft: listed, but ``push`` does not post to it
+    unless asked (``--include-drafts``)."""
+    provenance_note: str = ""
+    """Why provenance could not be read completely (e.g. a truncated commit list); such a
+    change is listed even when no AI signal was found, since the missing part may hold one."""
 
     @property
     def state(self) -> str:
@@ -61,7 +67,19 @@ class QueueItem:
     def shown_state(self) -> str:
         """:attr:`state` as the Queue's State column shows it: ``updated`` for an item that
         got new commits after its last verdict (it is unreviewed again)."""
-        return "updated" if self.superseded and not self.verdict else self.state
+        if self.superseded and not self.verdict:
+            return "updated"
+        if self.draft and not self.verdict:
+            return "draft"
+        return self.state
+
+    @property
+    def agent_label(self) -> str:
+        """What the Agent column shows: the agent, ``incomplete`` when provenance could not be
+        read completely and no agent was found, else the kind."""
+        if self.agent:
+            return self.agent
+        return "incomplete" if self.provenance_note else self.kind
 
     @property
     def short_id(self) -> str:
@@ -103,6 +121,9 @@ class QueueItem:
             "superseded_verdict": None if not self.superseded else {
                 k: self.superseded[k] for k in ("verdict", "reviewer", "sha", "created_at")},
             "evidence": self.evidence,
+            "draft": self.draft,
+            "provenance_incomplete": bool(self.provenance_note),
+            "provenance_note": self.provenance_note,
         }
 
 
@@ -138,6 +159,8 @@ def item_from_row(row: dict, verdict: dict | None = None, superseded: dict | Non
         repo_path=row.get("repo_path", ""),
         number=row.get("number"),
         superseded=superseded,
+        draft=bool(row.get("draft")),
+        provenance_note=row.get("provenance_note") or "",
     )
 
 
@@ -160,14 +183,15 @@ def load_queue(
 ) -> list[QueueItem]:
     """The ordered queue with filters applied.
 
-    ``state`` is ``unreviewed``, ``updated``, ``reviewed`` or a verdict name; ``reviewer``
+    ``state`` is ``unreviewed``, ``updated``, ``draft``, ``reviewed`` or a verdict name; ``reviewer``
     matches the assignee or the reviewer of the latest verdict; ``deep_dive``
     keeps the security deep dive: HIGH and CRITICAL changes plus every sampled one.
     """
     where = ["analyzed = 1"]
     params: list = []
     if not include_all:
-        where.append("kind = 'ai'")
+        # A change whose provenance could not be read completely is never taken for human.
+        where.append("(kind = 'ai' OR provenance_note != '')")
     if tiers:
         bad = [t for t in tiers if t.upper() not in TIERS]
         if bad:
@@ -195,6 +219,8 @@ def load_queue(
     if state:
         if state == "reviewed":
             items = [i for i in items if i.verdict]
+        elif state == "draft":
+            items = [i for i in items if i.draft]
         else:  # ``updated`` picks the unreviewed items that had a verdict before new commits
             items = [i for i in items if i.state == state or i.shown_state == state]
     return order(items)

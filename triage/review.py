@@ -484,7 +484,7 @@ class ReviewTimer:
 TIER_CYCLE: tuple[str | None, ...] = (None, *reversed(TIERS))
 """Tier filter values in the order a key cycles through them."""
 
-STATE_CYCLE: tuple[str | None, ...] = (None, "unreviewed", "updated", "reviewed", *VERDICTS)
+STATE_CYCLE: tuple[str | None, ...] = (None, "unreviewed", "updated", "draft", "reviewed", *VERDICTS)
 """State filter values in the order a key cycles through them (``updated``: new commits
 since the last verdict)."""
 

@@ -280,6 +280,17 @@ def m006_suppression_origin(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE findings SET suppressed_by = 'unknown' WHERE suppressed = 1")
 
 
+@migrations()
+def m007_forge_faults(db: sqlite_utils.Database) -> None:
+    """Forge faults: a repository's current name on the forge after a rename or transfer
+    (``forge_remotes.remote_repo``; change ids keep the name they were synced under, which
+    stays the key and so an alias), draft pull requests (``changes.draft``), and why a
+    change's provenance could not be read completely (``changes.provenance_note``)."""
+    db.execute("ALTER TABLE forge_remotes ADD COLUMN remote_repo TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE changes ADD COLUMN draft INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE changes ADD COLUMN provenance_note TEXT NOT NULL DEFAULT ''")
+
+
 _SUPERSEDED = "coalesce(v.sha != c.sha, 0)"
 """SQL: verdict ``v`` was given at an earlier head of change ``c`` (a NULL head stands for any)."""
 
@@ -650,9 +661,42 @@ class Store:
         latest = {r["item_id"]: r for r in rows}
         return {item: r for item, r in latest.items() if r["answer"]}
 
+    # ---------------------------------------------------------------- forge remotes
+
+    def record_forge_remote(self, source: str, repo: str, api_base: str, remote_repo: str | None = None) -> None:
+        """Remember where a synced repository lives (``repo``: the name its change ids use).
+        ``remote_repo`` is its current name on the forge after a rename or transfer; None
+        keeps the one recorded."""
+        update = "api_base = excluded.api_base, updated_at = excluded.updated_at"
+        if remote_repo is not None:
+            update += ", remote_repo = excluded.remote_repo"
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO forge_remotes (source, repo, api_base, updated_at, remote_repo) VALUES (?, ?, ?, ?, ?) "
+                f"ON CONFLICT (source, repo) DO UPDATE SET {update}",
+                (source, repo, api_base, time.time(), "" if remote_repo in (None, repo) else remote_repo))
+
+    def forge_remotes(self) -> list[dict]:
+        """Every synced repository: ``source``, ``repo`` (the name its ids use), ``api_base``
+        and ``remote_repo`` (its current name on the forge, ``''`` when unchanged)."""
+        return self.query("SELECT source, repo, api_base, remote_repo FROM forge_remotes ORDER BY source, repo")
+
+    def forge_identity(self, source: str, api_base: str, name: str) -> tuple[str, str]:
+        """``(id name, current name)`` of a repository a user names: a repository renamed on
+        the forge keeps the name it was first synced under in its change ids (the old name
+        is an alias), whichever of the two names the user gives."""
+        rows = self.query("SELECT repo, remote_repo FROM forge_remotes WHERE source = ? AND api_base = ? "
+                          "AND (repo = ? OR remote_repo = ?) ORDER BY repo = ? DESC", (source, api_base, name, name,
+                                                                                   name))
+        if not rows:
+            return name, name
+        row = rows[0]
+        return row["repo"], (row["remote_repo"] or row["repo"]) if row["repo"] == name else name
+
     def posts_waiting(self) -> int:
-        """Forge posts recorded verdicts still owe (pending, or blocked until ``push --retry-blocked``)."""
-        return self.query("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'blocked')")[0]["n"]
+        """Forge posts recorded verdicts still owe (pending; blocked until ``push --retry-blocked``;
+        held, because the pull request's head moved, until ``push --confirm-moved``)."""
+        return self.query("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'blocked', 'held')")[0]["n"]
 
     def set_viewed(self, change_id: str, path: str, viewed: bool, reviewer: str = "", at: float | None = None) -> None:
         """Mark (or unmark) one file of a change viewed by ``reviewer`` (``path`` as the change's

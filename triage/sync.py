@@ -9,6 +9,13 @@ footers, commit trailers and identities), and runs the same
 file's whole post-image, read from the forge at the head commit (cached); when
 a file cannot be read they see its hunks at their real line numbers.
 
+A repository renamed or transferred on the forge is followed (same host only),
+and its new name recorded in ``forge_remotes``; change ids keep the name the
+repository was first synced under, so verdicts and posts stay attached, and
+either name works for ``--repo``. A pull request whose commits could not all
+be read (GitHub lists 250) is never skipped as human: it is kept, marked
+"provenance incomplete". Drafts are kept and marked.
+
 Rows are saved in batches, each in one ``BEGIN IMMEDIATE`` transaction. The
 cursor advances only when every listing was read completely: an interrupted,
 rate-limited or failed sync resumes from the same window.
@@ -50,6 +57,10 @@ class SyncResult:
     skipped_known: int = 0
     skipped_human: int = 0
     incomplete: int = 0
+    provenance_incomplete: int = 0
+    drafts: int = 0
+    renamed_to: str = ""
+    """The repository's new name on the forge, when a sync found it renamed or transferred."""
     seconds: float = 0.0
     ids: list[str] = field(default_factory=list)
 
@@ -149,9 +160,9 @@ class ForgeReader:
 
 
 def _known(store: Store, kind: str, repo: str) -> dict[str, tuple]:
-    rows = store.query("SELECT id, sha, state, labels FROM changes WHERE source = ? AND repo = ? AND analyzed = 1",
-                       (kind, repo))
-    return {r["id"]: (r["sha"], r["state"], tuple(json.loads(r["labels"] or "[]"))) for r in rows}
+    rows = store.query("SELECT id, sha, state, labels, draft FROM changes WHERE source = ? AND repo = ? "
+                       "AND analyzed = 1", (kind, repo))
+    return {r["id"]: (r["sha"], r["state"], tuple(json.loads(r["labels"] or "[]")), bool(r["draft"])) for r in rows}
 
 
 def sync(
@@ -169,6 +180,10 @@ def sync(
     """Sync one repository from ``forge`` into ``store``; see the module doc."""
     started = time.perf_counter()
     now = clock()
+    ident, remote = store.forge_identity(forge.kind, forge.api_base, forge.repo)
+    forge.repo = ident  # the name change ids (and the cursor) keep across renames
+    if remote != forge.remote_repo:
+        forge.use_remote(remote)
     key = cursor_key(forge.kind, forge.api_base, forge.repo)
     if since is None:
         since = read_cursor(store, key)
@@ -176,9 +191,7 @@ def sync(
         since = now - DEFAULT_WINDOW_S
     result = SyncResult(forge=forge.kind, repo=forge.repo, since=since)
     prov_rules = ProvenanceRules.from_config(cfg["provenance"])
-    with store.write() as conn:
-        conn.execute("INSERT OR REPLACE INTO forge_remotes (source, repo, api_base, updated_at) VALUES (?, ?, ?, ?)",
-                     (forge.kind, forge.repo, forge.api_base, now))
+    store.record_forge_remote(forge.kind, forge.repo, forge.api_base)
     known = _known(store, forge.kind, forge.repo)
     rows: list[dict] = []
     findings: dict[str, list[dict]] = {}
@@ -194,14 +207,17 @@ def sync(
         for pull in forge.list_pulls(ChangeQuery(since=since, label=label)):
             result.listed += 1
             cid = f"{forge.kind}:{forge.repo}#{pull.number}"
-            if known.get(cid) == (pull.head_sha, pull.state, tuple(pull.labels)):
+            if known.get(cid) == (pull.head_sha, pull.state, tuple(pull.labels), pull.draft):
                 result.skipped_known += 1
                 continue
             rc: RemoteChange = forge.fetch_change(pull)
             prov = detect(rc.change, prov_rules)
-            if not include_all and pull.state == "merged" and prov.kind != "ai":
+            # Never "human" from a truncated commit list: the unread part may carry the trailer.
+            if not include_all and pull.state == "merged" and prov.kind != "ai" and not rc.change.provenance_note:
                 result.skipped_human += 1
                 continue
+            result.provenance_incomplete += 1 if rc.change.provenance_note else 0
+            result.drafts += 1 if rc.change.draft else 0
             reader = ForgeReader(forge, rc.head_sha)
             ctx = ForgeRepoContext(reader, tuple(f.path for f in rc.change.files), cfg)
             a = assess(rc.change, prov, ctx, reader.post_image, cfg, secret)
@@ -217,6 +233,11 @@ def sync(
                 flush()
     finally:
         flush()
+    if forge.moved:
+        renamed = forge.locate()
+        if renamed:
+            result.renamed_to = renamed
+        store.record_forge_remote(forge.kind, forge.repo, forge.api_base, forge.remote_repo)
     with store.write() as conn:
         conn.execute("INSERT OR REPLACE INTO sync_cursors (source, cursor, updated_at) VALUES (?, ?, ?)",
                      (key, json.dumps({"since": now - CURSOR_OVERLAP_S}), now))

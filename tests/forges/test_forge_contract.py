@@ -1,16 +1,20 @@
 """Contract tests: the fake GitHub speaks GitHub (githubkit's models), and so does triage.
 
-Responses the fake serves are validated against the response models of
-``githubkit_schemas.latest``; the write bodies triage sent are validated
-against the request-body models. The fake also refuses (422) any write
-body that does not validate, so the push tests double as contract tests.
+The models are those of the API version triage requests
+(``X-GitHub-Api-Version: 2022-11-28``): ``githubkit_schemas.v2022_11_28``
+(package ``githubkit-schemas-2022-11-28``), not the newest. Responses the fake
+serves must validate against the response models *and* carry no field the
+version does not define (pydantic ignores extras, which would hide drift);
+the write bodies triage sent are validated against the request-body models.
+The fake also refuses (422) any write body that does not validate, so the
+push tests double as contract tests.
 """
 
 from __future__ import annotations
 
 import httpx
 import pytest
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from triage.forges.outbox import push
 from triage.store import Store
@@ -18,23 +22,55 @@ from triage.sync import sync
 
 from forge_env import REPO
 
-try:
-    from githubkit_schemas.latest import models as gh
-except ImportError:  # pragma: no cover
-    from githubkit.versions.latest import models as gh
+from githubkit_schemas.v2022_11_28 import models as gh
+
+from triage.forges.github import API_VERSION
+
+
+def undefined_fields(obj, raw, where: str) -> list[str]:
+    """Keys of ``raw`` that the validated model ``obj`` (recursively) does not define."""
+    out: list[str] = []
+    if isinstance(obj, BaseModel) and isinstance(raw, dict):
+        names = {(f.alias or name): name for name, f in type(obj).model_fields.items()}
+        for key, value in raw.items():
+            if key not in names:
+                out.append(f"{where}.{key}")
+            else:
+                out.extend(undefined_fields(getattr(obj, names[key]), value, f"{where}.{key}"))
+    elif isinstance(obj, list) and isinstance(raw, list):
+        for i, (o, r) in enumerate(zip(obj, raw)):
+            out.extend(undefined_fields(o, r, f"{where}[{i}]"))
+    return out
+
+
+def conforms(model, data, many: bool = False) -> None:
+    """``data`` validates against ``model`` of API version 2022-11-28 and has no field it lacks."""
+    objs = TypeAdapter(list[model]).validate_python(data) if many else model.model_validate(data)
+    extra = undefined_fields(objs, data, model.__name__)
+    assert not extra, f"fields API version {API_VERSION} does not define: {extra[:10]}"
+
+
+def test_the_models_are_those_of_the_version_triage_requests():
+    assert API_VERSION == "2022-11-28"
+    assert gh.__name__.startswith("githubkit_schemas.v2022_11_28")
+
+
+def _pushed_on(env, tmp_path, cfg):
+    """The fake forge after a full sync and push of a merged and an open verdict."""
+    with Store(tmp_path / "t.db") as store:
+        with env.client() as c:
+            sync(store, c, label="ai-review", cfg=cfg, secret=b"s")
+        store.record_verdict(f"{env.kind}:{REPO}#1", "revert", note="breaks refunds")
+        store.record_verdict(f"{env.kind}:{REPO}#3", "needs-fix", note="secret in code")
+        res = push(store, lambda s, r, b: env.client(), clock=env.clock.time, sleep=env.clock.sleep)
+        assert res.failed == 0 and res.pending == 0
+    return env
 
 
 @pytest.fixture
 def pushed(github, tmp_path, cfg):
     """The fake GitHub after a full sync and push of a merged and an open verdict."""
-    with Store(tmp_path / "t.db") as store:
-        with github.client() as c:
-            sync(store, c, label="ai-review", cfg=cfg, secret=b"s")
-        store.record_verdict(f"github:{REPO}#1", "revert", note="breaks refunds")
-        store.record_verdict(f"github:{REPO}#3", "needs-fix", note="secret in code")
-        res = push(store, lambda s, r, b: github.client(), clock=github.clock.time, sleep=github.clock.sleep)
-        assert res.failed == 0 and res.pending == 0
-    return github
+    return _pushed_on(github, tmp_path, cfg)
 
 
 def _get(env, path, **params):
@@ -46,6 +82,7 @@ def _get(env, path, **params):
 
 @pytest.mark.parametrize("path,params,model,many", [
     ("/user", {}, "PrivateUser", False),
+    (f"/repos/{REPO}", {}, "FullRepository", False),
     (f"/repos/{REPO}/pulls", {"state": "all"}, "PullRequestSimple", True),
     (f"/repos/{REPO}/pulls/1", {}, "PullRequest", False),
     (f"/repos/{REPO}/pulls/3", {}, "PullRequest", False),
@@ -57,19 +94,41 @@ def _get(env, path, **params):
 ])
 def test_fake_github_responses_validate_against_githubkit(pushed, path, params, model, many):
     data = _get(pushed, path, **params)
-    cls = getattr(gh, model)
     if many:
         assert data, f"{path} is empty"
-        TypeAdapter(list[cls]).validate_python(data)
-    else:
-        cls.model_validate(data)
+    conforms(getattr(gh, model), data, many)
 
 
 def test_fake_github_statuses_validate(pushed):
     sha = pushed.repo.pulls[3].head_sha
     data = _get(pushed, f"/repos/{REPO}/commits/{sha}/statuses")
     assert data
-    TypeAdapter(list[gh.Status]).validate_python(data)
+    conforms(gh.Status, data, many=True)
+
+
+def test_fake_github_compare_and_drafts_validate(github):
+    pr = github.repo.pulls[3]
+    pr.draft = True
+    data = _get(github, f"/repos/{REPO}/compare/{pr.base_sha}...{pr.head_sha}", per_page=100)
+    conforms(gh.CommitComparison, data)
+    assert [c["sha"] for c in data["commits"]] == pr.commits
+    full = _get(github, f"/repos/{REPO}/pulls/3")
+    conforms(gh.PullRequest, full)
+    assert full["draft"] is True
+
+
+def test_the_renamed_repository_answers_validate(github):
+    """GitHub's answer for an old name: 301 (GET) / 307 (write) with a BasicError-shaped body."""
+    github.fake.rename(REPO, "acme-corp/store")
+    headers = {"Authorization": f"Bearer {github.token}", "Accept": "application/vnd.github+json"}
+    got = httpx.get(github.fake.origin + f"/repos/{REPO}/pulls", headers=headers)
+    wrote = httpx.post(github.fake.origin + f"/repos/{REPO}/issues/1/comments", headers=headers, json={"body": "x"})
+    assert (got.status_code, wrote.status_code) == (301, 307)
+    for r in (got, wrote):
+        assert r.headers["location"].startswith(github.fake.origin + "/repositories/")
+        conforms(gh.BasicError, r.json())
+        assert r.json()["message"] == "Moved Permanently"
+    assert "acme-corp" not in str(github.fake.comments)  # a 307 applies nothing
 
 
 def test_every_body_triage_sent_validates_against_the_request_models(pushed):
@@ -85,7 +144,7 @@ def test_every_body_triage_sent_validates_against_the_request_models(pushed):
     assert {p.path.rsplit("/", 1)[-1] for p in posts} >= {"reviews", "comments", "issues"}
     for p in posts:
         model = next(m for pat, m in models.items() if re.search(pat, p.path))
-        model.model_validate(p.body)
+        conforms(model, p.body)
     review = next(p.body for p in posts if p.path.endswith("/reviews"))
     assert review["event"] == "REQUEST_CHANGES" and review["comments"]
     assert all(c["side"] == "RIGHT" and isinstance(c["line"], int) for c in review["comments"])
@@ -100,5 +159,94 @@ def test_the_fake_refuses_bodies_github_would_refuse(github):
             c.post_review(3, "APPROVED", "x", [], "")  # Gitea's word, not GitHub's
         with pytest.raises(Unprocessable) as info:
             c.post_review(3, "COMMENT", "x", [{"path": "app/auth.py", "line": 999, "body": "b"}], "")
-    assert "part of the diff" in str(info.value)
+    assert "must be part of the diff" in str(info.value)
+    headers = {"Authorization": f"Bearer {github.token}", "Accept": "application/vnd.github+json"}
+    r = httpx.post(github.fake.origin + f"/repos/{REPO}/pulls/3/reviews", headers=headers, json={
+        "event": "COMMENT", "body": "x", "comments": [{"path": "app/auth.py", "line": 999, "body": "b"}]})
+    assert r.status_code == 422
+    conforms(gh.ValidationErrorSimple, r.json())  # GitHub's 422 body for an anchor off the diff
     assert any("ReposOwnerRepoPullsPullNumberReviewsPostBody" in e for e in github.fake.validation_errors)
+
+
+# ------------------------------------------------------------------ Gitea and GitLab documented shapes
+
+
+def _get_as(env, path, **params):
+    headers = {"Authorization": f"token {env.token}"} if env.kind == "gitea" else {"PRIVATE-TOKEN": env.token}
+    r = httpx.get(env.fake.api + path, params=params, headers=headers)
+    r.raise_for_status()
+    return r.json()
+
+
+def _shape(model, data, many):
+    if many:
+        assert data, "an empty listing proves nothing"
+        TypeAdapter(list[model]).validate_python(data)
+    else:
+        model.model_validate(data)
+
+
+@pytest.mark.parametrize("path,params,model,many", [
+    ("/user", {}, "GiteaUser", False),
+    (f"/repos/{REPO}", {}, "GiteaRepository", False),
+    (f"/repos/{REPO}/pulls", {"state": "all"}, "GiteaPullRequest", True),
+    (f"/repos/{REPO}/pulls/3", {}, "GiteaPullRequest", False),
+    (f"/repos/{REPO}/pulls/1/commits", {}, "GiteaCommit", True),
+    (f"/repos/{REPO}/pulls/1/files", {}, "GiteaChangedFile", True),
+    (f"/repos/{REPO}/pulls/3/reviews", {}, "GiteaPullReview", True),
+    (f"/repos/{REPO}/issues/1/comments", {}, "GiteaComment", True),
+    (f"/repos/{REPO}/issues", {"state": "all"}, "GiteaIssue", True),
+])
+def test_fake_gitea_responses_have_the_documented_shapes(gitea, tmp_path, cfg, path, params, model, many):
+    import forge_shapes
+
+    env = _pushed_on(gitea, tmp_path, cfg)
+    _shape(getattr(forge_shapes, model), _get_as(env, path, **params), many)
+
+
+def test_fake_gitea_statuses_and_trees_have_the_documented_shapes(gitea, tmp_path, cfg):
+    import forge_shapes
+
+    env = _pushed_on(gitea, tmp_path, cfg)
+    sha = env.repo.pulls[3].head_sha
+    _shape(forge_shapes.GiteaCommitStatus, _get_as(env, f"/repos/{REPO}/commits/{sha}/statuses"), True)
+    _shape(forge_shapes.GiteaTree, _get_as(env, f"/repos/{REPO}/git/trees/{sha}", recursive="true"), False)
+
+
+@pytest.mark.parametrize("path,params,model,many", [
+    ("/user", {}, "GitLabUser", False),
+    ("/projects/acme%2Fshop", {}, "GitLabProject", False),
+    ("/projects/acme%2Fshop/merge_requests", {"state": "all"}, "GitLabMergeRequest", True),
+    ("/projects/acme%2Fshop/merge_requests/3", {}, "GitLabMergeRequest", False),
+    ("/projects/acme%2Fshop/merge_requests/1/commits", {}, "GitLabCommit", True),
+    ("/projects/acme%2Fshop/merge_requests/1/diffs", {}, "GitLabDiff", True),
+    ("/projects/acme%2Fshop/merge_requests/3/notes", {}, "GitLabNote", True),
+    ("/projects/acme%2Fshop/merge_requests/3/discussions", {}, "GitLabDiscussion", True),
+    ("/projects/acme%2Fshop/merge_requests/3/approvals", {}, "GitLabApprovals", False),
+    ("/projects/acme%2Fshop/issues", {"state": "all"}, "GitLabIssue", True),
+    ("/projects/acme%2Fshop/repository/tree", {"recursive": "true"}, "GitLabTreeEntry", True),
+])
+def test_fake_gitlab_responses_have_the_documented_shapes(gitlab, tmp_path, cfg, path, params, model, many):
+    import forge_shapes
+
+    env = _pushed_on(gitlab, tmp_path, cfg)
+    _shape(getattr(forge_shapes, model), _get_as(env, path, **params), many)
+
+
+def test_fake_gitlab_statuses_have_the_documented_shape(gitlab, tmp_path, cfg):
+    import forge_shapes
+
+    env = _pushed_on(gitlab, tmp_path, cfg)
+    sha = env.repo.pulls[3].head_sha
+    _shape(forge_shapes.GitLabCommitStatus,
+           _get_as(env, f"/projects/acme%2Fshop/repository/commits/{sha}/statuses"), True)
+
+
+def test_the_shape_models_refuse_an_undocumented_field():
+    import forge_shapes
+    from pydantic import ValidationError
+
+    user = {"id": 1, "username": "u", "name": "u", "state": "active"}
+    forge_shapes.GitLabUser.model_validate(user)
+    with pytest.raises(ValidationError):
+        forge_shapes.GitLabUser.model_validate({**user, "invented": True})

@@ -153,18 +153,20 @@ def test_403_names_the_scope_the_forge_accepts(github):
 
 
 @pytest.mark.parametrize("kind", ["github", "gitlab"])
-def test_a_redirect_to_another_host_carries_no_credential(kind, request, tmp_path):
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_redirect_to_another_host_is_not_followed(kind, method, request, tmp_path):
     from forge_env import _start
+    from triage.forges.errors import ForgeError
 
     env = _start(kind, tmp_path, request)
     other = FakeGitHub("unused-token").start()
     request.addfinalizer(other.stop)
-    env.fake.fault("redirect", path="^/user$", location=other.origin)
-    with env.client() as c, pytest.raises(Exception):
-        c.whoami()
-    (arrived,) = other.requests
-    assert "authorization" not in arrived.headers and "private-token" not in arrived.headers
-    assert TOKENS[kind] not in str(arrived.headers)
+    env.fake.fault("redirect", path="^/user$|/notes$|/comments$", location=other.origin)
+    with env.client() as c, pytest.raises(ForgeError) as info:
+        c.whoami() if method == "GET" else c.post_comment(1, "hello")
+    assert other.requests == []  # neither the token nor the post went to the other host
+    assert "another host" in str(info.value) and "\n" not in str(info.value)
+    assert TOKENS[kind] not in str(info.value)
 
 
 def test_a_same_origin_redirect_keeps_the_credential(gitlab):

@@ -144,6 +144,9 @@ async def test_filters_by_tier_state_agent_and_clear(make_demo_app):
         await pilot.press("s")  # updated: no forge change got new commits
         await settle(pilot)
         assert table.row_count == 0
+        await pilot.press("s")  # draft: the demo has no draft pull request
+        await settle(pilot)
+        assert table.row_count == 0 and app.screen.filter.state == "draft"
         await pilot.press("s")  # reviewed: none yet
         await settle(pilot)
         assert table.row_count == 0 and app.screen.filter.state == "reviewed"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+import httpx
 from urllib.parse import quote
 from datetime import datetime, timezone
 from typing import Iterator, Protocol
@@ -45,6 +47,16 @@ class PullSummary:
     updated_at: float
     labels: tuple[str, ...]
     raw: dict
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class PullHead:
+    """A pull request as it is now, read just before posting to it."""
+
+    sha: str
+    state: str  # "open" | "closed" | "merged"
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,14 +278,61 @@ def mark_incomplete(files: list, reason: str) -> None:
 
 
 class ForgeClient:
-    """State and helpers shared by the three clients (an :class:`Http` session and the repo)."""
+    """State and helpers shared by the three clients (an :class:`Http` session and the repo).
+
+    ``repo`` is the name change ids use; ``remote_repo`` the one the forge knows the
+    repository by now. They differ after a rename or transfer: requests then go to the
+    new name, while the ids (and every verdict on them) keep the old one.
+    """
 
     kind = ""
 
     def __init__(self, http, repo: str, api_base: str):
         self.http = http
         self.repo = repo
+        self.remote_repo = repo
         self.api_base = api_base
+        self.moved = False
+        """A request for this repository was redirected: it was renamed or transferred."""
+        self.prefix = self._prefix(repo)
+        on_redirect = getattr(http, "on_redirect", None)
+        if on_redirect is not None:
+            on_redirect.append(self._saw_redirect)
+
+    def _prefix(self, repo: str) -> str:
+        raise NotImplementedError
+
+    def _saw_redirect(self, method: str, old, new, status: int) -> None:
+        mine = httpx.URL(self.api_base).raw_path.decode().rstrip("/") + self.prefix
+        path = old.raw_path.decode().split("?", 1)[0]
+        if (path == mine or path.startswith(mine + "/")) and not new.raw_path.decode().startswith(mine + "/"):
+            self.moved = True
+
+    def use_remote(self, name: str) -> None:
+        """Address the repository by its current name ``name`` from now on."""
+        self.remote_repo = name
+        self.prefix = self._prefix(name)
+
+    def repo_info(self) -> dict:
+        """The repository object (following a rename's redirect)."""
+        return self.http.get_json(self.prefix)
+
+    def _full_name(self, info: dict) -> str:
+        return str(info.get("full_name") or "")
+
+    def locate(self) -> str | None:
+        """After a rename or transfer, the repository's new name (used from now on); else None.
+
+        One GET of the repository: the forge redirects it (GitHub to ``/repositories/ID``,
+        Gitea to the new path, GitLab to ``/projects/ID``), and the answer names it.
+        """
+        name = self._full_name(self.repo_info())
+        self.moved = False
+        if name and name != self.remote_repo:
+            check_repo(name, nested=(self.kind == "gitlab"))
+            self.use_remote(name)
+            return name
+        return None
 
     def close(self) -> None:
         """Close the HTTP session."""
@@ -315,11 +374,13 @@ class ForgeClient:
 
     def _change(self, pull: PullSummary, *, title: str, body: str, commits: list[dict], branch: str,
                 author_login: str, url: str, authored_at: float, files: list, patch: bytes,
-                complete: bool = True) -> RemoteChange:
+                complete: bool = True, provenance_note: str = "") -> RemoteChange:
         """Assemble a RemoteChange; ``commits`` hold message, author name/email, committer email."""
         last = commits[-1] if commits else {}
         change = Change(
             id=f"{self.kind}:{self.repo}#{pull.number}",
+            draft=pull.draft,
+            provenance_note=provenance_note,
             source=self.kind,
             repo=self.repo,
             sha=pull.head_sha,
@@ -342,6 +403,17 @@ class ForgeClient:
                             complete=complete)
 
 
+def _commit_facts(c: dict) -> dict:
+    """Message and identities of a GitHub/Gitea commit object, for provenance."""
+    commit = c.get("commit") or {}
+    return {
+        "message": commit.get("message") or "",
+        "author_name": (commit.get("author") or {}).get("name") or "",
+        "author_email": (commit.get("author") or {}).get("email") or "",
+        "committer_email": (commit.get("committer") or {}).get("email") or "",
+    }
+
+
 def newest_first(items: Iterator[dict], since: float, updated_key: str = "updated_at") -> Iterator[dict]:
     """Items of a listing sorted by update time (descending), until one is older than ``since``."""
     for item in items:
@@ -353,10 +425,9 @@ def newest_first(items: Iterator[dict], since: float, updated_key: str = "update
 class OwnerRepoClient(ForgeClient):
     """A client whose API addresses a repository as ``/repos/{owner}/{name}`` (GitHub, Gitea)."""
 
-    def __init__(self, http, repo: str, api_base: str):
-        super().__init__(http, repo, api_base)
+    def _prefix(self, repo: str) -> str:
         owner, name = repo.split("/", 1)
-        self.prefix = f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
+        return f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}"
 
     def whoami(self) -> str:
         """The token owner's login (``GET /user``)."""
@@ -367,20 +438,22 @@ class OwnerRepoClient(ForgeClient):
 
     def _commits(self, number: int) -> list[dict]:
         """The PR's commits: message and identities, for provenance."""
-        out = []
-        for c in self.http.paginate(f"{self.prefix}/pulls/{number}/commits", item_id=lambda c: c.get("sha"),
-                                    **self.page):
-            commit = c.get("commit") or {}
-            out.append({
-                "message": commit.get("message") or "",
-                "author_name": (commit.get("author") or {}).get("name") or "",
-                "author_email": (commit.get("author") or {}).get("email") or "",
-                "committer_email": (commit.get("committer") or {}).get("email") or "",
-            })
-        return out
+        return [_commit_facts(c) for c in self.http.paginate(f"{self.prefix}/pulls/{number}/commits",
+                                                               item_id=lambda c: c.get("sha"), **self.page)]
 
     def _summary(self, pr: dict, state: str) -> PullSummary:
         return PullSummary(
             number=int(pr["number"]), state=state, head_sha=str((pr.get("head") or {}).get("sha") or ""),
             updated_at=parse_time(pr.get("updated_at")),
-            labels=tuple(str(lb.get("name", "")) for lb in pr.get("labels") or []), raw=pr)
+            labels=tuple(str(lb.get("name", "")) for lb in pr.get("labels") or []), raw=pr,
+            draft=state == "open" and self._is_draft(pr))
+
+    def _is_draft(self, pr: dict) -> bool:
+        return bool(pr.get("draft"))
+
+    def pull_head(self, number: int) -> PullHead:
+        """The pull request as it is now: head sha, open/closed/merged, draft or not."""
+        pr = self.http.get_json(f"{self.prefix}/pulls/{number}")
+        state = "merged" if pr.get("merged") or pr.get("merged_at") else str(pr.get("state") or "")
+        return PullHead(str((pr.get("head") or {}).get("sha") or ""), state,
+                        state == "open" and self._is_draft(pr))

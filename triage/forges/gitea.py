@@ -6,6 +6,9 @@
   ``merged``; open ones: ``state=open``, filtered by label.
 * Diff: ``/pulls/N.diff``; when it fails, ``/pulls/N/files`` gives names and
   counts only, and the review is marked incomplete.
+* Drafts: ``draft`` where sent, else a ``WIP:``/``[WIP]`` title prefix.
+* A renamed or transferred repository answers every method with 307 to the
+  new ``/repos/{owner}/{name}/…`` path (query kept).
 * Reviews take ``APPROVED`` (not ``APPROVE``), ``REQUEST_CHANGES`` or
   ``COMMENT``; a closed or merged PR only accepts ``COMMENT``. Inline
   comments anchor with ``new_position`` (a file line number).
@@ -35,6 +38,9 @@ from triage.forges.base import (
 from triage.forges.errors import AuthError, ForgeError, RateLimited
 
 PAGE = {"per_page_param": "limit", "per_page": 50}
+WIP_PREFIXES = ("WIP:", "[WIP]")
+"""Gitea's default ``[repository.pull-request] WORK_IN_PROGRESS_PREFIXES``: a title starting
+with one marks the pull request as work in progress (a draft)."""
 _STATUS = {"added": "A", "deleted": "D", "removed": "D", "modified": "M", "changed": "M", "renamed": "R",
            "copied": "C"}
 
@@ -57,6 +63,13 @@ class Gitea(OwnerRepoClient):
     page = PAGE
 
 
+
+    def _is_draft(self, pr: dict) -> bool:
+        """``draft`` where the server sends it (Forgejo, newer Gitea), else a WIP title prefix."""
+        if pr.get("draft") is not None:
+            return bool(pr["draft"])
+        title = str(pr.get("title") or "").lstrip().upper()
+        return title.startswith(WIP_PREFIXES)
 
     def web_url(self, number: int) -> str:
         """The pull request's web page."""

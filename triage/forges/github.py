@@ -10,7 +10,13 @@
   ``/files`` listing, where a missing ``patch`` (large or binary file) marks
   the review incomplete, as does the 3000-file cap.
 * Provenance: labels, the author's login, the head branch, the body, and the
-  commits' messages and identities from ``/pulls/N/commits``.
+  commits' messages and identities from ``/pulls/N/commits``, which lists at
+  most 250 commits: at the cap the compare API (``/compare/BASE...HEAD``,
+  paginated) has the rest, or the change is marked "provenance incomplete".
+* Drafts: the PR's ``draft`` field.
+* A renamed or transferred repository answers 301 (GET) or 307 (writes) to
+  ``/repositories/ID/…``; :meth:`~triage.forges.base.ForgeClient.locate`
+  reads its new ``full_name``.
 """
 
 from __future__ import annotations
@@ -29,19 +35,23 @@ from triage.forges.base import (
     PullSummary,
     RemoteChange,
     RemotePost,
+    _commit_facts,
     files_from_patches,
     iso,
     mark_incomplete,
     newest_first,
     parse_time,
 )
-from triage.forges.errors import ForgeError
+from triage.forges.errors import AuthError, ForgeError, ListingIncomplete, RateLimited, Unavailable
+from triage.forges.http import next_page_url
 
 API_VERSION = "2022-11-28"
 JSON = "application/vnd.github+json"
 DIFF = "application/vnd.github.diff"
 RAW = "application/vnd.github.raw+json"
 FILES_CAP = 3000
+COMMITS_CAP = 250
+"""``/pulls/N/commits`` lists at most this many commits; the compare API has the rest."""
 DEFAULT_HEADERS = {"Accept": JSON, "X-GitHub-Api-Version": API_VERSION}
 
 _STATUS = {"added": "A", "removed": "D", "modified": "M", "renamed": "R", "copied": "C", "changed": "M",
@@ -127,13 +137,69 @@ class GitHub(OwnerRepoClient):
             mark_incomplete(files, f"the forge lists at most {FILES_CAP} files of a pull request")
         return patch, files
 
+    def _pr_commits(self, pull: PullSummary) -> tuple[list[dict], str]:
+        """Every commit of the PR, and a note when they could not all be read.
+
+        ``/pulls/N/commits`` stops at 250 commits. At the cap, the rest comes from the
+        compare API (``/compare/BASE...HEAD``, paginated), checked against the PR's own
+        commit count; when that fails too, the note says provenance is incomplete.
+        """
+        n = pull.number
+        commits = self._commits(n)
+        if len(commits) < COMMITS_CAP:
+            return commits, ""
+        pr = pull.raw
+        want = pr.get("commits")
+        try:
+            if want is None:
+                pr = self.http.get_json(f"{self.prefix}/pulls/{n}")
+                want = pr.get("commits")
+            base = (pr.get("base") or {}).get("sha") or ""
+            head = pull.head_sha or (pr.get("head") or {}).get("sha") or ""
+            if isinstance(want, int) and want <= len(commits):
+                return commits, ""
+            rest = self._compare_commits(base, head)
+        except (AuthError, RateLimited):
+            raise
+        except ForgeError as exc:
+            return commits, (f"the forge listed only the first {len(commits)} of "
+                             f"{want if isinstance(want, int) else 'more'} commits and the compare API failed "
+                             f"({exc}); an AI trailer or identity in the rest was not seen")
+        if isinstance(want, int) and len(rest) < want:
+            return (rest if len(rest) > len(commits) else commits), (
+                f"the forge listed {max(len(rest), len(commits))} of the pull request's {want} commits; an AI "
+                "trailer or identity in the rest was not seen")
+        return rest, ""
+
+    def _compare_commits(self, base: str, head: str) -> list[dict]:
+        """The commits from ``base`` to ``head`` (compare API, every page), oldest first."""
+        url: str | None = f"{self.prefix}/compare/{quote(base, safe='')}...{quote(head, safe='')}"
+        params: dict | None = {"per_page": 100}
+        out: list[dict] = []
+        seen: set = set()
+        page = 0
+        while url:
+            page += 1
+            try:
+                resp = self.http.request("GET", url, params=params)
+            except Unavailable as exc:
+                raise ListingIncomplete(f"the compare listing is incomplete: page {page} could not be read "
+                                        f"({exc})", exc.status) from None
+            for c in (resp.json() or {}).get("commits") or []:
+                if c.get("sha") in seen:
+                    continue
+                seen.add(c.get("sha"))
+                out.append(_commit_facts(c))
+            url, params = next_page_url(resp), None
+        return out
+
     def fetch_change(self, pull: PullSummary) -> RemoteChange:
         """The PR's diff (whole, or per file when too large), commits and signals."""
         from triage.diff import parse_patch
 
         pr = pull.raw
         n = pull.number
-        commits = self._commits(n)
+        commits, provenance_note = self._pr_commits(pull)
         complete = True
         try:
             patch = self.http.get_bytes(f"{self.prefix}/pulls/{n}", DIFF)
@@ -149,7 +215,7 @@ class GitHub(OwnerRepoClient):
             branch=(pr.get("head") or {}).get("ref") or "", author_login=(pr.get("user") or {}).get("login") or "",
             url=pr.get("html_url") or self.web_url(n),
             authored_at=parse_time(pr.get("merged_at") if merged else pr.get("created_at")),
-            files=files, patch=patch, complete=complete)
+            files=files, patch=patch, complete=complete, provenance_note=provenance_note)
 
     def read_file(self, path: str, ref: str) -> bytes | None:
         """A file at ``ref`` via the contents API (raw media type); None if unavailable."""

@@ -12,6 +12,10 @@
   (inline comments; ``diff_refs`` come from the MR), ``/approve``, issues, and
   commit statuses (``pending|running|success|failed|canceled``). GitLab has no
   review object: a verdict is a note, plus an approval when it approves.
+* Drafts: ``draft`` (or the deprecated ``work_in_progress``).
+* A renamed or transferred project: GET by the old path answers 301 to
+  ``/projects/ID/…``; a write answers 405 ("Non GET methods are not allowed
+  for moved projects"), so the client looks the new path up and writes again.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from triage.forges.base import (
     ChangeQuery,
     FilePatch,
     ForgeClient,
+    PullHead,
     PullSummary,
     RemoteChange,
     RemotePost,
@@ -32,6 +37,12 @@ from triage.forges.base import (
     iso,
     parse_time,
 )
+from triage.forges.errors import ForgeError
+
+
+def _is_draft(mr: dict) -> bool:
+    """``draft`` (GitLab 14.0+), else the deprecated ``work_in_progress``."""
+    return bool(mr.get("draft") if mr.get("draft") is not None else mr.get("work_in_progress"))
 
 
 def resolve_base(url: str | None) -> tuple[str, str]:
@@ -50,9 +61,23 @@ class GitLab(ForgeClient):
 
     def __init__(self, http, repo: str, api_base: str):
         super().__init__(http, repo, api_base)
-        self.prefix = f"/projects/{quote(repo, safe='')}"
         self._diff_refs: dict[int, dict] = {}
 
+    def _prefix(self, repo: str) -> str:
+        return f"/projects/{quote(repo, safe='')}"
+
+    def _full_name(self, info: dict) -> str:
+        return str(info.get("path_with_namespace") or "")
+
+    def _write(self, path: str, body: dict) -> dict:
+        """A write to the project; after a rename GitLab refuses writes to the old path (405
+        "Non GET methods are not allowed for moved projects"), so find the new one and retry."""
+        try:
+            return self.http.post_json(self.prefix + path, body)
+        except ForgeError as exc:
+            if exc.status != 405 or self.locate() is None:
+                raise
+        return self.http.post_json(self.prefix + path, body)
     def supports(self, action: str) -> bool:
         """Notes, inline discussions, approvals, issues and statuses (no review object)."""
         return action in ("comment", "inline", "approve", "issue", "status")
@@ -72,7 +97,14 @@ class GitLab(ForgeClient):
     def _summary(self, mr: dict, state: str) -> PullSummary:
         return PullSummary(number=int(mr["iid"]), state=state, head_sha=str(mr.get("sha") or ""),
                            updated_at=parse_time(mr.get("updated_at")),
-                           labels=tuple(str(x) for x in mr.get("labels") or []), raw=mr)
+                           labels=tuple(str(x) for x in mr.get("labels") or []), raw=mr,
+                           draft=state == "open" and _is_draft(mr))
+
+    def pull_head(self, number: int) -> PullHead:
+        """The merge request as it is now: head sha, state, draft or not."""
+        mr = self.http.get_json(f"{self.prefix}/merge_requests/{number}")
+        state = {"opened": "open", "merged": "merged"}.get(str(mr.get("state") or ""), "closed")
+        return PullHead(str(mr.get("sha") or ""), state, state == "open" and _is_draft(mr))
 
     def list_pulls(self, query: ChangeQuery) -> Iterator[PullSummary]:
         """Merged MRs updated and merged in the window, then open MRs with the label."""
@@ -196,7 +228,7 @@ class GitLab(ForgeClient):
 
     def post_comment(self, number: int, body: str) -> str:
         """A note on the MR."""
-        return str(self.http.post_json(f"{self.prefix}/merge_requests/{number}/notes", {"body": body})["id"])
+        return str(self._write(f"/merge_requests/{number}/notes", {"body": body})["id"])
 
     def post_inline(self, number: int, path: str, old_path: str, line: int, body: str) -> str:
         """A discussion anchored on an added line (``position_type: text``, ``new_line``)."""
@@ -205,14 +237,14 @@ class GitLab(ForgeClient):
             "position_type": "text", "base_sha": refs.get("base_sha"), "start_sha": refs.get("start_sha"),
             "head_sha": refs.get("head_sha"), "new_path": path, "old_path": old_path or path,
             "new_line": int(line)}}
-        data = self.http.post_json(f"{self.prefix}/merge_requests/{number}/discussions", payload)
+        data = self._write(f"/merge_requests/{number}/discussions", payload)
         notes = data.get("notes") or [{}]
         return str(notes[0].get("id") or data.get("id"))
 
     def approve(self, number: int, sha: str) -> str:
         """Approve the MR (at ``sha``, which must still be its head)."""
         body = {"sha": sha} if sha else {}
-        self.http.post_json(f"{self.prefix}/merge_requests/{number}/approve", body)
+        self._write(f"/merge_requests/{number}/approve", body)
         return "approved"
 
     def create_issue(self, title: str, body: str, labels: list[str]) -> str:
@@ -220,9 +252,9 @@ class GitLab(ForgeClient):
         payload: dict = {"title": title, "description": body}
         if labels:
             payload["labels"] = ",".join(labels)
-        return str(self.http.post_json(f"{self.prefix}/issues", payload)["iid"])
+        return str(self._write("/issues", payload)["iid"])
 
     def set_status(self, sha: str, state: str, context: str, description: str, target_url: str) -> str:
         """A commit status (``pending|running|success|failed|canceled``)."""
         payload = {"state": state, "name": context, "description": description[:140], "target_url": target_url}
-        return str(self.http.post_json(f"{self.prefix}/statuses/{quote(sha, safe='')}", payload)["id"])
+        return str(self._write(f"/statuses/{quote(sha, safe='')}", payload)["id"])

@@ -16,8 +16,11 @@ Policy (``shared/reference/security-and-bad-inputs.md`` §5):
   the pause. A response announcing ``remaining: 0`` pauses the next request.
 * 401 raises :class:`AuthError`; 403/404 :class:`PermissionDenied` with the
   scopes the forge says it accepts; 400/409/422 :class:`Unprocessable`.
-* Redirects are followed by hand, for GETs only, and every hop goes through
-  the origin-bound auth: a token never follows a redirect to another host.
+* Redirects are followed by hand, only within the same origin (scheme, host,
+  port): GETs on any redirect, writes on 307/308 (which keep method and body;
+  a renamed or transferred GitHub repository answers writes with 307). The
+  query goes along. A redirect to another host is refused with a one-line
+  error, so neither a token nor a post leaves the configured forge.
 * Listings follow ``Link: rel="next"`` (or GitLab's ``x-next-page``) only,
   100 per page, deduplicated by id; a page that cannot be read raises
   :class:`ListingIncomplete`, never a short listing.
@@ -36,7 +39,7 @@ from typing import Any, Callable, Iterator
 import httpx
 import stamina
 
-from triage.forges.auth import is_loopback
+from triage.forges.auth import origin
 from triage.forges.cache import BYPASS, CachingTransport
 from triage.forges.errors import (
     Ambiguous,
@@ -58,6 +61,7 @@ TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=5.0)
 USER_AGENT = "triage/0.1 (+https://github.com/triage-review/triage)"
 TRANSIENT_STATUS = frozenset({500, 502, 503, 504})
 MAX_REDIRECTS = 5
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 @dataclass
@@ -175,6 +179,8 @@ class Http:
         self.notify = notify
         self.paused_until = 0.0
         self.requests_sent = 0
+        self.on_redirect: list[Callable[[str, httpx.URL, httpx.URL, int], None]] = []
+        """Called for every redirect followed: ``(method, from, to, status)``."""
         network = transport or httpx.HTTPTransport(retries=0)
         self._transport = CachingTransport(network, cache_file, timeout)
         headers = {"User-Agent": USER_AGENT}
@@ -213,7 +219,7 @@ class Http:
 
     def _send(self, method: str, url: httpx.URL, *, params=None, body=None, headers=None,
               bypass: bool = False) -> httpx.Response:
-        """One request, following GET redirects by hand (each hop re-authenticated by origin)."""
+        """One request, following same-origin redirects by hand (see :meth:`_follow`)."""
         extensions = {BYPASS: True} if bypass else {}
         for _hop in range(MAX_REDIRECTS + 1):
             content = None
@@ -233,18 +239,30 @@ class Http:
                 # The cache could not match the 304 (entry evicted): ask again without validators.
                 bypass, extensions = True, {BYPASS: True}
                 continue
-            if resp.status_code in (301, 302, 303, 307, 308) and "location" in resp.headers:
-                if method != "GET":
-                    raise ForgeError(f"{method} {url.path}: the forge answered with a redirect "
-                                     f"({resp.status_code}); check the forge URL", resp.status_code)
-                nxt = url.join(resp.headers["location"])
-                if nxt.scheme not in ("https", "http") or (nxt.scheme == "http" and not is_loopback(nxt.host)):
-                    raise InsecureURL(f"refusing a redirect from {url.host} to {nxt.scheme}://{nxt.host}")
-                url, params = nxt, None
+            if resp.status_code in REDIRECTS and "location" in resp.headers:
+                url = self._follow(method, url, resp)
                 continue
             self._note_rate(resp)
             return resp
-        raise ForgeError(f"GET {url.path}: too many redirects")
+        raise ForgeError(f"{method} {url.path}: too many redirects")
+
+    def _follow(self, method: str, url: httpx.URL, resp: httpx.Response) -> httpx.URL:
+        """Where a redirect leads, if it may be followed: only to the same origin (so the
+        token and the post stay on the forge that was configured), and for a write only on
+        307/308, which keep the method and body (GitHub answers a write to a renamed or
+        transferred repository with 307; GET gets 301). The query goes along."""
+        nxt = url.join(resp.headers["location"])
+        if origin(nxt) != origin(url):
+            raise ForgeError(f"{method} {url.path} on {self.host}: the forge redirected to {nxt.scheme}://{nxt.host}"
+                             f"{'' if nxt.port is None else f':{nxt.port}'}, another host; not followed (a token "
+                             "or a post never leaves the configured forge): check the forge URL", resp.status_code)
+        if method != "GET" and resp.status_code not in (307, 308):
+            raise ForgeError(f"{method} {url.path} on {self.host}: the forge answered a write with a "
+                             f"{resp.status_code} redirect, which would turn it into a GET; not followed: check the "
+                             "forge URL", resp.status_code)
+        for hook in self.on_redirect:
+            hook(method, url, nxt, resp.status_code)
+        return nxt
 
     def _note_rate(self, resp: httpx.Response) -> None:
         remaining = _header(resp, "x-ratelimit-remaining", "ratelimit-remaining")

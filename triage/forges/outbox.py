@@ -15,11 +15,26 @@ Then, for each row (``shared/reference/security-and-bad-inputs.md`` §4):
 3. count the attempt (its own transaction), **post** once with the marker;
 4. mark the row done with ``remote_id`` (its own transaction).
 
+Before a post on an open pull request, its current head is read
+(:meth:`pull_head`, once per pull request and push):
+
+* the head moved since the verdict (a force-push or new commits): the row is
+  ``held`` and nothing is posted (a status never lands on a sha the pull
+  request no longer has). ``push --confirm-moved`` re-plans held rows
+  against the current head, with a note saying which head was reviewed;
+* the pull request is a draft: the row stays pending, untouched, until it is
+  ready for review or ``push --include-drafts``.
+
 Outcomes: 401 stops the whole push (rows stay pending); 403/404 mark the row
-``blocked`` with the scope the forge asked for; 422 marks it ``failed`` with
-the forge's message; rate limits persist ``next_attempt_at`` on every pending
-row of that forge, so a restart does not burst; an ambiguous write (timeout,
-reset, 5xx) is retried after reconciliation.
+``blocked`` with the scope the forge asked for; a review whose inline comments
+no longer land on the diff (422, "line must be part of the diff") is posted
+again, once, with those findings in its body under "Lines moved" (GitLab: a
+discussion whose line is gone becomes a note); any other 422 marks the row
+``failed`` with the forge's message; rate limits persist ``next_attempt_at``
+on every pending row of that forge, so a restart does not burst; an ambiguous
+write (timeout, reset, 5xx) is retried after reconciliation. A repository
+renamed or transferred on the forge is followed (same host only) and its new
+name recorded in ``forge_remotes``.
 """
 
 from __future__ import annotations
@@ -44,7 +59,7 @@ from triage.forges.errors import (
     Unprocessable,
 )
 from triage.forges.redact import contains_registered_secret, redact_post_text
-from triage.publish import marker, status_marker
+from triage.publish import marker, md_escape, status_marker
 from triage.store import Store
 
 LEASE_S = 300.0
@@ -62,8 +77,22 @@ class PushResult:
     blocked: int = 0
     failed: int = 0
     pending: int = 0
+    held: int = 0
+    drafts: int = 0
     messages: list[str] = field(default_factory=list)
     paused_until: float = 0.0
+
+
+@dataclass
+class PushOptions:
+    """What the reviewer allowed this push: posting to drafts, and to moved heads."""
+
+    include_drafts: bool = False
+    confirm_moved: bool = False
+    heads: dict = field(default_factory=dict)
+    """number -> :class:`~triage.forges.base.PullHead`, read once per push."""
+    waiting: set = field(default_factory=set)
+    """Rows left pending on purpose this push (drafts): not claimed again."""
 
 
 def parse_target(target: str) -> tuple[str, str]:
@@ -180,6 +209,16 @@ class Outbox:
                 conn.execute("UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?), updated_at = ? "
                              "WHERE id = ?", (until, self.clock(), rid))
 
+    def rebody(self, row_id: str, body: str, target: str) -> bool:
+        """Re-plan a claimed row (new payload and target), before it is posted."""
+        return self._update(row_id, "body = ?, target = ?", (body, target))
+
+    def confirm_held(self) -> int:
+        """Put ``held`` rows back to pending, to be re-planned against the current head."""
+        with self.store.write() as conn:
+            return conn.execute("UPDATE outbox SET state = 'pending', next_attempt_at = 0, updated_at = ? "
+                                "WHERE state = 'held'", (self.clock(),)).rowcount
+
     def retry_blocked(self) -> int:
         """Put ``blocked`` rows back to pending (after the token gained the missing scope)."""
         with self.store.write() as conn:
@@ -198,8 +237,8 @@ def _find_existing(forge, row: dict, payload: dict, me: str) -> str | None:
     if action == "review":
         posts = forge.list_reviews(payload["number"])
         needle = marker(row["id"])
-    elif action == "inline":
-        posts = forge.list_reviews(payload["number"])
+    elif action == "inline":  # a discussion, or the note it became when its line left the diff
+        posts = forge.list_reviews(payload["number"]) + forge.list_comments(payload["number"])
         needle = marker(row["id"])
     elif action == "comment":
         posts = forge.list_comments(payload["number"])
@@ -225,18 +264,52 @@ def _status_url(forge, payload: dict, row_id: str) -> str:
     return url + status_marker(row_id)
 
 
+_STALE_ANCHOR = ("part of the diff", "line could not be resolved", "diff hunk", "line_code", "position",
+                 "path is invalid")
+
+
+def stale_anchor(exc: Unprocessable) -> bool:
+    """Whether a refused review/discussion names an inline anchor that is not on the diff."""
+    text = str(exc).lower()
+    return any(s in text for s in _STALE_ANCHOR)
+
+
+def lines_moved(comments: list[dict]) -> str:
+    """The Markdown section that carries inline findings whose lines left the diff (an anchor's
+    path becomes body text here, so token-shaped text in it is redacted like the rest)."""
+    items = [f"- {md_escape(redact_post_text(str(c.get('path', ''))))}:{int(c.get('line', 0))}: " + " ".join(
+        str(c.get("body", "")).split("\n\n")) for c in comments]
+    return ("**Lines moved:** the pull request changed after this review was written, so these findings "
+            "could not be placed on lines of its diff:\n" + "\n".join(items))
+
+
 def _post(forge, row: dict, payload: dict) -> str:
     action = row["action"]
     tag = marker(row["id"])
     if action == "review":
-        return forge.post_review(payload["number"], payload["event"], f"{payload['text']}\n\n{tag}",
-                                 [{**c, "body": c["body"]} for c in payload.get("comments") or []],
+        comments = [{**c, "body": c["body"]} for c in payload.get("comments") or []]
+        try:
+            return forge.post_review(payload["number"], payload["event"], f"{payload['text']}\n\n{tag}", comments,
+                                     payload.get("commit_id") or "")
+        except Unprocessable as exc:
+            if not comments or not stale_anchor(exc):
+                raise
+        # GitHub refuses the whole review (and creates nothing) when one anchor is off the diff.
+        payload["_lines_moved"] = len(comments)
+        return forge.post_review(payload["number"], payload["event"],
+                                 f"{payload['text']}\n\n{lines_moved(comments)}\n\n{tag}", [],
                                  payload.get("commit_id") or "")
     if action == "comment":
         return forge.post_comment(payload["number"], f"{payload['text']}\n\n{tag}")
     if action == "inline":
-        return forge.post_inline(payload["number"], payload["path"], payload.get("old_path") or payload["path"],
-                                 payload["line"], f"{payload['body']}\n\n{tag}")
+        try:
+            return forge.post_inline(payload["number"], payload["path"], payload.get("old_path") or payload["path"],
+                                     payload["line"], f"{payload['body']}\n\n{tag}")
+        except Unprocessable as exc:
+            if not stale_anchor(exc):
+                raise
+        payload["_lines_moved"] = 1
+        return forge.post_comment(payload["number"], f"{lines_moved([payload])}\n\n{tag}")
     if action == "issue":
         return forge.create_issue(payload["title"], f"{payload['text']}\n\n{tag}", payload.get("labels") or [])
     if action == "status":
@@ -277,15 +350,87 @@ _REQUIRED = {
 }
 
 
+def _change_facts(store: Store, row: dict) -> dict | None:
+    """The stored change a row posts about (number, state, sha) and the head its verdict saw."""
+    rows = store.query("SELECT c.number, c.state, c.sha, v.sha AS verdict_sha FROM changes c "
+                       "LEFT JOIN verdicts v ON v.id = ? WHERE c.id = ?", (row["verdict_id"], row["change_id"]))
+    return rows[0] if rows else None
+
+
+def _replan(action: str, target: str, payload: dict, old: str, new: str) -> tuple[dict, str]:
+    """A held row's payload and target, moved to the pull request's current head ``new``."""
+    note = (f"*Note: this verdict was given at {old[:12]}; the pull request has new commits since (now "
+            f"{new[:12]}). Posted to the current head at the reviewer's request (`triage push --confirm-moved`).*")
+    payload = {**payload, "head": new}
+    if action == "review":
+        payload["commit_id"] = new
+        payload["text"] = f"{note}\n\n{payload['text']}"
+    elif action == "comment":
+        payload["text"] = f"{note}\n\n{payload['text']}"
+    elif action == "inline":
+        payload["body"] = f"{note}\n\n{payload['body']}"
+    elif action in ("status", "approve"):
+        payload["sha"] = new
+        if action == "status":
+            payload["description"] = f"{payload['description']} (verdict at {old[:7]})"
+            target = target.rsplit("@", 1)[0] + "@" + new
+    return payload, target
+
+
+def _check_head(box: "Outbox", forge, row: dict, payload: dict, opts: PushOptions,
+                result: PushResult) -> dict | None:
+    """The payload to post, or None when the row must wait (see the module doc).
+
+    Only posts about an open pull request are checked; merged ones do not move.
+    """
+    facts = _change_facts(box.store, row)
+    if facts is None or facts["state"] != "open" or facts["number"] is None or not hasattr(forge, "pull_head"):
+        return payload
+    number = int(facts["number"])
+    head = opts.heads.get(number)
+    if head is None:
+        head = opts.heads[number] = forge.pull_head(number)
+    what = f"{row['target']} {row['action']}"
+    if head.draft and not opts.include_drafts:
+        box.release(row["id"], "waiting: the pull request is a draft; `triage push --include-drafts` posts to it")
+        result.drafts += 1
+        opts.waiting.add(row["id"])
+        result.messages.append(f"{what}: not posted: #{number} is a draft (use `triage push --include-drafts` to "
+                               "post anyway)")
+        return None
+    planned = payload.get("head") or facts["verdict_sha"] or payload.get("commit_id") or payload.get("sha") or ""
+    if not planned or not head.sha or head.sha == planned:
+        return payload
+    if not opts.confirm_moved:
+        reason = (f"held: #{number}'s head moved from {planned[:12]} to {head.sha[:12]} after the verdict, so "
+                  "nothing was posted (a status never goes to a commit the pull request no longer has); review "
+                  "it again, or `triage push --confirm-moved` to post the verdict to the new head with a note")
+        box.settle(row["id"], "held", reason)
+        result.held += 1
+        result.messages.append(f"{what}: {reason}")
+        return None
+    payload, target = _replan(row["action"], row["target"], payload, planned, head.sha)
+    body = json.dumps({k: v for k, v in payload.items() if not k.startswith("_")}, ensure_ascii=False,
+                      sort_keys=True)
+    if not box.rebody(row["id"], body, target):
+        return None  # the lease was taken over
+    row["target"] = target
+    result.messages.append(f"{what}: #{number}'s head moved from {planned[:12]} to {head.sha[:12]}; posted to the "
+                           "new head with a note, as confirmed")
+    return payload
+
+
 def _backoff(attempts: int) -> float:
     return min(MAX_BACKOFF_S, 2.0 ** max(1, attempts))
 
 
-def process_row(box: Outbox, forge, row: dict, me: str, result: PushResult, tries: int = 0) -> float | None:
+def process_row(box: Outbox, forge, row: dict, me: str, result: PushResult, tries: int = 0,
+                opts: PushOptions | None = None) -> float | None:
     """Reconcile and post one claimed row. Returns a rate-limit pause end, if one was hit.
 
     Raises :class:`AuthError` (after releasing the row) to stop the whole push.
     """
+    opts = opts or PushOptions()
     rid = row["id"]
     try:
         try:
@@ -315,6 +460,9 @@ def process_row(box: Outbox, forge, row: dict, me: str, result: PushResult, trie
             box.settle(rid, "failed", "refusing to post: the body contains your forge token")
             result.failed += 1
             return None
+        payload = _check_head(box, forge, row, payload, opts, result)
+        if payload is None:
+            return None
         if not box.count_attempt(rid):
             return None  # the lease was taken over; the other sender owns the row now
         try:
@@ -323,6 +471,10 @@ def process_row(box: Outbox, forge, row: dict, me: str, result: PushResult, trie
             remote_id = "unknown"  # a 2xx whose body lacked the id: it exists, do not post it again
         box.done(rid, remote_id)
         result.posted += 1
+        if payload.get("_lines_moved"):
+            result.messages.append(
+                f"{row['target']} {row['action']}: {payload['_lines_moved']} inline finding(s) no longer land on the "
+                "diff (lines moved); posted once, with them in the body under \"Lines moved\"")
         return None
     except AuthError as exc:
         box.release(rid, str(exc))
@@ -362,6 +514,8 @@ def push(
     only: tuple[str, str] | None = None,
     notify: Callable[[str], None] | None = None,
     lease_s: float = LEASE_S,
+    include_drafts: bool = False,
+    confirm_moved: bool = False,
 ) -> PushResult:
     """Flush the outbox: every pending row of every synced repository (or ``only`` one).
 
@@ -374,17 +528,25 @@ def push(
     result = PushResult()
     if retry_blocked:
         box.retry_blocked()
-    remotes = {(r["source"], r["repo"]): r["api_base"] for r in store.query(
-        "SELECT source, repo, api_base FROM forge_remotes")}
+    if confirm_moved:
+        box.confirm_held()
+    known = {(r["source"], r["repo"]): r for r in store.forge_remotes()}
+    remotes = {k: r["api_base"] for k, r in known.items()}
     for source, repo in box.groups():
-        if only is not None and (source, repo) != only:
+        alias = (source, known.get((source, repo), {}).get("remote_repo") or repo)
+        if only is not None and only not in ((source, repo), alias):
             continue
         api_base = remotes.get((source, repo))
         if api_base is None:
             result.messages.append(f"{source}:{repo}: no forge address known; run `triage sync` for it first")
             continue
         peers = [k for k, base in remotes.items() if base == api_base]
-        forge = connect(source, repo, api_base)
+        current = known[(source, repo)]["remote_repo"] or repo
+        forge = connect(source, current, api_base)
+        forge.repo = repo  # targets and ids keep the name the repository was synced under
+        if getattr(forge, "remote_repo", current) != current:
+            forge.use_remote(current)
+        opts = PushOptions(include_drafts=include_drafts, confirm_moved=confirm_moved)
         try:
             try:
                 me = forge.whoami()
@@ -409,7 +571,10 @@ def push(
                 tries[row["id"]] = tries.get(row["id"], 0) + 1
                 if tries[row["id"]] >= MAX_TRIES_PER_RUN:
                     spent.add(row["id"])  # leave it for the next push; keep going with the others
-                until = process_row(box, forge, row, me, result, tries[row["id"]])
+                until = process_row(box, forge, row, me, result, tries[row["id"]], opts)
+                spent |= opts.waiting
+                if getattr(forge, "moved", False):
+                    _try_locate(forge)  # renamed or transferred: address the new name directly from now on
                 if until is not None:
                     box.pause(peers, until)
                     result.paused_until = max(result.paused_until, until)
@@ -422,7 +587,27 @@ def push(
                     if notify:
                         notify(f"{source}:{repo}: rate limited; waiting {max(wait, 0):.0f} s")
                     sleep(max(wait, 0.0))
+            _note_move(store, forge, source, repo, api_base, current, result)
         finally:
             forge.close()
     result.pending = store.query("SELECT count(*) AS n FROM outbox WHERE state = 'pending'")[0]["n"]
     return result
+
+
+def _try_locate(forge) -> None:
+    """Look the repository's new name up; a failure only means requests keep being redirected."""
+    try:
+        forge.locate()
+    except (ForgeError, ValueError):
+        pass
+
+
+def _note_move(store: Store, forge, source: str, repo: str, api_base: str, current: str, result: PushResult) -> None:
+    """Record a rename or transfer the push ran into (a redirect was followed, or GitLab's 405)."""
+    if getattr(forge, "moved", False):
+        _try_locate(forge)
+    now = getattr(forge, "remote_repo", current)
+    if now != current:
+        store.record_forge_remote(source, repo, api_base, now)
+        result.messages.append(f"{source}:{repo} was renamed or transferred on the forge: it is now {now} "
+                               f"(recorded; change ids keep {repo})")

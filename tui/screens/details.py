@@ -42,6 +42,12 @@ def factors_text(row: dict) -> Text:
         out.append(": ")
         out.append_text(safe_text(str(ev.get("detail", ""))))
         out.append(f"  (+{ev.get('weight', 0)})\n", "dim")
+    if row.get("provenance_note"):
+        out.append("  ! provenance incomplete: ", "bold yellow")
+        out.append_text(safe_text(str(row["provenance_note"])))
+        out.append("\n")
+    if row.get("draft"):
+        out.append("  draft pull request: push posts to it only with --include-drafts\n", "yellow")
     out.append("\nSampling\n", "bold underline")
     if row.get("sampled"):
         rate = row.get("sample_rate")

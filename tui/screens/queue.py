@@ -80,7 +80,7 @@ class QueueScreen(Screen):
         Binding("M", "pick_reviewer", "Reviewer", show=False, id="queue.reviewer",
                 tooltip="Filter by reviewer: pick anyone who is assigned or gave a verdict."),
         Binding("s", "cycle_state", "State", id="queue.state",
-                tooltip="Filter by state: all, unreviewed, reviewed, then each verdict."),
+                tooltip="Filter by state: all, unreviewed, updated, draft, reviewed, then each verdict."),
         Binding("D", "digest", "Digest", id="queue.digest",
                 tooltip="The daily digest: merged since the last one, still unreviewed, verdicts given."),
         Binding("d", "toggle_sampled", "Deep-dive", show=False, id="queue.sampled",

@@ -164,7 +164,7 @@ class QueueTable(DataTable, inherit_bindings=True):
 
     def _values(self, it) -> tuple:
         """What each cell but the title shows of ``it``, one value per column (see :data:`CELLS`)."""
-        return (it.tier, it.sampled, it.short_id, it.agent or it.kind, it.assignee,
+        return (it.tier, it.sampled, it.short_id, it.agent_label, it.assignee,
                 age_label(it.authored_at, self._now), it.findings, (it.added, it.deleted), it.shown_state)
 
     def _cells(self, it) -> list[Text]:

@@ -17,6 +17,10 @@
   connection is closed unanswered), ``error_after_commit`` (applied, then 502),
   ``redirect`` (302 to ``location``: a path on this server, or another
   origin), ``force304`` (a 304 whatever the request's validators).
+* ``rename(old, new)`` renames or transfers a repository; requests for the
+  old name then get the forge's own redirect (GitHub 301 for GET / 307 for
+  writes to ``/repositories/ID``; Gitea 307 to the new path; GitLab 301 for
+  GET to ``/projects/ID``, 405 for writes).
 * ``post_delay``: every write is applied and then answered only after this
   many seconds (so a killed client dies between commit and answer).
 """
@@ -123,6 +127,8 @@ class FakeForge:
         self.next_id = 1000
         self.routes: list[tuple[str, re.Pattern, Callable]] = []
         self.validation_errors: list[str] = []
+        self.moved: dict[str, str] = {}
+        """Old full name -> new one, for repositories renamed or transferred (see :meth:`rename`)."""
         self._server: ThreadingHTTPServer | None = None
         self.register_routes()
 
@@ -197,6 +203,47 @@ class FakeForge:
 
     def route(self, method: str, pattern: str, fn: Callable) -> None:
         self.routes.append((method, re.compile("^" + pattern + "$"), fn))
+
+    def repo_id(self, full: str) -> int:
+        """The numeric id of a repository (stable across renames)."""
+        repo = self.repos[full]
+        if not getattr(repo, "forge_id", 0):
+            repo.forge_id = 4242 + sum(1 for r in self.repos.values() if getattr(r, "forge_id", 0))
+        return repo.forge_id
+
+    def repo_by_id(self, rid: int):
+        return next((r for r in self.repos.values() if getattr(r, "forge_id", 0) == rid), None)
+
+    def current_name(self, full: str) -> str | None:
+        """Where a renamed repository lives now (following renames of renames), or None."""
+        seen = set()
+        while full in self.moved and full not in self.repos and full not in seen:
+            seen.add(full)
+            full = self.moved[full]
+        return full if full in self.repos and seen else None
+
+    def rename(self, old: str, new: str) -> None:
+        """Rename or transfer a repository, as the forge's settings page does: the old name
+        redirects (each forge in its own way, see ``moved_reply``) until it is reused."""
+        with self.lock:
+            self.repo_id(old)
+            repo = self.repos.pop(old)
+            repo.full_name = new
+            self.repos[new] = repo
+            self.moved[old] = new
+            for store in vars(self).values():
+                if not isinstance(store, dict) or store is self.repos or store is self.moved:
+                    continue
+                for key in [k for k in store if k == old or (isinstance(k, tuple) and k and k[0] == old)]:
+                    store[new if key == old else (new, *key[1:])] = store.pop(key)
+
+    def moved_reply(self, method: str, path: str, query: str) -> Reply | None:
+        """The forge's answer to a request for a renamed repository's old name (subclasses)."""
+        return None
+
+    def rewrite(self, path: str) -> str:
+        """Map id-addressed paths (``/repositories/ID/…``, ``/projects/ID/…``) onto routes (subclasses)."""
+        return path
 
     def requests_to(self, method: str, pattern: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and re.search(pattern, r.path)]
@@ -327,6 +374,11 @@ class FakeForge:
         user = self.authenticate(headers)
         if user is None:
             return self._send(h, rec, self.error(401, "Bad credentials"))
+        with self.lock:
+            moved = self.moved_reply(method, path, parts.query)
+            path = self.rewrite(path)
+        if moved is not None:
+            return self._send(h, rec, moved)
         req = Request(method, path, query, headers, body, user, self.origin + self.prefix)
         for m, pat, fn in self.routes:
             match = pat.match(path)
@@ -378,7 +430,7 @@ class FakeForge:
                 status, data = 304, b""
                 with self.lock:
                     self.not_modified += 1
-        if status != 304 and status != 401:
+        if status != 304 and status != 401 and not (rec.method == "GET" and rec.path == "/rate_limit"):
             self._spend()
         for k, v in self.rate_headers().items():
             headers.setdefault(k, v)

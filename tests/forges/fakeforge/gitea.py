@@ -12,6 +12,8 @@ from __future__ import annotations
 import time
 from urllib.parse import unquote
 
+import re
+
 from .core import FakeForge, Reply, Request
 from .repo import FakePR, FakeRepo, iso
 
@@ -52,7 +54,10 @@ class FakeGitea(FakeForge):
     def register_routes(self) -> None:
         r = r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)"
         self.route("GET", "/user", lambda req: Reply(200, self.user_json(req.user)))
+        self.route("GET", "/version", lambda req: Reply(200, {"version": "1.22.3"}))
+        self.route("GET", r, self.get_repo)
         self.route("GET", r + "/pulls", self.list_pulls)
+        self.route("GET", r + r"/pulls/(?P<n>\d+)", self.get_pull)
         self.route("GET", r + r"/pulls/(?P<n>\d+)\.diff", self.get_diff)
         self.route("GET", r + r"/pulls/(?P<n>\d+)/files", self.list_files)
         self.route("GET", r + r"/pulls/(?P<n>\d+)/commits", self.list_commits)
@@ -71,9 +76,42 @@ class FakeGitea(FakeForge):
         return {"id": 7, "login": login, "username": login, "full_name": login, "email": f"{login}@noreply.local",
                 "avatar_url": f"{self.origin}/avatars/{login}"}
 
+    def repo_json(self, full: str) -> dict:
+        owner, name = full.split("/")
+        return {"id": self.repo_id(full), "owner": self.user_json(owner), "name": name, "full_name": full,
+                "description": "", "private": False, "fork": False, "html_url": f"{self.origin}/{full}",
+                "clone_url": f"{self.origin}/{full}.git", "default_branch": "main", "archived": False,
+                "created_at": iso(1_700_000_000), "updated_at": iso(1_767_000_000),
+                "permissions": {"admin": False, "push": True, "pull": True}}
+
+    def get_repo(self, req: Request, owner: str, name: str) -> Reply:
+        full = f"{owner}/{name}"
+        return Reply(200, self.repo_json(full)) if full in self.repos else \
+            self.error(404, "The target couldn't be found.")
+
+    def get_pull(self, req: Request, owner: str, name: str, n: str) -> Reply:
+        repo, pr = self._pull(owner, name, n)
+        return Reply(200, self.pr_json(repo, pr)) if pr else self.error(404, "The target couldn't be found.")
+
+    def moved_reply(self, method: str, path: str, query: str) -> Reply | None:
+        """Gitea's ``RedirectToRepo``: 307 (every method) to the same path under the new
+        owner/name, the query kept, with Go's small HTML body."""
+        m = re.match(r"^/repos/([^/]+)/([^/]+)(/.*)?$", path)
+        if not m:
+            return None
+        old = f"{unquote(m.group(1))}/{unquote(m.group(2))}"
+        new = self.current_name(old)
+        if new is None:
+            return None
+        loc = f"{self.prefix}/repos/{new}{m.group(3) or ''}" + (f"?{query}" if query else "")
+        return Reply(307, f'<a href="{loc}">Temporary Redirect</a>.\n\n'.encode(),
+                     {"Location": loc, "Content-Type": "text/html; charset=utf-8"})
+
     def pr_json(self, repo: FakeRepo, pr: FakePR) -> dict:
         html = f"{self.origin}/{repo.full_name}/pulls/{pr.number}"
-        return {"id": pr.id, "number": pr.number, "user": self.user_json(pr.user), "title": pr.title,
+        # Gitea marks work in progress by a title prefix (WORK_IN_PROGRESS_PREFIXES: "WIP:", "[WIP]").
+        title = f"WIP: {pr.title}" if pr.draft and not pr.title.upper().startswith(("WIP:", "[WIP]")) else pr.title
+        return {"id": pr.id, "number": pr.number, "user": self.user_json(pr.user), "title": title,
                 "body": pr.body, "labels": [{"id": i, "name": n, "color": "ededed"} for i, n in enumerate(pr.labels)],
                 "state": pr.state, "merged": pr.merged, "merged_at": iso(pr.merged_at),
                 "merge_commit_sha": pr.merge_commit_sha, "created_at": iso(pr.created_at),

@@ -16,10 +16,17 @@ from pydantic import ValidationError
 from .core import FakeForge, Reply, Request
 from .repo import FakePR, FakeRepo, iso
 
-try:  # the path DESIGN.md names; older installs only have githubkit.versions.latest
-    from githubkit_schemas.latest import models as gh
-except ImportError:  # pragma: no cover
-    from githubkit.versions.latest import models as gh
+# The models of the API version triage requests (X-GitHub-Api-Version: 2022-11-28), not the newest.
+from githubkit_schemas.v2022_11_28 import models as gh
+
+import re
+from urllib.parse import unquote
+
+COMMITS_CAP = 250
+"""GitHub: "Lists a maximum of 250 commits for a pull request" (List commits on a pull request)."""
+MOVED_DOCS = "https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api#follow-redirects"
+LINE_NOT_IN_DIFF = ("Pull request review thread line must be part of the diff and Pull request review thread diff "
+                    "hunk can't be blank")
 
 USER_IDS: dict[str, int] = {}
 
@@ -46,7 +53,7 @@ def private_user_json(login: str, base: str) -> dict:
             "two_factor_authentication": True}
 
 
-def repo_json(full: str, base: str) -> dict:
+def repo_json(full: str, base: str, rid: int = 4242) -> dict:
     owner, name = full.split("/")
     a = f"{base}/repos/{full}"
     urls = {k: f"{a}/{k.removesuffix('_url')}" for k in (
@@ -57,7 +64,7 @@ def repo_json(full: str, base: str) -> dict:
         "milestones_url", "notifications_url", "pulls_url", "releases_url", "stargazers_url", "statuses_url",
         "subscribers_url", "subscription_url", "tags_url", "teams_url", "trees_url", "hooks_url")}
     return {
-        "id": 4242, "node_id": "R_4242", "name": name, "full_name": full, "license": None, "forks": 0,
+        "id": rid, "node_id": f"R_{rid}", "name": name, "full_name": full, "license": None, "forks": 0,
         "owner": user_json(owner, base), "private": False, "html_url": f"{base}/{full}", "description": None,
         "fork": False, "url": a, **urls, "git_url": f"git://example/{full}.git", "ssh_url": f"git@example:{full}.git",
         "clone_url": f"{base}/{full}.git", "mirror_url": None, "svn_url": f"{base}/{full}", "homepage": None,
@@ -86,8 +93,18 @@ class FakeGitHub(FakeForge):
         self.comments: dict[tuple[str, int], list[dict]] = {}
         self.issues: dict[str, list[dict]] = {}
         self.statuses: dict[tuple[str, str], list[dict]] = {}
+        self.oauth_scopes: str | None = None
+        """Classic tokens: the ``X-OAuth-Scopes`` every answer carries; None for a fine-grained token."""
+        self.api_versions = ["2022-11-28", "2026-03-10"]
 
     # ------------------------------------------------------------------ plumbing
+
+    def rate_headers(self) -> dict:
+        h = super().rate_headers()
+        if self.oauth_scopes is not None:
+            h["X-OAuth-Scopes"] = self.oauth_scopes
+            h["X-Accepted-OAuth-Scopes"] = ""
+        return h
 
     def authenticate(self, headers: dict) -> str | None:
         auth = headers.get("authorization", "")
@@ -115,6 +132,10 @@ class FakeGitHub(FakeForge):
     def register_routes(self) -> None:
         r = r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)"
         self.route("GET", "/user", self.get_user)
+        self.route("GET", "/versions", lambda req: Reply(200, list(self.api_versions)))
+        self.route("GET", "/rate_limit", self.get_rate_limit)
+        self.route("GET", r, self.get_repo)
+        self.route("GET", r + r"/compare/(?P<base>[0-9a-f]+)\.\.\.(?P<head>[0-9a-f]+)", self.compare)
         self.route("GET", r + "/pulls", self.list_pulls)
         self.route("GET", r + r"/pulls/(?P<n>\d+)", self.get_pull)
         self.route("GET", r + r"/pulls/(?P<n>\d+)/files", self.list_files)
@@ -136,7 +157,7 @@ class FakeGitHub(FakeForge):
         base = self.origin
         a = f"{base}/repos/{repo.full_name}"
         html = f"{base}/{repo.full_name}/pull/{pr.number}"
-        rj = repo_json(repo.full_name, base)
+        rj = repo_json(repo.full_name, base, self.repo_id(repo.full_name))
         owner = repo.full_name.split("/")[0]
         d = {
             "url": f"{a}/pulls/{pr.number}", "id": pr.id, "node_id": f"PR_{pr.id}", "html_url": html,
@@ -160,7 +181,7 @@ class FakeGitHub(FakeForge):
                 "review_comments": f"{a}/pulls/{pr.number}/comments",
                 "review_comment": f"{a}/pulls/comments{{/number}}", "commits": f"{a}/pulls/{pr.number}/commits",
                 "statuses": f"{a}/statuses/{pr.head_sha}"}.items()},
-            "author_association": "CONTRIBUTOR", "auto_merge": None, "draft": False,
+            "author_association": "CONTRIBUTOR", "auto_merge": None, "draft": pr.draft,
         }
         if full:
             files = repo.file_patches(pr)
@@ -192,6 +213,68 @@ class FakeGitHub(FakeForge):
 
     def get_user(self, req: Request) -> Reply:
         return Reply(200, private_user_json(req.user, self.origin))
+
+    def get_repo(self, req: Request, owner: str, name: str) -> Reply:
+        full = f"{owner}/{name}"
+        if full not in self.repos:
+            return self.error(404, "Not Found")
+        d = repo_json(full, self.origin, self.repo_id(full))
+        d.update({"network_count": 0, "subscribers_count": 0, "has_issues": True, "has_projects": False,
+                  "has_wiki": False, "has_discussions": False, "archived": False,
+                  "permissions": {"admin": False, "maintain": False, "push": True, "triage": True, "pull": True}})
+        return Reply(200, d)
+
+    def get_rate_limit(self, req: Request) -> Reply:
+        """``GET /rate_limit`` (free: it does not count against the primary limit)."""
+        core = {"limit": self.rate_limit, "remaining": self.rate_remaining, "reset": self.rate_reset,
+                "used": self.rate_limit - self.rate_remaining}
+        return Reply(200, {"resources": {"core": core, "search": {**core, "limit": 30, "remaining": 30, "used": 0}},
+                           "rate": core})
+
+    def compare(self, req: Request, owner: str, name: str, base: str, head: str) -> Reply:
+        """``/compare/BASE...HEAD``: commits paginated (``per_page``/``page``, Link), at most 250 without them."""
+        repo = self.repo(owner, name)
+        if repo is None:
+            return self.error(404, "Not Found")
+        try:
+            shas = repo.commits_between(base, head)
+        except (KeyError, ValueError):
+            return self.error(404, "Not Found")
+        a = f"{self.origin}/repos/{repo.full_name}"
+        body = {"url": f"{a}/compare/{base}...{head}", "html_url": f"{self.origin}/{repo.full_name}/compare/{base}...{head}",
+                "permalink_url": f"{self.origin}/{repo.full_name}/compare/{base}...{head}",
+                "diff_url": f"{self.origin}/{repo.full_name}/compare/{base}...{head}.diff",
+                "patch_url": f"{self.origin}/{repo.full_name}/compare/{base}...{head}.patch",
+                "base_commit": self.commit_json(repo, base), "merge_base_commit": self.commit_json(repo, base),
+                "status": "ahead", "ahead_by": len(shas), "behind_by": 0, "total_commits": len(shas), "files": []}
+        headers: dict = {}
+        if req.q("per_page") is None and req.q("page") is None:
+            chunk = shas[:COMMITS_CAP]
+        else:
+            page = self.paginate(req, shas)
+            chunk, headers = page.body, page.headers
+        body["commits"] = [self.commit_json(repo, s) for s in chunk]
+        return Reply(200, body, headers)
+
+    # ------------------------------------------------------------------ renamed repositories
+
+    def moved_reply(self, method: str, path: str, query: str) -> Reply | None:
+        """A renamed or transferred repository: 301 for GET, 307 for other methods, to the
+        repository-id path (``/repositories/ID/…``), with GitHub's "Moved Permanently" body."""
+        m = re.match(r"^/repos/([^/]+)/([^/]+)(/.*)?$", path)
+        if not m:
+            return None
+        new = self.current_name(f"{unquote(m.group(1))}/{unquote(m.group(2))}")
+        if new is None:
+            return None
+        loc = f"{self.origin}/repositories/{self.repo_id(new)}{m.group(3) or ''}"
+        return Reply(301 if method == "GET" else 307, {"message": "Moved Permanently", "url": loc,
+                                                       "documentation_url": MOVED_DOCS}, {"Location": loc})
+
+    def rewrite(self, path: str) -> str:
+        m = re.match(r"^/repositories/(\d+)(/.*)?$", path)
+        repo = self.repo_by_id(int(m.group(1))) if m else None
+        return f"/repos/{repo.full_name}{m.group(2) or ''}" if repo else path
 
     def list_pulls(self, req: Request, owner: str, name: str) -> Reply:
         repo = self.repo(owner, name)
@@ -247,7 +330,7 @@ class FakeGitHub(FakeForge):
         repo, pr = self._pull(owner, name, n)
         if pr is None:
             return self.error(404, "Not Found")
-        return self.paginate(req, [self.commit_json(repo, s) for s in pr.commits])
+        return self.paginate(req, [self.commit_json(repo, s) for s in pr.commits[:COMMITS_CAP]])
 
     def get_contents(self, req: Request, owner: str, name: str, path: str) -> Reply:
         repo = self.repo(owner, name)
@@ -312,9 +395,9 @@ class FakeGitHub(FakeForge):
         valid = self.valid_lines(repo, pr)
         for c in body.get("comments") or []:
             if c.get("line") not in valid.get(c.get("path"), set()):
-                return self.error(422, "Unprocessable Entity",
-                                  errors=["Line could not be resolved", "pull_request_review_thread.line must be "
-                                          "part of the diff"])
+                return Reply(422, {"message": "Unprocessable Entity", "errors": [LINE_NOT_IN_DIFF],
+                                   "documentation_url": "https://docs.github.com/rest/pulls/reviews"
+                                                        "#create-a-review-for-a-pull-request"})
         state = {"APPROVE": "APPROVED", "REQUEST_CHANGES": "CHANGES_REQUESTED", "COMMENT": "COMMENTED"}.get(
             event, "PENDING")
         r = {"id": self.new_id(), "user": req.user, "body": body.get("body") or "", "state": state,

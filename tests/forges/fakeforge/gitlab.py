@@ -11,6 +11,7 @@ already approved; statuses with ``failed`` (not ``failure``).
 
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import unquote
 
@@ -33,6 +34,7 @@ class FakeGitLab(FakeForge):
         self.issues: dict[str, list[dict]] = {}
         self.statuses: dict[tuple[str, str], list[dict]] = {}
         self.send_link = True
+        self.token_scopes = ["api"]
 
     def authenticate(self, headers: dict) -> str | None:
         if "private-token" in headers:
@@ -59,6 +61,9 @@ class FakeGitLab(FakeForge):
         p = r"/projects/(?P<pid>[^/]+)"
         mr = p + r"/merge_requests/(?P<iid>\d+)"
         self.route("GET", "/user", lambda req: Reply(200, self.user_json(req.user)))
+        self.route("GET", "/version", lambda req: Reply(200, {"version": "17.5.1-ee", "revision": "4d2e7b91"}))
+        self.route("GET", "/personal_access_tokens/self", self.get_token_self)
+        self.route("GET", p, self.get_project)
         self.route("GET", p + "/merge_requests", self.list_mrs)
         self.route("GET", mr, self.get_mr)
         self.route("GET", mr + "/commits", self.list_commits)
@@ -81,7 +86,37 @@ class FakeGitLab(FakeForge):
                 "avatar_url": f"{self.origin}/avatars/{login}", "web_url": f"{self.origin}/{login}"}
 
     def project(self, pid: str) -> FakeRepo | None:
-        return self.repos.get(unquote(pid))
+        pid = unquote(pid)
+        return self.repo_by_id(int(pid)) if pid.isdigit() else self.repos.get(pid)
+
+    def get_token_self(self, req: Request) -> Reply:
+        return Reply(200, {"id": 77, "name": "triage", "revoked": False, "created_at": iso(1_700_000_000),
+                           "scopes": list(self.token_scopes), "user_id": 11, "last_used_at": iso(1_767_000_000),
+                           "active": True, "expires_at": "2027-01-31"})
+
+    def get_project(self, req: Request, pid: str) -> Reply:
+        repo = self.project(pid)
+        if repo is None:
+            return self.error(404, "Project Not Found")
+        full = repo.full_name
+        return Reply(200, {"id": self.repo_id(full), "name": full.rsplit("/", 1)[-1], "path": full.rsplit("/", 1)[-1],
+                           "path_with_namespace": full, "name_with_namespace": full.replace("/", " / "),
+                           "default_branch": "main", "web_url": f"{self.origin}/{full}",
+                           "created_at": iso(1_700_000_000), "last_activity_at": iso(1_767_000_000)})
+
+    def moved_reply(self, method: str, path: str, query: str) -> Reply | None:
+        """GitLab's ``find_project!`` for a moved project: GET is redirected (301) to the same
+        route by numeric id, query kept; any other method gets 405."""
+        m = re.match(r"^/projects/([^/]+)(/.*)?$", path)
+        if not m or unquote(m.group(1)).isdigit():
+            return None
+        new = self.current_name(unquote(m.group(1)))
+        if new is None:
+            return None
+        if method != "GET":
+            return Reply(405, {"message": "Non GET methods are not allowed for moved projects"})
+        loc = f"{self.origin}{self.prefix}/projects/{self.repo_id(new)}{m.group(2) or ''}" + (f"?{query}" if query else "")
+        return Reply(301, {"message": "301 Moved Permanently"}, {"Location": loc})
 
     def _mr(self, pid: str, iid: str) -> tuple[FakeRepo | None, FakePR | None]:
         repo = self.project(pid)
@@ -95,6 +130,7 @@ class FakeGitLab(FakeForge):
                 "author": self.user_json(pr.user), "labels": list(pr.labels), "sha": pr.head_sha,
                 "merge_commit_sha": pr.merge_commit_sha, "squash_commit_sha": None,
                 "web_url": f"{self.origin}/{repo.full_name}/-/merge_requests/{pr.number}",
+                "draft": pr.draft, "work_in_progress": pr.draft,
                 "diff_refs": {"base_sha": pr.base_sha, "head_sha": pr.head_sha, "start_sha": pr.base_sha}}
 
     def list_mrs(self, req: Request, pid: str) -> Reply:

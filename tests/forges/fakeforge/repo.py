@@ -47,6 +47,7 @@ class FakePR:
     too_large: bool = False  # the whole .diff answers 406 too_large
     withhold_patch: set[str] = field(default_factory=set)  # /files omits `patch` for these paths
     id: int = 0
+    draft: bool = False
 
     @property
     def merge_commit_sha(self) -> str | None:
@@ -91,6 +92,16 @@ class FakeRepo:
             id=9_000_000 + number, **extra)
         self.pulls[number] = pr
         return pr
+
+    def force_push(self, number: int, files: dict[str, bytes | str | None], message: str,
+                   author: tuple[str, str] = ("Alice", "alice@example.com"), at: float | None = None) -> str:
+        """Replace a PR's commits with one new commit on its base (``git push --force``)."""
+        pr = self.pulls[number]
+        sha = self.builder.commit(files, message, name=author[0], email=author[1], parents=[pr.base_sha],
+                                  ref=f"refs/heads/pr-{number}-forced-{len(pr.commits)}")
+        pr.head_sha, pr.commits = sha, [sha]
+        pr.updated_at = at if at is not None else time.time()
+        return sha
 
     # ------------------------------------------------------------------ reads
 
@@ -142,6 +153,12 @@ class FakeRepo:
                 else:
                     out.append((name, "blob", str(e.id)))
         return sorted(out)
+
+    def commits_between(self, base: str, head: str) -> list[str]:
+        """Commits reachable from ``head`` but not from ``base``, oldest first (``git log base..head``)."""
+        walker = self.git.walk(self.git[head].id, pygit2.enums.SortMode.TOPOLOGICAL | pygit2.enums.SortMode.REVERSE)
+        walker.hide(self.git[base].id)
+        return [str(c.id) for c in walker]
 
     def commit_info(self, sha: str) -> dict:
         c = self.git[sha].peel(pygit2.Commit)
