@@ -31,6 +31,9 @@ RULE_MODULES: tuple[str, ...] = (
     "triage.rules.reliability",
     "triage.rules.context",
     "triage.rules.flow",
+    "triage.rules.web",
+    "triage.rules.queries",
+    "triage.rules.bandit_bridge",
 )
 """Modules that define (and register) rules; imported on first use."""
 

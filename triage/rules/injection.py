@@ -14,8 +14,11 @@ from typing import Iterator
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
 from triage.rules.data import load
+from triage.rules.argv import ARGV_HINT, js_argv, python_argv
+from triage.rules.dataflow import arg_safe
 from triage.rules.fileinfo import FileInfo, FileRule, plain_literal, qualify, truncate
 from triage.rules.tokens import JAVASCRIPT, PYTHON
+from triage.rules.web import _js_tainted, autoescape_off, python_xss
 
 
 def _calls(section: str, lang: str, key: str) -> frozenset[str]:
@@ -37,6 +40,12 @@ _PY_SHELL_HINT = re.compile(r"system|popen|getoutput|getstatusoutput|shell")
 """Python: every finding calls ``os.system``, an ``os.popen*``, a ``get(status)output``,
 or passes ``shell=True`` (``create_subprocess_shell`` included)."""
 
+_XSS_FLOW_HINT = re.compile(r"\breq(?:uest)?\b|\.(?:route|get|post|put|patch|delete)\(\s*[\"'][^\"'\n]*[<{]")
+"""Python: a flow-based XSS finding needs request data (or a route with URL parameters)."""
+_AUTOESCAPE_HINT = re.compile(r"autoescape|Environment\(|Template\(|TemplateLookup\(")
+"""A template engine constructed, or an autoescape setting, near the added lines."""
+_JS_REQUEST = re.compile(r"\breq(?:uest)?\.(?:query|params|body|headers|cookies)\b")
+
 _EVAL_HINT = {
     PYTHON: re.compile(r"\b(?:eval|exec)\b"),
     JAVASCRIPT: re.compile(r"\b(?:eval|Function|vm|setTimeout|setInterval|setImmediate)\b"),
@@ -57,6 +66,9 @@ class ShellInjection(FileRule):
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
         if fi.lang == PYTHON:
+            if ARGV_HINT.search(fi.near_added_text) and fi.tree is not None:
+                for line, msg in python_argv(fi):
+                    yield self.hit(fi, line, msg)
             if not _PY_SHELL_HINT.search(fi.near_added_lower):
                 return  # no shell call, and no shell=True, near the added lines
         elif "child_process" not in fi.text and "shelljs" not in fi.text:
@@ -69,7 +81,7 @@ class ShellInjection(FileRule):
                 q = qualify(fi, name)
                 args = ts.args(i)
                 if q in direct or q == "asyncio.create_subprocess_shell":
-                    if args and not plain_literal(fi, *args[0]):
+                    if args and not plain_literal(fi, *args[0]) and not arg_safe(fi, ts.toks[i].line, name, "shell"):
                         yield self.hit(fi, ts.toks[i].line, f"{q}() runs {truncate(ts.source(*args[0]), 50)} through a shell")
                     continue
                 if q in with_kw or name in with_kw:
@@ -99,6 +111,9 @@ class ShellInjection(FileRule):
                         v = keys.get("shell")
                         if v is not None and v < len(ts.toks) and ts.toks[v].value not in ("false", "undefined", "null"):
                             yield self.hit(fi, ts.toks[v].line, f"{name}() with shell: {ts.toks[v].value} runs its command through a shell")
+            if _JS_REQUEST.search(fi.text):
+                for line, msg in js_argv(fi, _js_tainted(fi)):
+                    yield self.hit(fi, line, msg, "medium")
 
 
 @register
@@ -124,7 +139,7 @@ class EvalExec(FileRule):
                 q = qualify(fi, name)
                 if name in names or q in names:
                     args = ts.args(i)
-                    if args and not plain_literal(fi, *args[0]):
+                    if args and not plain_literal(fi, *args[0]) and not arg_safe(fi, toks[i].line, name, "code"):
                         yield self.hit(fi, toks[i].line, f"{name}() runs dynamic code built from {truncate(ts.source(*args[0]), 50)}")
             return
         names = _calls("eval", "javascript", "calls")
@@ -176,8 +191,9 @@ class UnsafeDeserialization(FileRule):
                 continue
             q = qualify(fi, name)
             if q in names or name in names:
-                yield self.hit(fi, toks[i].line, f"{q}() can run code embedded in the data it loads")
-            elif q in yaml_load or name in yaml_load:
+                if not arg_safe(fi, toks[i].line, name, "deser"):
+                    yield self.hit(fi, toks[i].line, f"{q}() can run code embedded in the data it loads")
+            elif (q in yaml_load or name in yaml_load) and not arg_safe(fi, toks[i].line, name, "deser"):
                 args = ts.args(i)
                 loader = ts.kwarg(i, "Loader")
                 if loader is None and len(args) >= 2 and toks[args[1][0]].value != "Loader":
@@ -222,7 +238,8 @@ class XssUnescapedRender(FileRule):
     cwe = "CWE-79"
     question = "Where is this escaped for its output context?"
     needles = ("innerhtml", "outerhtml", "document.write", "dangerouslysetinnerhtml", "v-html", "insertadjacenthtml",
-               "mark_safe", "markup", "render_template_string", "safestring", "<", ".html(")
+               "mark_safe", "markup", "render_template_string", "safestring", "<", ".html(", "request", "response",
+               "autoescape", "jinja2", "environment(", "mako")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
         if fi.lang == JAVASCRIPT:
@@ -230,10 +247,19 @@ class XssUnescapedRender(FileRule):
                 yield from self._js(fi)
         elif fi.lang == PYTHON:
             near = fi.near_added_text
+            seen: set[int] = set()
             if _PY_MARKUP_HINT.search(near) or (
                 "<" in near and (_PY_MARKUP_HINT.search(fi.text) or _is_web_python(fi))
             ):
-                yield from self._py(fi)
+                for f in self._py(fi):
+                    seen.add(f.line)
+                    yield f
+            if _XSS_FLOW_HINT.search(fi.text) and fi.tree is not None:
+                for line, msg in python_xss(fi, seen):
+                    yield self.hit(fi, line, msg)
+        if _AUTOESCAPE_HINT.search(fi.near_added_text):
+            for line, msg in autoescape_off(fi):
+                yield self.hit(fi, line, msg)
         if "v-html" in fi.text:
             for n, line in enumerate(fi.lines, 1):
                 if n in fi.added and len(line) < 4000:
@@ -293,7 +319,8 @@ class XssUnescapedRender(FileRule):
             q = qualify(fi, name)
             if name in _PY_MARKUP or q in _PY_MARKUP:
                 args = ts.args(i)
-                if args and self._nonliteral(fi, *args[0]) and toks[i].line not in seen:
+                if args and self._nonliteral(fi, *args[0]) and toks[i].line not in seen \
+                        and not arg_safe(fi, toks[i].line, name, "html"):
                     seen.add(toks[i].line)
                     seen.update(range(toks[args[0][0]].line, toks[args[0][1] - 1].end + 1))
                     yield self.hit(fi, toks[i].line, f"{name}() marks {truncate(ts.source(*args[0]), 40)} as safe HTML without escaping")

@@ -31,7 +31,7 @@ from typing import Iterator
 
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
-from triage.rules.fileinfo import FileInfo, FileRule, truncate
+from triage.rules.fileinfo import FileInfo, FileRule, qualify, truncate
 from triage.rules.tokens import JAVASCRIPT, PYTHON, TokenStream
 
 _ITEM = r"""(?:\*|\x00|\w+\([^()]{0,80}\)|[\w.\x00"`\[\]]+)(?:\s+as\s+\w+)?"""
@@ -62,6 +62,16 @@ _LIMIT_CTX = {"limit", "offset"}
 _SAFE_CALLS = re.compile(r"^(?:int|float|len|abs|round|bool|str\(len|math\.\w+|Number|parseInt|parseFloat)\s*\(")
 _PLACEHOLDER_EXPR = re.compile(r"placeholder|qmark|marks|binds|params_sql|param_list|['\"](?:\?|%s|\$\d+)['\"]", re.I)
 _CONST = re.compile(r"^[A-Z][A-Z0-9_]*(?:\.[A-Z][A-Z0-9_]*)*$")
+_ESCAPED = re.compile(r"^[\w.]*(?:escape|quote)\w*\s*\(|^(?:sql\.)?Identifier\s*\(", re.I)
+"""An interpolation that escapes or quotes what it inserts (``escape_sqlite(table)``, ``quote_ident(c)``)."""
+_NAMED_SLOT = re.compile(r"(?<![:\w])[:@$]$")
+"""Text just before an interpolation that makes it a placeholder *name* (``where hash = :{key}``)."""
+_OPERATOR_SLOT = re.compile(
+    r"\w[\w.\]\"`]*\s*(?:=|<>|!=|<=|>=|<|>|\blike\b|\bin\b)\s*['\"(]?\s*(?:\x00|%s|%\(\w+\)s|\{\w*\})", re.I)
+"""Inside a SQL call's argument: a value slot right after a comparison (``name = '%s'``)."""
+_SINKS = re.compile(r"(?:^|\.)(?:raw|extra|RawSQL|execute|executemany|executescript|mogrify|fetch|fetchrow|fetchval|"
+                    r"read_sql|read_sql_query)$")
+_SQLALCHEMY_TEXT = {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"}
 _SCAN_LIMIT = 20000
 
 
@@ -141,9 +151,11 @@ class _Allow:
                 out.add(m.group(1))
         return out
 
-    def safe(self, expr: str) -> bool:
+    def safe(self, expr: str, line: int = 0) -> bool:
         e = expr.strip()
         if not e:
+            return True
+        if _ESCAPED.match(e) or (line and self._flow_safe(e, line)):
             return True
         if re.fullmatch(r"-?\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\"|True|False|None|null|true|false", e):
             return True
@@ -164,6 +176,35 @@ class _Allow:
             if re.search(pat, self.fi.text[:2_000_000]):
                 return True
         return False
+
+
+    def _flow_safe(self, expr: str, line: int) -> bool:
+        """Every name in ``expr`` holds only constants there (Python, through the data flow)."""
+        fi = self.fi
+        if fi.lang != PYTHON or len(expr) > 200:
+            return False
+        try:
+            parsed = ast.parse(expr.strip(), mode="eval")
+        except (SyntaxError, ValueError, RecursionError):
+            return False
+        wanted = [n.id for n in ast.walk(parsed) if isinstance(n, ast.Name)]
+        if not wanted or any(isinstance(n, ast.Call) for n in ast.walk(parsed)):
+            return False
+        text = fi.text[:2_000_000]
+        if not all(re.search(rf"\b{re.escape(n)}\s*(?::[^=\n]{{0,60}})?(?:=[^=]|\+=)", text) for n in set(wanted)):
+            return False  # a name never assigned (a parameter) cannot hold a constant: no need to parse
+        from triage.rules.dataflow import flow_of
+
+        if fi.tree is None:
+            return False
+        flow = flow_of(fi)
+        if flow is None:
+            return False
+        found = {}
+        for node in fi.nodes(ast.Name):
+            if node.id in wanted and node.lineno == line and node.id not in found:
+                found[node.id] = node
+        return len(found) == len(set(wanted)) and all(flow.safe(n, "sql") for n in found.values())
 
 
 def _is_literal(ts: TokenStream, a: int, b: int) -> bool:
@@ -188,11 +229,14 @@ class SqlScan:
     # -------------------------------------------------------------- building
 
     def _site(self, text: str, interps: list[_Interp], span: tuple[int, int], how: str) -> None:
-        live = [x for x in interps if not self.allow.safe(x.expr)]
-        if not live or "\x00" not in text:
+        if "\x00" not in text:
             return
-        safe_idx = {i for i, x in enumerate(interps) if self.allow.safe(x.expr)}
         pieces = text.split("\x00")
+        safe_idx = {i for i, x in enumerate(interps)
+                    if self.allow.safe(x.expr, x.line) or (i < len(pieces) - 1 and _NAMED_SLOT.search(pieces[i]))}
+        live = [x for i, x in enumerate(interps) if i not in safe_idx]
+        if not live:
+            return
         kinds: list[str] = []
         for k in range(len(pieces) - 1):
             if k in safe_idx:
@@ -247,7 +291,8 @@ class SqlScan:
             if t.kind != "str" or i in done:
                 continue
             a, b, pieces = self._concat_span(i)
-            if not any(k == "str" and looks_like_sql(toks[v].text) for k, v in pieces):  # type: ignore[index]
+            if not any(k == "str" and looks_like_sql(toks[v].text) for k, v in pieces) \
+                    and not self._sqlish(a, pieces):  # type: ignore[index]
                 continue
             for k, v in pieces:
                 if k == "str":
@@ -300,6 +345,34 @@ class SqlScan:
             span = (toks[a].line, toks[min(end, len(toks)) - 1].end)
             self._site(text, interps, span, " and ".join(hows))
 
+    def _sqlish(self, a: int, pieces: list[tuple[str, object]]) -> bool:
+        """SQL whose fragments only read as SQL together (``"select " + cols + " from t"``), or a
+        fragment given to a SQL call (``qs.extra(where=["name = '%s'" % name])``, ``text(...)``)."""
+        toks = self.ts.toks
+        text = "\x00".join(toks[v].text for k, v in pieces if k == "str")  # type: ignore[index]
+        if len(pieces) > 1 and looks_like_sql(text):
+            return True
+        return bool(_OPERATOR_SLOT.search(text[:_SCAN_LIMIT])) and self._in_sql_call(a)
+
+    def _in_sql_call(self, a: int) -> bool:
+        ts, toks = self.ts, self.ts.toks
+        depth = ts.depth
+        k = a - 1
+        level = depth[a] if a < len(depth) else 0
+        hops = 0
+        while k >= 0 and a - k < 400 and hops < 3:
+            if depth[k] < level and toks[k].value in ("(", "[", "{"):
+                if toks[k].value == "(":
+                    name, _start = ts.callee(k)
+                    if not name:
+                        return False
+                    q = qualify(self.fi, name) if ts.lang == PYTHON else name
+                    return bool(_SINKS.search(name)) or q in _SQLALCHEMY_TEXT
+                level = depth[k]
+                hops += 1
+            k -= 1
+        return False
+
     def _pct(self, text: str) -> tuple[str, int]:
         n = 0
 
@@ -331,6 +404,15 @@ class SqlScan:
         name = toks[i].value
         text = self.sql_vars[name]
         if i > 0 and toks[i - 1].value in (".", "?."):
+            return
+        if toks[i + 1].value in ("+=", "+") and toks[i + 1].kind in ("op", "punct") and i + 2 < len(toks):
+            if toks[i + 1].value == "+" and not (i >= 2 and toks[i - 1].value == "=" and toks[i - 2].value == name):
+                return  # only ``sql += x`` and ``sql = sql + x`` extend the variable's text
+            a, b = ts.stmt_bounds(i)
+            if toks[i + 2].kind != "str" and not _is_literal(ts, i + 2, b):
+                src = ts.source(i + 2, b, 60)
+                self._site(text + "\x00", [_Interp(src, toks[i + 2].line)], (toks[i].line, toks[b - 1].end),
+                           f"concatenation onto {name}")
             return
         if ts.lang == PYTHON and toks[i + 1].value == "%" and toks[i + 1].kind == "op":
             e = ts.primary_end(i + 2)
@@ -371,16 +453,22 @@ def may_hold_sql(fi: FileInfo) -> bool:
     return fi.once("may_hold_sql", lambda: _may_hold_sql(fi))
 
 
+_SINK_HINT = re.compile(r"\.(?:raw|extra|execute|executemany|executescript|fetch|fetchrow|fetchval|mogrify)\("
+                        r"|\bRawSQL\(|\btext\(|read_sql")
+"""A SQL call near the added lines: its argument is SQL even when a fragment does not read as such."""
+
+
 def _may_hold_sql(fi: FileInfo) -> bool:
     near = fi.near_added_text
-    return _sql_hint(near, fi.near_added_lower) or (
+    return _sql_hint(near, fi.near_added_lower) or bool(_SINK_HINT.search(near)) or (
         ("%" in near or ".format" in near) and _sql_hint(fi.text, fi.lower))
 
 
 class _SqlRule(FileRule):
     kind = "token"
     languages = (PYTHON, JAVASCRIPT)
-    needles = ("select", "insert", "update", "delete", "where", "order by", "create", "drop", "alter", "limit", "truncate", "replace")
+    needles = ("select", "insert", "update", "delete", "where", "order by", "create", "drop", "alter", "limit", "truncate",
+               "replace", "execute", "fetch", "raw(", "extra(", "rawsql", "text(", "read_sql")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
         if not may_hold_sql(fi):
