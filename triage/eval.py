@@ -192,6 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     ap.add_argument("--verbose", "-v", action="store_true", help="also list missed labels and false positives")
     ap.add_argument("--disable", action="append", default=[], metavar="RULE", help="evaluate with a rule disabled")
+    ap.add_argument("--real", action="store_true",
+                    help="run the rules over every installed package of triage.realcode.PACKAGES (slow)")
+    ap.add_argument("--real-dir", action="append", default=[], type=Path, metavar="DIR",
+                    help="also run the rules over the source under DIR (e.g. an unpacked `pip download`)")
+    ap.add_argument("--no-real", action="store_true", help="skip the quick real-code sample")
+    ap.add_argument("--sample", type=int, default=0, metavar="N", help="print N real-code findings to judge by hand")
     args = ap.parse_args(argv)
     if not (args.corpus / "index.toml").is_file():
         print(f"error: no index.toml in {args.corpus}", file=sys.stderr)
@@ -201,8 +207,14 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, tomllib.TOMLDecodeError, KeyError, ValueError) as exc:
         print(f"error: cannot evaluate the corpus: {exc}", file=sys.stderr)
         return 2
+    real = None
+    if not args.no_real or args.real or args.real_dir:
+        real = _real(args)
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2, sort_keys=True))
+        out = report.to_dict()
+        if real is not None:
+            out["real"] = real.to_dict()
+        print(json.dumps(out, indent=2, sort_keys=True))
     else:
         print(format_table(report))
         if args.verbose:
@@ -210,7 +222,31 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"missed  {m['file']}:{m['line']}  {m['rule']}")
             for f in report.false_positives:
                 print(f"extra   {f['file']}:{f['line']}  {f['rule']}  {f['message']}")
+        if real is not None:
+            from triage.realcode import format_real, sample
+
+            print()
+            print(format_real(real, quick=not (args.real or args.real_dir)))
+            for f in sample(real, args.sample):
+                print(f"sample  {f['source']}/{f['path']}:{f['line']}  {f['rule']}  {f['message']}\n        {f['code']}")
     return 0
+
+
+def _real(args: argparse.Namespace):
+    """The real-code check: every installed package (``--real``), given directories, or a quick sample."""
+    from triage.realcode import QUICK_LINES, QUICK_PACKAGES, installed, measure
+
+    sources = []
+    if args.real:
+        sources += installed()
+    for d in args.real_dir:
+        if not d.is_dir():
+            print(f"error: --real-dir {d} is not a directory", file=sys.stderr)
+            continue
+        sources.append((d.name, d))
+    if sources:
+        return measure(sources, disabled=tuple(args.disable))
+    return measure(installed(QUICK_PACKAGES), line_budget=QUICK_LINES, disabled=tuple(args.disable))
 
 
 if __name__ == "__main__":  # pragma: no cover

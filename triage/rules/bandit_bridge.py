@@ -133,9 +133,10 @@ def _shared_issues(fi: FileInfo) -> list:
 
 _SECURITY_WORDS = frozenset({
     "token", "secret", "sign", "signed", "signature", "signer", "auth", "authenticate", "authentication",
-    "credential", "credentials", "session", "nonce", "otp", "totp", "hotp", "key", "apikey", "hmac", "mac",
+    "credential", "credentials", "session", "nonce", "otp", "totp", "hotp", "apikey", "hmac",
     "verify", "verification", "csrf", "xsrf", "integrity", "tamper", "cert", "certificate", "salt", "login",
-    "remember", "reset", "cookie", "jwt", "digest", "unsubscribe", "invite", "sig",
+    "remember", "reset", "cookie", "jwt", "unsubscribe", "invite", "sig", "secretkey", "signingkey",
+    "privatekey", "sessionkey", "accesskey",
 })
 _NOT_SECURITY = frozenset({"etag", "cache", "cached", "checksum", "fingerprint", "dedupe", "dedup", "shard",
                            "bucket", "color", "colour", "avatar", "gravatar", "filename", "fname", "slug"})
@@ -143,7 +144,13 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _words(text: str) -> set[str]:
-    return {p for w in _WORD.findall(text) for p in parts(w)}
+    """The lower-case words of the identifiers in ``text``, and each pair joined (``secret_key`` -> ``secretkey``)."""
+    out: set[str] = set()
+    for w in _WORD.findall(text):
+        ps = parts(w)
+        out.update(ps)
+        out.update(a + b for a, b in zip(ps, ps[1:]))
+    return out
 
 
 def _statement_text(fi: FileInfo, line: int) -> str:
@@ -154,10 +161,10 @@ def _statement_text(fi: FileInfo, line: int) -> str:
 def security_use(fi: FileInfo, line: int) -> str:
     """Why a digest on ``line`` looks security-relevant ("" when it does not)."""
     text = fi.line(line)
-    words = _words(text)
-    if words & _NOT_SECURITY or any(mentions_password(w) for w in _WORD.findall(text)):
+    function = _words(enclosing_function(fi, line))
+    if (_words(text) | function) & _NOT_SECURITY or any(mentions_password(w) for w in _WORD.findall(text)):
         return ""  # a cache key or a checksum; a password is weak-password-hash's
-    near = _words(_statement_text(fi, line)) | set(parts(enclosing_function(fi, line)))
+    near = _words(_statement_text(fi, line)) | function
     hit = sorted(near & _SECURITY_WORDS)
     if hit:
         return f"next to {hit[0]!r}"

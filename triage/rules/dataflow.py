@@ -185,18 +185,26 @@ _STR_METHODS = {
 }
 _FRESH = re.compile(r"(?:requests|httpx|urllib\.request|urllib3|aiohttp|http\.client|socket|sqlite3)\.|(?:open|io\.open)$")
 """Calls whose result is new data (a response, a file), not their arguments."""
+_FRESH_METHODS = {"execute", "executemany", "fetchone", "fetchall", "fetchmany", "fetchrow", "fetchval", "scalar",
+                  "scalars", "scalar_one", "one_or_none", "get_object_or_404", "get_or_404", "first_or_404",
+                  "one_or_404", "authenticate", "load", "load_user", "urlopen"}
+"""Methods whose result comes from a database, a file or the network (a row found by a request
+value is not that value)."""
+_STORES = {"query", "objects", "session", "db", "cursor", "conn", "connection", "engine", "cache", "redis"}
+"""Receivers whose methods read from a store (``URL.query.get(uid)``, ``User.objects.get(...)``)."""
 _CONTAINER_MUTATORS = {"append", "extend", "insert", "pop", "remove", "update", "setdefault", "add", "clear",
                        "appendleft", "popleft", "discard"}
 
 _CLEANERS: tuple[tuple[re.Pattern, frozenset], ...] = (
     (re.compile(r"(?:^|\.)(?:secure_filename|basename)$"), frozenset({"path"})),
+    (re.compile(r"(?:^|\.)dumps?$"), frozenset({"deser"})),  # bytes this process serialized itself
     (re.compile(r"(?:^|\.)(?:re\.escape)$"), NONE),
     (re.compile(r"(?:^|\.)shlex\.quote$|(?:^|\.)pipes\.quote$|(?:^|\.)quote_args?$|(?:^|\.)shell_quote$"),
      frozenset({"shell"})),
     (re.compile(r"escape_filter_chars|escape_dn_chars|escape_rdn|ldap_escape|escape_ldap", re.I),
      frozenset({"ldap"})),
     (re.compile(r"(?:^|\.)(?:urllib\.parse\.)?(?:quote|quote_plus|urlencode)$"), frozenset({"url", "html", "shell", "ldap", "xpath"})),
-    (re.compile(r"(?:^|\.)(?:render_template|render|render_to_string|jsonify|JsonResponse|json_response|"
+    (re.compile(r"(?:^|\.)(?:render_template|render\w*|\w*_template|jsonify|JsonResponse|json_response|"
                 r"JSONResponse|format_html|format_html_join|urlize|linebreaks|json_script)$"), frozenset({"html"})),
     (re.compile(r"(?:^|\.)(?:url_for|reverse|reverse_lazy|resolve_url)$"), frozenset({"url", "html"})),
     (re.compile(r"(?:^|\.)(?:quote_ident|quote_identifier|quote_name|Identifier|Literal|sql\.SQL)$"),
@@ -285,18 +293,31 @@ def is_route(fn: ast.AST) -> bool:
     return False
 
 
-def is_view(fn: ast.AST) -> bool:
-    """A request handler: a route, a function taking ``request`` (Django), or a
-    class-based view's ``get``/``post``/... method."""
+_VIEW_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "dispatch", "form_valid",
+                 "get_context_data", "get_queryset", "handle", "on_get", "on_post", "on_put", "on_delete"}
+
+
+def is_view(fn: ast.AST, web: bool = True) -> bool:
+    """A request handler: a route, or, in a file that imports a web framework (``web``), a
+    function taking ``request`` first (Django) or a class-based view's ``get``/``post``/... method."""
     if is_route(fn):
         return True
     args = getattr(fn, "args", None)
-    if args is None:
+    if args is None or not web:
         return False
     names = [a.arg for a in args.posonlyargs + args.args]
-    if names[:1] == ["request"] or names[:2] == ["self", "request"]:
+    if names[:1] in (["request"], ["req"]):
         return True
-    return False
+    return names[:2] in (["self", "request"], ["self", "req"]) and getattr(fn, "name", "") in _VIEW_METHODS
+
+
+def imports_web_framework(fi: FileInfo) -> bool:
+    """The file imports one of ``data/rules/calls.toml``'s web frameworks."""
+    from triage.rules.data import load
+
+    frameworks = set(load("calls").get("web", {}).get("python_frameworks", []))
+    al = fi.aliases
+    return al is not None and any(full.split(".")[0] in frameworks for full in al.map.values())
 
 
 def route_params(fn: ast.AST) -> set[str]:
@@ -733,8 +754,11 @@ class _Run:
         last = callee.rsplit(".", 1)[-1]
         if is_random_call(callee):
             return Value(taint=frozenset({RANDOM}))
-        if _FRESH.match(callee):
-            return UNKNOWN  # what a server or a file returns is not the request, whatever it was asked
+        if callee in ("open", "io.open", "codecs.open") and args and args[0].safe("path"):
+            return Value()  # a file at a constant path: part of the deployment, like an import
+        if _FRESH.match(callee) or last in _FRESH_METHODS or (
+                isinstance(func, ast.Attribute) and dotted(func.value).rsplit(".", 1)[-1] in _STORES):
+            return UNKNOWN  # what a server, a file or a database returns is not the request, whatever it was asked
         kinds = cleaner_kinds(callee)
         if kinds is not None:
             inner = join(allv + ([receiver] if receiver is not None and last in ("replace", "format") else []))
@@ -875,6 +899,7 @@ class FileFlow:
         self._methods: dict[str, list[ast.AST]] = {}
         self._spans: list[tuple[int, int, ast.AST]] = []
         self.request_names = self._request_names()
+        self.web = imports_web_framework(fi)
         if self.tree is not None:
             for node in self.tree.body:
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -964,7 +989,7 @@ class FileFlow:
         for a in args.posonlyargs + args.args + args.kwonlyargs + [x for x in (args.vararg, args.kwarg) if x]:
             if a.arg in params:
                 env[a.arg] = REQUEST_DATA
-            elif a.arg == "request" or (a.arg == "req" and is_view(fn)):
+            elif a.arg in ("request", "req") and (self.web or is_view(fn, self.web)):
                 env[a.arg] = Value(req=True, raw_request=True)
             elif a.arg in ("self", "cls"):
                 env[a.arg] = Value(unknown=KINDS)
@@ -1068,7 +1093,7 @@ def flow_of(fi: FileInfo) -> FileFlow | None:
 def enclosing_view(flow: FileFlow, node: ast.AST) -> ast.AST | None:
     """The request handler holding ``node``, or None."""
     fn = flow.function_at(getattr(node, "lineno", 0), node)
-    return fn if fn is not None and is_view(fn) else None
+    return fn if fn is not None and is_view(fn, flow.web) else None
 
 
 def call_at(fi: FileInfo, line: int, name: str) -> ast.Call | None:
@@ -1097,3 +1122,38 @@ def arg_safe(fi: FileInfo, line: int, name: str, kind: str, index: int = 0, keyw
             return False
         node = call.args[index]
     return flow.safe(node, kind)  # type: ignore[union-attr]
+
+
+def built_text(node: ast.AST) -> bool:
+    """An expression that builds text by interpolation (f-string, ``+``, ``%``, ``.format``, ``.join``)."""
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(v, ast.FormattedValue) for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return True
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join")
+
+
+def bound_expr(node: ast.AST, fn: ast.AST | None) -> ast.AST:
+    """For a name, the expression last assigned to it above its use in the function."""
+    if not isinstance(node, ast.Name) or fn is None:
+        return node
+    found: ast.AST = node
+    for sub in ast.walk(fn):
+        if isinstance(sub, (ast.Assign, ast.AugAssign)) and sub.lineno < node.lineno:
+            targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+            if any(isinstance(t, ast.Name) and t.id == node.id for t in targets):
+                found = sub.value if isinstance(sub, ast.Assign) else ast.BinOp(ast.Name(node.id), ast.Add(), sub.value)
+    return found
+
+
+def builds_html_unsafely(fi: FileInfo, line: int, name: str) -> bool:
+    """``mark_safe``/``Markup`` on ``line`` is given text built by interpolation (there, or in a
+    name assigned one in the same function), or request data."""
+    flow = flow_of(fi)
+    call = call_at(fi, line, name) if flow is not None else None
+    if call is None or not call.args:
+        return True  # no tree to tell: keep the token rule's judgement
+    arg = call.args[0]
+    if flow.tainted(arg, "html"):  # type: ignore[union-attr]
+        return True
+    return built_text(bound_expr(arg, flow.function_at(line))) and not flow.safe(arg, "html")  # type: ignore[union-attr]

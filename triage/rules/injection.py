@@ -15,7 +15,7 @@ from triage.models import Finding
 from triage.rules.base import RepoContext, register
 from triage.rules.data import load
 from triage.rules.argv import ARGV_HINT, js_argv, python_argv
-from triage.rules.dataflow import arg_safe
+from triage.rules.dataflow import arg_safe, builds_html_unsafely
 from triage.rules.fileinfo import FileInfo, FileRule, plain_literal, qualify, truncate
 from triage.rules.tokens import JAVASCRIPT, PYTHON
 from triage.rules.web import _js_tainted, autoescape_off, python_xss
@@ -270,6 +270,9 @@ class XssUnescapedRender(FileRule):
     def _nonliteral(self, fi: FileInfo, a: int, b: int) -> bool:
         if a >= b or plain_literal(fi, a, b):
             return False
+        toks = fi.stream.toks
+        if b - a == 1 and toks[a].kind == "name" and re.fullmatch(r"[A-Z][A-Z0-9_]*", toks[a].value):
+            return False  # an UPPER_CASE constant: markup the code itself defines
         src = " ".join(t.value + " " + " ".join(t.interps) for t in fi.stream.toks[a:b])
         return not _SANITIZE.search(src)
 
@@ -319,7 +322,8 @@ class XssUnescapedRender(FileRule):
             q = qualify(fi, name)
             if name in _PY_MARKUP or q in _PY_MARKUP:
                 args = ts.args(i)
-                if args and self._nonliteral(fi, *args[0]) and toks[i].line not in seen \
+                built = name.rsplit(".", 1)[-1] == "render_template_string" or builds_html_unsafely(fi, toks[i].line, name)
+                if args and self._nonliteral(fi, *args[0]) and toks[i].line not in seen and built \
                         and not arg_safe(fi, toks[i].line, name, "html"):
                     seen.add(toks[i].line)
                     seen.update(range(toks[args[0][0]].line, toks[args[0][1] - 1].end + 1))

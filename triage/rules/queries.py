@@ -28,35 +28,13 @@ from typing import Iterator
 
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
-from triage.rules.dataflow import FileFlow, flow_of
+from triage.rules.dataflow import FileFlow, bound_expr, built_text, flow_of
 from triage.rules.fileinfo import FileInfo, FileRule, truncate
 from triage.rules.python_ast import dotted
 from triage.rules.tokens import JAVASCRIPT, PYTHON
 from triage.rules.web import _js_carries, _js_tainted, _src
 
 _JS_SOURCE = re.compile(r"\breq(?:uest)?\.(?:query|params|body|headers|cookies)\b")
-
-
-def _built(node: ast.AST) -> bool:
-    """An expression that builds text by interpolation (f-string, ``+``, ``%``, ``.format``)."""
-    if isinstance(node, ast.JoinedStr):
-        return any(isinstance(v, ast.FormattedValue) for v in node.values)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
-        return True
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
-
-
-def _bound_expr(node: ast.AST, fn: ast.AST | None) -> ast.AST:
-    """For a name, the expression last assigned to it above its use in the function."""
-    if not isinstance(node, ast.Name) or fn is None:
-        return node
-    found: ast.AST = node
-    for sub in ast.walk(fn):
-        if isinstance(sub, (ast.Assign, ast.AugAssign)) and sub.lineno < node.lineno:
-            targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
-            if any(isinstance(t, ast.Name) and t.id == node.id for t in targets):
-                found = sub.value if isinstance(sub, ast.Assign) else ast.BinOp(ast.Name(node.id), ast.Add(), sub.value)
-    return found
 
 
 def _literal_text(node: ast.AST) -> str:
@@ -118,8 +96,8 @@ class LdapInjection(FileRule):
         if flow.tainted(arg, "ldap"):
             yield self.hit(fi, call.lineno, f"request data is built into an LDAP {what}: {_src(arg, 40)}")
             return
-        expr = _bound_expr(arg, flow.function_at(call.lineno))
-        if _built(expr) and _LDAP_SYNTAX.search(_literal_text(expr)):
+        expr = bound_expr(arg, flow.function_at(call.lineno))
+        if built_text(expr) and _LDAP_SYNTAX.search(_literal_text(expr)):
             yield self.hit(fi, call.lineno, f"check: an LDAP {what} is built by interpolation: {_src(expr, 40)}",
                            "medium")
 
@@ -179,8 +157,8 @@ class XpathInjection(FileRule):
                 # str.find() looks the same: an element's find takes a built path, on something
                 # that is neither request text nor a constant
                 receiver = flow.value(call.func.value) if isinstance(call.func, ast.Attribute) else None
-                expr = _bound_expr(arg, flow.function_at(call.lineno))
-                if receiver is None or receiver.taint or receiver.const or not _built(expr) \
+                expr = bound_expr(arg, flow.function_at(call.lineno))
+                if receiver is None or receiver.taint or receiver.const or not built_text(expr) \
                         or not _XPATH_SYNTAX.search(_literal_text(expr)):
                     continue
             if flow.tainted(arg, "xpath"):
@@ -188,8 +166,8 @@ class XpathInjection(FileRule):
                 continue
             if last in _ETREE_FIND:
                 continue  # find() of a path of unknown origin is ordinary ElementTree use
-            expr = _bound_expr(arg, flow.function_at(call.lineno))
-            if _built(expr) and _XPATH_SYNTAX.search(_literal_text(expr)):
+            expr = bound_expr(arg, flow.function_at(call.lineno))
+            if built_text(expr) and _XPATH_SYNTAX.search(_literal_text(expr)):
                 yield self.hit(fi, call.lineno, f"check: an XPath expression is built by interpolation: {_src(expr, 40)}",
                                "medium")
 

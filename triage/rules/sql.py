@@ -64,6 +64,13 @@ _PLACEHOLDER_EXPR = re.compile(r"placeholder|qmark|marks|binds|params_sql|param_
 _CONST = re.compile(r"^[A-Z][A-Z0-9_]*(?:\.[A-Z][A-Z0-9_]*)*$")
 _ESCAPED = re.compile(r"^[\w.]*(?:escape|quote)\w*\s*\(|^(?:sql\.)?Identifier\s*\(", re.I)
 """An interpolation that escapes or quotes what it inserts (``escape_sqlite(table)``, ``quote_ident(c)``)."""
+_ARITHMETIC = re.compile(r"[\w.]+\s*[-+*/%]\s*\d+|\d+\s*[-+*/]\s*[\w.]+")
+"""A number: a name plus or times a numeric literal (``limit + 1``)."""
+_SQL_FRAGMENT = re.compile(
+    r"^(?:self\.)?\w*(?:sql|wheres?|clauses?|fragments?|subquery|conditions?)(?:_\w+)?$"
+    r"|^['\"][^'\"]{0,12}['\"]\s*\.join\(\s*(?:self\.)?\w*(?:sql|wheres?|clauses?|fragments?|conditions?)\w*\s*\)$",
+    re.I)
+"""An interpolated SQL fragment by its name (``{where_sql}``, ``{' AND '.join(wheres)}``)."""
 _NAMED_SLOT = re.compile(r"(?<![:\w])[:@$]$")
 """Text just before an interpolation that makes it a placeholder *name* (``where hash = :{key}``)."""
 _OPERATOR_SLOT = re.compile(
@@ -157,11 +164,13 @@ class _Allow:
             return True
         if _ESCAPED.match(e) or (line and self._flow_safe(e, line)):
             return True
+        if _SQL_FRAGMENT.match(e) and not (line and self._flow_tainted(e, line)):
+            return True  # SQL composed from SQL built elsewhere (where that is built is what to check)
         if re.fullmatch(r"-?\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\"|True|False|None|null|true|false", e):
             return True
         if _CONST.match(e):
             return True
-        if _SAFE_CALLS.match(e) or _PLACEHOLDER_EXPR.search(e):
+        if _SAFE_CALLS.match(e) or _PLACEHOLDER_EXPR.search(e) or _ARITHMETIC.fullmatch(e):
             return True
         m = re.match(r"^([A-Za-z_$][\w$]*)\s*(?:\[|\.get\(|\?\.\[)", e)
         if m and (m.group(1) in self.literal_collections or _CONST.match(m.group(1))):
@@ -205,6 +214,20 @@ class _Allow:
             if node.id in wanted and node.lineno == line and node.id not in found:
                 found[node.id] = node
         return len(found) == len(set(wanted)) and all(flow.safe(n, "sql") for n in found.values())
+
+
+    def _flow_tainted(self, expr: str, line: int) -> bool:
+        """A name in ``expr`` may hold request data there (Python)."""
+        fi = self.fi
+        if fi.lang != PYTHON or "request" not in fi.text and "req" not in fi.text:
+            return False
+        from triage.rules.dataflow import flow_of
+
+        flow = flow_of(fi) if fi.tree is not None else None
+        if flow is None:
+            return False
+        names = set(re.findall(r"[A-Za-z_]\w*", expr))
+        return any(flow.tainted(n, "sql") for n in fi.nodes(ast.Name) if n.lineno == line and n.id in names)
 
 
 def _is_literal(ts: TokenStream, a: int, b: int) -> bool:
@@ -329,19 +352,23 @@ class SqlScan:
                 if e > b + 1 and not _is_literal(ts, b + 1, e):
                     text, n = self._pct(text)
                     src = ts.source(b + 1, e, 60)
-                    interps.extend(_Interp(src, toks[b].line) for _ in range(n))
+                    parts = [ts.source(x, y, 60) for x, y in ts.args(b + 1)] if toks[b + 1].value == "(" else []
+                    interps.extend(_Interp(parts[k] if len(parts) == n else src, toks[b].line) for k in range(n))
                     hows.append("%-formatting")
                     end = e
             elif b + 2 < len(toks) and toks[b].value == "." and toks[b + 1].value == "format" and toks[b + 2].value == "(":
                 c = ts.close_of(b + 2)
                 if not _is_literal(ts, b + 3, c):
-                    text, n = self._brace(text)
-                    src = ts.source(b + 3, c, 60)
-                    interps.extend(_Interp(src, toks[b + 1].line) for _ in range(n))
+                    fields: list[str] = []
+                    text, n = self._brace(text, fields)
+                    slots = self._format_slots(b + 2, fields)
+                    interps.extend(_Interp(x, toks[b + 1].line) for x in slots)
                     hows.append(".format()")
                     end = c + 1
             if not hows:
                 continue
+            if (a > 0 and toks[a - 1].value in ("==", "!=")) or (end < len(toks) and toks[end].value in ("==", "!=")):
+                continue  # compared, not run
             span = (toks[a].line, toks[min(end, len(toks)) - 1].end)
             self._site(text, interps, span, " and ".join(hows))
 
@@ -385,7 +412,7 @@ class SqlScan:
 
         return _PCT_FMT.sub(sub, text), n
 
-    def _brace(self, text: str) -> tuple[str, int]:
+    def _brace(self, text: str, fields: list[str] | None = None) -> tuple[str, int]:
         n = 0
 
         def sub(m: re.Match) -> str:
@@ -394,9 +421,34 @@ class SqlScan:
             if g in ("{{", "}}"):
                 return g[0]
             n += 1
+            if fields is not None:
+                fields.append(re.split(r"[!:.\[]", g[1:-1], maxsplit=1)[0].strip())
             return "\x00"
 
         return _BRACE_FMT.sub(sub, text), n
+
+    def _format_slots(self, open_paren: int, fields: list[str]) -> list[str]:
+        """The source of what fills each ``{field}`` of a ``.format(...)`` call at ``open_paren``."""
+        ts, toks = self.ts, self.ts.toks
+        whole = ts.source(open_paren + 1, ts.close_of(open_paren), 60)
+        positional: list[str] = []
+        named: dict[str, str] = {}
+        for a, b in ts.args(open_paren):
+            if b - a >= 3 and toks[a].kind == "name" and toks[a + 1].value == "=":
+                named[toks[a].value] = ts.source(a + 2, b, 60)
+            elif toks[a].value not in ("*", "**"):
+                positional.append(ts.source(a, b, 60))
+        out: list[str] = []
+        auto = 0
+        for f in fields:
+            if not f:
+                out.append(positional[auto] if auto < len(positional) else whole)
+                auto += 1
+            elif f.isdigit():
+                out.append(positional[int(f)] if int(f) < len(positional) else whole)
+            else:
+                out.append(named.get(f, whole))
+        return out
 
     def _var_use(self, i: int) -> None:
         """``sql % args`` / ``sql.format(args)`` on a variable holding SQL text."""
@@ -471,8 +523,8 @@ class _SqlRule(FileRule):
                "replace", "execute", "fetch", "raw(", "extra(", "rawsql", "text(", "read_sql")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if not may_hold_sql(fi):
-            return
+        if fi.is_test or not may_hold_sql(fi):
+            return  # a test's SQL is its fixture
         for s in sql_scan(fi).sites:
             if s.rule == self.id:
                 yield self.hit(fi, s.line, s.message)

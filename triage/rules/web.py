@@ -31,7 +31,7 @@ from typing import Iterator
 
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
-from triage.rules.dataflow import FileFlow, enclosing_view, flow_of, is_view
+from triage.rules.dataflow import FileFlow, enclosing_view, flow_of
 from triage.rules.fileinfo import FileInfo, FileRule, truncate
 from triage.rules.python_ast import dotted
 from triage.rules.tokens import JAVASCRIPT, PYTHON
@@ -113,6 +113,8 @@ class OpenRedirect(FileRule):
     needles = ("redirect", "location", "httpfound")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if fi.is_test:
+            return  # a test redirects to whatever it tests
         if fi.lang == JAVASCRIPT:
             yield from self._js(fi)
             return
@@ -193,6 +195,8 @@ class TrustBoundaryViolation(FileRule):
     needles = ("session",)
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if fi.is_test:
+            return  # a test fills the session with whatever it tests
         if fi.lang == JAVASCRIPT:
             yield from self._js(fi)
             return
@@ -275,6 +279,8 @@ class InsecureCookie(FileRule):
     needles = ("cookie",)
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if fi.is_test:
+            return  # a test's cookies never reach a browser
         if fi.lang == JAVASCRIPT:
             yield from self._js(fi)
             return
@@ -285,7 +291,8 @@ class InsecureCookie(FileRule):
                 continue
             func = call.func
             last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if last in _COOKIE_CALLS and not any(k.arg is None for k in call.keywords) and not any(
+            valued = len(call.args) >= 2 or any(k.arg == "value" for k in call.keywords)  # not a cookie jar's
+            if last in _COOKIE_CALLS and valued and not any(k.arg is None for k in call.keywords) and not any(
                     isinstance(a, ast.Starred) for a in call.args):
                 msg = self._cookie_call(call)
                 if msg:
@@ -307,6 +314,10 @@ class InsecureCookie(FileRule):
     def _cookie_call(call: ast.Call) -> str:
         secure, httponly, samesite = (_flag(call, n) for n in ("secure", "httponly", "samesite"))
         name = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "key"), None)
+        value = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "value"), None)
+        expiry = [k.value for k in call.keywords if k.arg in ("max_age", "expires")]
+        if _literal(value) == "" or any(_literal(e) == 0 for e in expiry):
+            return ""  # deleting the cookie
         label = repr(name.value) if isinstance(name, ast.Constant) else "this cookie"
         problems = []
         if secure is None or _literal(secure) is False:
@@ -361,9 +372,9 @@ def _plain_type(call: ast.Call) -> bool:
 
 def python_xss(fi: FileInfo, seen: set[int]) -> Iterator[tuple[int, str]]:
     """``(line, message)`` of the flow-based XSS findings of a Python file (``seen`` lines skipped)."""
-    flow = flow_of(fi)
+    flow = flow_of(fi) if not fi.is_test else None
     if flow is None:
-        return
+        return  # (a test's handlers echo what the test sends them)
     for node in fi.nodes(ast.Return):
         if node.value is None or node.lineno in seen or not fi.touches(node.lineno, node.end_lineno or node.lineno):
             continue
@@ -443,9 +454,6 @@ def autoescape_off(fi: FileInfo) -> Iterator[tuple[int, str]]:
                 yield n, "{% autoescape off %} renders the variables below unescaped"
 
 
-def views_in(fi: FileInfo) -> bool:
-    """The file defines at least one request handler."""
-    return fi.tree is not None and any(is_view(fn) for fn in fi.nodes(ast.FunctionDef, ast.AsyncFunctionDef))
 
 
 # ------------------------------------------------------------------ weak randomness reaching a secret
