@@ -68,6 +68,20 @@ def _test_set(tests: frozenset[str]):
         return test_set.BanditTestSet(config.BanditConfig(), profile={"include": sorted(tests), "exclude": []})
 
 
+@lru_cache(maxsize=1)
+def all_tests() -> frozenset[str]:
+    """The id of every test bandit has (its plugins and its blacklists)."""
+    mods = _bandit()
+    if mods is None:
+        return frozenset()
+    from bandit.core import extension_loader
+
+    ids = set(extension_loader.MANAGER.plugins_by_id)
+    for tests in extension_loader.MANAGER.blacklist.values():
+        ids.update(t["id"] for t in tests)
+    return frozenset(ids)
+
+
 def run_bandit(fi: FileInfo, tests: frozenset[str]) -> list:
     """bandit's issues for ``fi`` with only ``tests`` (``# nosec`` ignored); [] on any failure."""
     mods = _bandit()

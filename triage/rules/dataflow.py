@@ -1157,3 +1157,18 @@ def builds_html_unsafely(fi: FileInfo, line: int, name: str) -> bool:
     if flow.tainted(arg, "html"):  # type: ignore[union-attr]
         return True
     return built_text(bound_expr(arg, flow.function_at(line))) and not flow.safe(arg, "html")  # type: ignore[union-attr]
+
+
+def built_text_safe(fi: FileInfo, first: int, last: int, kind: str) -> bool:
+    """Every string built by interpolation on lines ``first``..``last`` is made only of constants
+    and values cleaned for ``kind`` (False when there is none, or no tree to tell)."""
+    flow = flow_of(fi)
+    if flow is None:
+        return False
+    found = False
+    for node in fi.nodes(ast.JoinedStr, ast.BinOp, ast.Call):
+        if first <= node.lineno <= last and built_text(node):
+            found = True
+            if not flow.safe(node, kind):
+                return False
+    return found

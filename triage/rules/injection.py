@@ -15,7 +15,7 @@ from triage.models import Finding
 from triage.rules.base import RepoContext, register
 from triage.rules.data import load
 from triage.rules.argv import ARGV_HINT, js_argv, python_argv
-from triage.rules.dataflow import arg_safe, builds_html_unsafely
+from triage.rules.dataflow import arg_safe, builds_html_unsafely, built_text_safe
 from triage.rules.fileinfo import FileInfo, FileRule, plain_literal, qualify, truncate
 from triage.rules.tokens import JAVASCRIPT, PYTHON
 from triage.rules.web import _js_tainted, autoescape_off, python_xss
@@ -62,7 +62,8 @@ class ShellInjection(FileRule):
     cwe = "CWE-78"
     question = "Can this be an argv list?"
     languages = (PYTHON, JAVASCRIPT)
-    needles = ("system", "popen", "shell", "exec", "spawn", "getoutput", "pty")
+    needles = ("system", "popen", "shell", "exec", "spawn", "getoutput", "pty", "subprocess", "run_process",
+               "open_process")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
         if fi.lang == PYTHON:
@@ -90,6 +91,8 @@ class ShellInjection(FileRule):
                     kw = ts.kwarg(i, "shell")
                     if kw and ts.toks[kw[0]].value == "True":
                         literal = bool(args) and plain_literal(fi, *args[0])
+                        if not literal and arg_safe(fi, ts.toks[i].line, name, "shell"):
+                            continue  # built only from constants and shlex.quote()d values
                         sev = "medium" if literal else None
                         yield self.hit(fi, ts.toks[kw[0]].line, f"{q}(..., shell=True) runs a command string through a shell", sev)
         else:
@@ -349,7 +352,8 @@ class XssUnescapedRender(FileRule):
             for k in range(a, i):
                 if toks[k].kind == "name" and toks[k].value.split(".")[-1] in _PY_HTML_RESPONSES and k + 1 < len(toks) and toks[k + 1].value == "(":
                     in_response = True
-            if (returned or in_response) and not (seen & set(range(t.line, t.end + 1))):
+            if (returned or in_response) and not (seen & set(range(t.line, t.end + 1))) \
+                    and not built_text_safe(fi, t.line, t.end, "html"):
                 seen.update(range(t.line, t.end + 1))
                 what = ", ".join(interps[:3]) if interps else ts.source(i + 1, b, 40)
                 line = fi.anchor(t.interp_lines or [t.line], (t.line, t.end))

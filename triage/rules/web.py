@@ -31,7 +31,7 @@ from typing import Iterator
 
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
-from triage.rules.dataflow import FileFlow, enclosing_view, flow_of
+from triage.rules.dataflow import FileFlow, bound_expr, enclosing_view, flow_of
 from triage.rules.fileinfo import FileInfo, FileRule, truncate
 from triage.rules.python_ast import dotted
 from triage.rules.tokens import JAVASCRIPT, PYTHON
@@ -382,16 +382,23 @@ def python_xss(fi: FileInfo, seen: set[int]) -> Iterator[tuple[int, str]]:
         if fn is None or isinstance(node.value, (ast.Dict, ast.List)):
             continue
         value = node.value.elts[0] if isinstance(node.value, ast.Tuple) and node.value.elts else node.value
+        line = node.lineno
+        if isinstance(value, ast.Name) and _response_name_plain(fn, value.id):
+            continue
+        if isinstance(value, ast.Name):
+            bound = bound_expr(value, fn)
+            if isinstance(bound, ast.Call) and dotted(bound.func).rsplit(".", 1)[-1] in _HTML_RESPONSES:
+                value, line = bound, bound.lineno  # resp = make_response(html) ... return resp: the html
+                if line in seen:
+                    continue
         if isinstance(value, ast.Call):
             last = dotted(value.func).rsplit(".", 1)[-1]
             if last not in _HTML_RESPONSES or _plain_type(value) or not value.args:
                 continue
             value = value.args[0]
-        elif isinstance(value, ast.Name) and _response_name_plain(fn, value.id):
-            continue
         if flow.tainted(value, "html"):
-            seen.add(node.lineno)
-            yield node.lineno, f"request data is returned as HTML without escaping: {_src(value, 40)}"
+            seen.add(line)
+            yield line, f"request data is returned as HTML without escaping: {_src(value, 40)}"
     for call, name in flow.calls(lines=fi.added):
         last = name.rsplit(".", 1)[-1]
         if call.lineno in seen or not call.args:
