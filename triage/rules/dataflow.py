@@ -183,7 +183,8 @@ _STR_METHODS = {
     "copy", "keys", "values", "items", "getlist", "getvalue", "read", "readline", "readlines", "strip_tags",
     "get_all", "to_dict", "dict", "lists",
 }
-_FRESH = re.compile(r"(?:requests|httpx|urllib\.request|urllib3|aiohttp|http\.client|socket|sqlite3)\.|(?:open|io\.open)$")
+_FRESH = re.compile(r"(?:requests|httpx|urllib\.request|urllib3|aiohttp|http\.client|socket|sqlite3|subprocess)\."
+                    r"|(?:open|io\.open)$")
 """Calls whose result is new data (a response, a file), not their arguments."""
 _FRESH_METHODS = {"execute", "executemany", "fetchone", "fetchall", "fetchmany", "fetchrow", "fetchval", "scalar",
                   "scalars", "scalar_one", "one_or_none", "get_object_or_404", "get_or_404", "first_or_404",
@@ -759,6 +760,8 @@ class _Run:
         if _FRESH.match(callee) or last in _FRESH_METHODS or (
                 isinstance(func, ast.Attribute) and dotted(func.value).rsplit(".", 1)[-1] in _STORES):
             return UNKNOWN  # what a server, a file or a database returns is not the request, whatever it was asked
+        if callee == "len" and len(args) == 1 and (args[0].elems is not None or args[0].items is not None):
+            return const(len(args[0].elems if args[0].elems is not None else args[0].items))  # type: ignore[arg-type]
         kinds = cleaner_kinds(callee)
         if kinds is not None:
             inner = join(allv + ([receiver] if receiver is not None and last in ("replace", "format") else []))
