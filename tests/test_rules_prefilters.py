@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.rules import (RepoContext, SourceFile, analyze, basic, context, credentials, injection, reliability,
-                          sql, transport)
+from triage.rules import (RepoContext, SourceFile, analyze, basic, context, credentials, flow, injection,
+                          reliability, sql, transport)
 from triage.rules.fileinfo import info
 
 FILLER = "".join(f"step_{k} = prepare(step_{k - 1})\n" for k in range(1, 21))
@@ -78,6 +78,19 @@ CASES = {
     "fetch-split.js": ("const fetchUser = load;\nconst r = await fetch\n  (url);\n", "missing-timeout"),
     "axios-get.ts": ("const res = await axios.get(`/api/${id}`);\n", "missing-timeout"),
     "axios-create.js": ("export const client = axios.create({ baseURL: base });\n", "missing-timeout"),
+    # issue 16: argv from the request (no shell word anywhere), XSS through a returned name, autoescape off,
+    # a SQL call's fragment that does not read as SQL, and a redirect through a helper's return value
+    "views/argv.py": ('import subprocess\nfrom flask import request\n\n\ndef v():\n'
+                      '    subprocess.check_output(["ping", request.args["h"]])\n', "shell-injection"),
+    "views/echo.py": ('from flask import Flask, request\napp = Flask(__name__)\n\n\n@app.route("/e")\n'
+                      'def e():\n    out = request.args["q"]\n    return out\n', "xss-unescaped-render"),
+    "app/templates.py": ("import jinja2\nenv = jinja2.Environment(loader=None)\n", "xss-unescaped-render"),
+    "app/orm.py": ('def f(qs, name):\n    return qs.extra(where=["name = \'%s\'" % name])\n', "sql-interpolation"),
+    "views/go.py": ('from flask import Flask, redirect, request\napp = Flask(__name__)\n\n\ndef pick(x):\n'
+                    '    return x.strip()\n\n\n@app.route("/g")\ndef g():\n    return redirect(pick(request.args["n"]))\n',
+                    "open-redirect"),
+    "views/hash.py": ('import hashlib\n\n\ndef reset_token(email):\n    return hashlib.md5(email).hexdigest()\n',
+                      "weak-hash"),
 }
 
 
@@ -110,6 +123,12 @@ def open_prefilters(monkeypatch):
         monkeypatch.setattr(context, "_JS_SPEC_LINE", Always())
         monkeypatch.setattr(transport, "_JS_HTTP_NAME", Always())
         monkeypatch.setattr(context, "_py_may_import", lambda fi: True)
+        monkeypatch.setattr(injection, "_XSS_FLOW_HINT", Always())
+        monkeypatch.setattr(injection, "_AUTOESCAPE_HINT", Always())
+        monkeypatch.setattr(injection, "ARGV_HINT", Always())
+        monkeypatch.setattr(injection, "_JS_REQUEST", Always())
+        monkeypatch.setattr(sql, "_SINK_HINT", Always())
+        monkeypatch.setattr(flow, "_PATH_HINT", Always())
 
     return apply
 
