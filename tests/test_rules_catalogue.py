@@ -43,6 +43,7 @@ CATALOGUE = {
     "weak-hash": ("medium", "Does anything rely on this digest being hard to forge or reverse, and why not SHA-256 or better?"),
     "weak-crypto": ("high", "Why not a current algorithm (AES-GCM or ChaCha20-Poly1305, RSA of 3072 bits, TLS 1.2 or later)?"),
     "insecure-file-permissions": ("medium", "Who else on the host may read or write this file?"),
+    "external-finding": ("medium", "Is this analyzer's finding real here, and what does its rule ask of the change?"),
     "unsafe-archive-extraction": ("high", 'Can a member\'s path escape the target directory (extract with filter="data")?'),
 }
 REQUIRED = {

@@ -34,6 +34,7 @@ RULE_MODULES: tuple[str, ...] = (
     "triage.rules.web",
     "triage.rules.queries",
     "triage.rules.bandit_bridge",
+    "triage.rules.external",
 )
 """Modules that define (and register) rules; imported on first use."""
 
