@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage.rules import (RepoContext, SourceFile, analyze, basic, context, credentials, flow, injection,
-                          reliability, sql, transport)
+                          reliability, sql, transport, web)
 from triage.rules.fileinfo import info
 
 FILLER = "".join(f"step_{k} = prepare(step_{k - 1})\n" for k in range(1, 21))
@@ -123,7 +123,10 @@ def open_prefilters(monkeypatch):
         monkeypatch.setattr(context, "_JS_SPEC_LINE", Always())
         monkeypatch.setattr(transport, "_JS_HTTP_NAME", Always())
         monkeypatch.setattr(context, "_py_may_import", lambda fi: True)
-        monkeypatch.setattr(injection, "_XSS_FLOW_HINT", Always())
+        monkeypatch.setattr(web, "_PY_SOURCE", Always())
+        monkeypatch.setattr(web, "_PY_VIEW", Always())
+        monkeypatch.setattr(web, "_SESSION_STORE", Always())
+        monkeypatch.setattr(web, "_COOKIE_HINT", Always())
         monkeypatch.setattr(injection, "_AUTOESCAPE_HINT", Always())
         monkeypatch.setattr(injection, "ARGV_HINT", Always())
         monkeypatch.setattr(injection, "_JS_REQUEST", Always())

@@ -40,6 +40,7 @@ import ast
 import operator
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from triage.rules.fileinfo import FileInfo
@@ -312,13 +313,19 @@ def is_view(fn: ast.AST, web: bool = True) -> bool:
     return names[:2] in (["self", "request"], ["self", "req"]) and getattr(fn, "name", "") in _VIEW_METHODS
 
 
-def imports_web_framework(fi: FileInfo) -> bool:
-    """The file imports one of ``data/rules/calls.toml``'s web frameworks."""
+def web_python(fi: FileInfo) -> bool:
+    """A Python file that imports one of ``data/rules/calls.toml``'s web frameworks (read from
+    its text, so a prefilter can ask without parsing)."""
+    return fi.once("web-python", lambda: bool(_web_import().search(fi.text[:200_000])))
+
+
+@lru_cache(maxsize=1)
+def _web_import() -> re.Pattern:
     from triage.rules.data import load
 
-    frameworks = set(load("calls").get("web", {}).get("python_frameworks", []))
-    al = fi.aliases
-    return al is not None and any(full.split(".")[0] in frameworks for full in al.map.values())
+    frameworks = load("calls").get("web", {}).get("python_frameworks", [])
+    names = "|".join(sorted(map(re.escape, frameworks), key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"^[ \t]*(?:from|import)[ \t]+(?:{names})\b", re.M)
 
 
 def route_params(fn: ast.AST) -> set[str]:
@@ -902,7 +909,7 @@ class FileFlow:
         self._methods: dict[str, list[ast.AST]] = {}
         self._spans: list[tuple[int, int, ast.AST]] = []
         self.request_names = self._request_names()
-        self.web = imports_web_framework(fi)
+        self.web = web_python(fi)
         if self.tree is not None:
             for node in self.tree.body:
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -1112,9 +1119,26 @@ def call_at(fi: FileInfo, line: int, name: str) -> ast.Call | None:
     return None
 
 
-def arg_safe(fi: FileInfo, line: int, name: str, kind: str, index: int = 0, keyword: str | None = None) -> bool:
+def may_be_safe(fi: FileInfo, names: Iterable[str]) -> bool:
+    """False when one of ``names`` is never assigned in the file's text (a parameter, a global
+    from elsewhere): then what it holds is unknown, and no parse can make it safe."""
+    text = fi.text[:2_000_000]
+    for n in set(names):
+        if n in ("True", "False", "None") or n in _NUMBERS or n in _PURE:
+            continue
+        if not re.search(rf"\b{re.escape(n)}\s*(?::[^=\n]{{0,60}})?(?:=[^=]|\+=)|\bfor\s+{re.escape(n)}\b"
+                         rf"|\bas\s+{re.escape(n)}\b|\bimport\s+(?:[\w.]+\s*,\s*)*{re.escape(n)}\b", text):
+            return False
+    return True
+
+
+def arg_safe(fi: FileInfo, line: int, name: str, kind: str, index: int = 0, keyword: str | None = None,
+             names: Iterable[str] | None = None) -> bool:
     """The argument (``index`` or ``keyword=``) of the call ``name`` on ``line`` is made only
-    of constants and cleaned values (see :meth:`Value.safe`): a sink fed it is not worth a finding."""
+    of constants and cleaned values (see :meth:`Value.safe`): a sink fed it is not worth a finding.
+    ``names``, the identifiers in the argument, let a file be spared parsing (:func:`may_be_safe`)."""
+    if names is not None and not may_be_safe(fi, names):
+        return False
     flow = flow_of(fi)
     call = call_at(fi, line, name) if flow is not None else None
     if call is None:

@@ -18,7 +18,8 @@ from triage.rules.argv import ARGV_HINT, js_argv, python_argv
 from triage.rules.dataflow import arg_safe, builds_html_unsafely, built_text_safe
 from triage.rules.fileinfo import FileInfo, FileRule, plain_literal, qualify, truncate
 from triage.rules.tokens import JAVASCRIPT, PYTHON
-from triage.rules.web import _js_tainted, autoescape_off, python_xss
+from triage.rules.web import _js_tainted, autoescape_off, has_request_source, has_view, python_xss
+from triage.rules.web import web_python as _is_web_python
 
 
 def _calls(section: str, lang: str, key: str) -> frozenset[str]:
@@ -40,8 +41,6 @@ _PY_SHELL_HINT = re.compile(r"system|popen|getoutput|getstatusoutput|shell")
 """Python: every finding calls ``os.system``, an ``os.popen*``, a ``get(status)output``,
 or passes ``shell=True`` (``create_subprocess_shell`` included)."""
 
-_XSS_FLOW_HINT = re.compile(r"\breq(?:uest)?\b|\.(?:route|get|post|put|patch|delete)\(\s*[\"'][^\"'\n]*[<{]")
-"""Python: a flow-based XSS finding needs request data (or a route with URL parameters)."""
 _AUTOESCAPE_HINT = re.compile(r"autoescape|Environment\(|Template\(|TemplateLookup\(")
 """A template engine constructed, or an autoescape setting, near the added lines."""
 _JS_REQUEST = re.compile(r"\breq(?:uest)?\.(?:query|params|body|headers|cookies)\b")
@@ -82,7 +81,8 @@ class ShellInjection(FileRule):
                 q = qualify(fi, name)
                 args = ts.args(i)
                 if q in direct or q == "asyncio.create_subprocess_shell":
-                    if args and not plain_literal(fi, *args[0]) and not arg_safe(fi, ts.toks[i].line, name, "shell"):
+                    if args and not plain_literal(fi, *args[0]) and not arg_safe(
+                            fi, ts.toks[i].line, name, "shell", names=ts.names_in(*args[0])):
                         yield self.hit(fi, ts.toks[i].line, f"{q}() runs {truncate(ts.source(*args[0]), 50)} through a shell")
                     continue
                 if q in with_kw or name in with_kw:
@@ -91,7 +91,7 @@ class ShellInjection(FileRule):
                     kw = ts.kwarg(i, "shell")
                     if kw and ts.toks[kw[0]].value == "True":
                         literal = bool(args) and plain_literal(fi, *args[0])
-                        if not literal and arg_safe(fi, ts.toks[i].line, name, "shell"):
+                        if not literal and args and arg_safe(fi, ts.toks[i].line, name, "shell", names=ts.names_in(*args[0])):
                             continue  # built only from constants and shlex.quote()d values
                         sev = "medium" if literal else None
                         yield self.hit(fi, ts.toks[kw[0]].line, f"{q}(..., shell=True) runs a command string through a shell", sev)
@@ -142,7 +142,8 @@ class EvalExec(FileRule):
                 q = qualify(fi, name)
                 if name in names or q in names:
                     args = ts.args(i)
-                    if args and not plain_literal(fi, *args[0]) and not arg_safe(fi, toks[i].line, name, "code"):
+                    if args and not plain_literal(fi, *args[0]) and not arg_safe(
+                            fi, toks[i].line, name, "code", names=ts.names_in(*args[0])):
                         yield self.hit(fi, toks[i].line, f"{name}() runs dynamic code built from {truncate(ts.source(*args[0]), 50)}")
             return
         names = _calls("eval", "javascript", "calls")
@@ -194,9 +195,11 @@ class UnsafeDeserialization(FileRule):
                 continue
             q = qualify(fi, name)
             if q in names or name in names:
-                if not arg_safe(fi, toks[i].line, name, "deser"):
+                args = ts.args(i)
+                if not (args and arg_safe(fi, toks[i].line, name, "deser", names=ts.names_in(*args[0]))):
                     yield self.hit(fi, toks[i].line, f"{q}() can run code embedded in the data it loads")
-            elif (q in yaml_load or name in yaml_load) and not arg_safe(fi, toks[i].line, name, "deser"):
+            elif (q in yaml_load or name in yaml_load) and not (ts.args(i) and arg_safe(
+                    fi, toks[i].line, name, "deser", names=ts.names_in(*ts.args(i)[0]))):
                 args = ts.args(i)
                 loader = ts.kwarg(i, "Loader")
                 if loader is None and len(args) >= 2 and toks[args[1][0]].value != "Loader":
@@ -241,8 +244,8 @@ class XssUnescapedRender(FileRule):
     cwe = "CWE-79"
     question = "Where is this escaped for its output context?"
     needles = ("innerhtml", "outerhtml", "document.write", "dangerouslysetinnerhtml", "v-html", "insertadjacenthtml",
-               "mark_safe", "markup", "render_template_string", "safestring", "<", ".html(", "request", "response",
-               "autoescape", "jinja2", "environment(", "mako")
+               "mark_safe", "markup", "render_template_string", "safestring", "<", ".html(", "return", "response",
+               ".write(", "autoescape", "environment(", "template(", "templatelookup(")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
         if fi.lang == JAVASCRIPT:
@@ -257,7 +260,7 @@ class XssUnescapedRender(FileRule):
                 for f in self._py(fi):
                     seen.add(f.line)
                     yield f
-            if _XSS_FLOW_HINT.search(fi.text) and fi.tree is not None:
+            if (has_request_source(fi) and has_view(fi) or _PY_MARKUP_HINT.search(near)) and fi.tree is not None:
                 for line, msg in python_xss(fi, seen):
                     yield self.hit(fi, line, msg)
         if _AUTOESCAPE_HINT.search(fi.near_added_text):
@@ -358,8 +361,3 @@ class XssUnescapedRender(FileRule):
                 what = ", ".join(interps[:3]) if interps else ts.source(i + 1, b, 40)
                 line = fi.anchor(t.interp_lines or [t.line], (t.line, t.end))
                 yield self.hit(fi, line, f"HTML built from {truncate(what, 40)} is returned without escaping")
-
-
-def _is_web_python(fi: FileInfo) -> bool:
-    fws = load("calls").get("web", {}).get("python_frameworks", [])
-    return any(re.search(rf"^\s*(?:from|import)\s+{re.escape(f)}\b", fi.text[:200_000], re.M) for f in fws)

@@ -31,12 +31,31 @@ from typing import Iterator
 
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
-from triage.rules.dataflow import FileFlow, bound_expr, enclosing_view, flow_of
+from triage.rules.dataflow import FileFlow, bound_expr, enclosing_view, flow_of, web_python
 from triage.rules.fileinfo import FileInfo, FileRule, truncate
 from triage.rules.python_ast import dotted
 from triage.rules.tokens import JAVASCRIPT, PYTHON
 
 _JS_SOURCE = re.compile(r"\breq(?:uest)?\.(?:query|params|body|headers|cookies)\b")
+_PY_SOURCE = re.compile(r"\brequest\.|\.(?:route|get|post|put|patch|delete|api_route)\(\s*[\"'][^\"'\n]*[<{]")
+"""Python: every request-data finding needs the request's data read somewhere in the file (or a
+route whose URL has parameters); searched once per file, shared by the rules that ask."""
+_PY_VIEW = re.compile(r"@[\w.]+\.(?:route|get|post|put|patch|delete|api_route|websocket)\(|@api_view|@view_config"
+                      r"|def \w+\(\s*(?:self\s*,\s*)?req(?:uest)?\b")
+"""Python: a request handler is defined in the file (a route decorator, or a view taking ``request``)."""
+
+
+def has_request_source(fi: FileInfo) -> bool:
+    """The file reads request data: JavaScript ``req.query``/...; Python ``request.`` (or a
+    parametrized route) in a module that imports a web framework (by its text: no parsing)."""
+    if fi.lang == JAVASCRIPT:
+        return fi.once(("request-source", fi.lang), lambda: bool(_JS_SOURCE.search(fi.text)))
+    return fi.once(("request-source", fi.lang), lambda: bool(_PY_SOURCE.search(fi.text)) and web_python(fi))
+
+
+def has_view(fi: FileInfo) -> bool:
+    """The Python file defines a request handler."""
+    return fi.once("python-view", lambda: bool(_PY_VIEW.search(fi.text)))
 
 
 def _js_tainted(fi: FileInfo) -> set[str]:
@@ -113,8 +132,8 @@ class OpenRedirect(FileRule):
     needles = ("redirect", "location", "httpfound")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if fi.is_test:
-            return  # a test redirects to whatever it tests
+        if fi.is_test or not has_request_source(fi):
+            return  # a test redirects to whatever it tests; without request data, nothing to follow
         if fi.lang == JAVASCRIPT:
             yield from self._js(fi)
             return
@@ -174,6 +193,11 @@ class OpenRedirect(FileRule):
 
 # ------------------------------------------------------------------ trust boundary
 
+_SESSION_STORE = re.compile(r"session\s*\[[^\]\n]*\]\s*\+?=(?!=)|session\.(?:update|setdefault|__setitem__|put|set)\("
+                            r"|session\.\w+\s*=(?!=)")
+"""A value stored into a session (every finding's line, or the statement starting there)."""
+
+
 def _is_session(node: ast.AST, flow: FileFlow) -> bool:
     """``session`` (Flask's, or any name bound to ``...session``), ``request.session``, ``self.request.session``."""
     name = dotted(node)
@@ -195,8 +219,8 @@ class TrustBoundaryViolation(FileRule):
     needles = ("session",)
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if fi.is_test:
-            return  # a test fills the session with whatever it tests
+        if fi.is_test or not _SESSION_STORE.search(fi.near_added_text) or not has_request_source(fi):
+            return  # a test fills the session with whatever it tests; no store into a session, or no request data
         if fi.lang == JAVASCRIPT:
             yield from self._js(fi)
             return
@@ -250,6 +274,8 @@ class TrustBoundaryViolation(FileRule):
 # ------------------------------------------------------------------ cookies
 
 _COOKIE_CALLS = {"set_cookie", "set_signed_cookie"}
+_COOKIE_HINT = re.compile(r"set_(?:signed_)?cookie|COOKIE_(?:SECURE|HTTPONLY)|\.cookie\(|(?:secure|httpOnly)\s*:\s*false")
+"""Every cookie finding's line holds one of these."""
 _POSITIONAL = {"secure": 6, "httponly": 7, "samesite": 8}
 _SETTINGS = {"SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_SECURE",
              "REMEMBER_COOKIE_HTTPONLY", "LANGUAGE_COOKIE_SECURE"}
@@ -279,7 +305,7 @@ class InsecureCookie(FileRule):
     needles = ("cookie",)
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if fi.is_test:
+        if fi.is_test or not _COOKIE_HINT.search(fi.near_added_text):
             return  # a test's cookies never reach a browser
         if fi.lang == JAVASCRIPT:
             yield from self._js(fi)
