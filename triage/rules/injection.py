@@ -30,6 +30,14 @@ def _prev_value(fi: FileInfo, start: int) -> str:
     return fi.stream.toks[start - 1].value if start > 0 else ""
 
 
+def _plain_names(ts, a: int, b: int) -> list[str] | None:
+    """The names in tokens ``[a, b)`` when they hold no call (a call may clean what it is given:
+    then only the data flow can tell), else None."""
+    if any((t.value == "(" and t.kind in ("punct", "op")) or any("(" in x for x in t.interps) for t in ts.toks[a:b]):
+        return None
+    return ts.names_in(a, b)
+
+
 def _is_definition(fi: FileInfo, start: int) -> bool:
     return _prev_value(fi, start) in ("def", "function", "class", ".", "?.", "async")
 
@@ -82,7 +90,7 @@ class ShellInjection(FileRule):
                 args = ts.args(i)
                 if q in direct or q == "asyncio.create_subprocess_shell":
                     if args and not plain_literal(fi, *args[0]) and not arg_safe(
-                            fi, ts.toks[i].line, name, "shell", names=ts.names_in(*args[0])):
+                            fi, ts.toks[i].line, name, "shell", names=_plain_names(ts, *args[0])):
                         yield self.hit(fi, ts.toks[i].line, f"{q}() runs {truncate(ts.source(*args[0]), 50)} through a shell")
                     continue
                 if q in with_kw or name in with_kw:
@@ -91,7 +99,7 @@ class ShellInjection(FileRule):
                     kw = ts.kwarg(i, "shell")
                     if kw and ts.toks[kw[0]].value == "True":
                         literal = bool(args) and plain_literal(fi, *args[0])
-                        if not literal and args and arg_safe(fi, ts.toks[i].line, name, "shell", names=ts.names_in(*args[0])):
+                        if not literal and args and arg_safe(fi, ts.toks[i].line, name, "shell", names=_plain_names(ts, *args[0])):
                             continue  # built only from constants and shlex.quote()d values
                         sev = "medium" if literal else None
                         yield self.hit(fi, ts.toks[kw[0]].line, f"{q}(..., shell=True) runs a command string through a shell", sev)
@@ -143,7 +151,7 @@ class EvalExec(FileRule):
                 if name in names or q in names:
                     args = ts.args(i)
                     if args and not plain_literal(fi, *args[0]) and not arg_safe(
-                            fi, toks[i].line, name, "code", names=ts.names_in(*args[0])):
+                            fi, toks[i].line, name, "code", names=_plain_names(ts, *args[0])):
                         yield self.hit(fi, toks[i].line, f"{name}() runs dynamic code built from {truncate(ts.source(*args[0]), 50)}")
             return
         names = _calls("eval", "javascript", "calls")
@@ -196,10 +204,10 @@ class UnsafeDeserialization(FileRule):
             q = qualify(fi, name)
             if q in names or name in names:
                 args = ts.args(i)
-                if not (args and arg_safe(fi, toks[i].line, name, "deser", names=ts.names_in(*args[0]))):
+                if not (args and arg_safe(fi, toks[i].line, name, "deser", names=_plain_names(ts, *args[0]))):
                     yield self.hit(fi, toks[i].line, f"{q}() can run code embedded in the data it loads")
             elif (q in yaml_load or name in yaml_load) and not (ts.args(i) and arg_safe(
-                    fi, toks[i].line, name, "deser", names=ts.names_in(*ts.args(i)[0]))):
+                    fi, toks[i].line, name, "deser", names=_plain_names(ts, *ts.args(i)[0]))):
                 args = ts.args(i)
                 loader = ts.kwarg(i, "Loader")
                 if loader is None and len(args) >= 2 and toks[args[1][0]].value != "Loader":
