@@ -55,12 +55,13 @@ def test_the_change_cannot_silence_bandit_with_nosec_and_only_added_lines_count(
     assert found(text, added=frozenset({3})) == [("insecure-file-permissions", 3, "medium")]
 
 
-def test_triage_suppression_applies_and_tests_are_demoted():
+def test_triage_suppression_applies_and_test_fixtures_are_left_alone():
     text = "import os\nos.chmod(p, 0o777)  # triage: ignore[insecure-file-permissions] a scratch dir\n"
     f = SourceFile("app/x.py", text, frozenset({1, 2}))
     (fd,) = [x for x in analyze([f]) if x.rule == "insecure-file-permissions"]
     assert fd.suppressed
-    assert found("import os\nos.chmod(p, 0o777)\n", path="tests/test_x.py") == [("insecure-file-permissions", 2, "low")]
+    assert found("import os\nos.chmod(p, 0o777)\n", path="tests/test_x.py") == []
+    assert found("import hashlib\ntoken = hashlib.md5(b'x').hexdigest()\n", path="tests/test_x.py") == []
 
 
 def test_bandit_warnings_never_reach_stderr(capfd):

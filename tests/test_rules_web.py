@@ -149,3 +149,30 @@ def test_findings_only_on_added_lines_and_suppression_applies():
     assert fd.suppressed
     g = SourceFile("app/views.py", text, frozenset(range(1, sink)))
     assert [x for x in analyze([g]) if x.rule == "open-redirect"] == []
+
+
+@pytest.mark.parametrize("body, lines", [
+    # this site's own path is not a destination an attacker picks
+    (V + "    return redirect(request.path)\n", []),
+    (V + "    return redirect(request.get_full_path())\n", []),
+    # request data only after the "?": the host is fixed
+    (V + '    return redirect(url_for("index") + "?q=" + p)\n', []),
+    (V + '    return redirect("%s?%s" % (BASE, p))\n', []),
+    (V + '    return redirect("%s?%s" % (p, "x=1"))\n', [4]),
+    # a helper that checks the host before returning the URL
+    ('def safe_next(req):\n    n = req.args.get("next", "/")\n    if urlparse(n).netloc:\n        return "/"\n    return n\n\n\n'
+     + V + "    return redirect(safe_next(request))\n", []),
+])
+def test_open_redirect_knows_same_site_and_checked_urls(body, lines):
+    offset = body.count("\n") - V.count("\n") - body[body.index(V):].count("\n") + V.count("\n")
+    assert [n - offset for n in found(body, "open-redirect")] == lines
+
+
+def test_reprs_and_helpers_that_take_the_request_are_not_views():
+    head = "from django.http import HttpResponse, HttpResponseRedirect\n\n\n"
+    body = ("class Page:\n    def __repr__(self):\n        return '<Page %s of %s>' % (self.n, self.total)\n\n\n"
+            "def language_from_request(request):\n    return request.GET.get('lang')\n\n\n"
+            "def set_language(request):\n    response = HttpResponseRedirect('/')\n"
+            "    response.set_cookie('lang', request.GET['l'], secure=True, httponly=True)\n    return response\n\n\n"
+            "def echo(request):\n    return HttpResponse(request.GET['q'])\n")
+    assert found(body, "xss-unescaped-render", head=head) == [17]

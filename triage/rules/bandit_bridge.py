@@ -110,8 +110,8 @@ class BanditRule(FileRule):
     severity_from_bandit = False
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if fi.lang != PYTHON:
-            return
+        if fi.lang != PYTHON or fi.is_test:
+            return  # a test's hashes, modes and archives are fixtures
         for issue in _shared_issues(fi):
             if issue.test_id in self.tests and issue.lineno in fi.added:
                 finding = self.convert(fi, issue)
@@ -208,7 +208,7 @@ class WeakHash(BanditRule):
     needles = ("md5", "sha1", "md4", "md2", "sha(", ".sha.", "hashes.sha", "ripemd")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if fi.lang == JAVASCRIPT:
+        if fi.lang == JAVASCRIPT and not fi.is_test:
             for n in sorted(fi.added):
                 line = fi.line(n)
                 m = _JS_WEAK.search(line) if len(line) < 4000 else None

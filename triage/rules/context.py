@@ -30,7 +30,7 @@ from typing import Iterable, Iterator
 from triage.models import Finding
 from triage.rules.base import RepoContext, SourceFile, register
 from triage.rules.data import load
-from triage.rules.fileinfo import FileInfo, FileRule, demote, is_test_path
+from triage.rules.fileinfo import FileInfo, FileRule, demote, is_test_path, is_vendored_path
 from triage.rules.manifests import Manifests, manifests, normalize
 from triage.rules.python_ast import dotted
 from triage.rules.tokens import GO, JAVASCRIPT, PYTHON
@@ -56,7 +56,6 @@ def _stdlib() -> frozenset[str]:
     return frozenset(sys.stdlib_module_names) | _PY2_STDLIB | {"__future__", "__main__", "_typeshed"}
 
 
-_VENDORED_PATH = re.compile(r"(?:^|/)(?:_?vendor(?:ed)?|third_party|extern)/")
 _EXAMPLE_PATH = re.compile(r"(?:^|/)(?:examples?|docs?|samples?)/")
 
 
@@ -275,7 +274,7 @@ class HallucinatedImport(FileRule):
         declared = man.python or set()
         where = ", ".join(man.python_files[:3]) or "the Python manifests"
         seen: set[str] = set()
-        if _VENDORED_PATH.search(fi.path):
+        if is_vendored_path(fi.path):
             return  # vendored code brings its own imports
         for imp in python_imports(fi):
             top = imp.name.split(".")[0]

@@ -102,6 +102,7 @@ UNKNOWN = Value(unknown=KINDS)
 MODULE = Value(unknown=KINDS | {"<module>"})
 """An imported name: calling its functions is not "using" it as data."""
 REQUEST_DATA = Value(taint=KINDS)
+SAME_SITE = Value(taint=KINDS - {"url"})
 
 
 def const(v: object) -> Value:
@@ -163,6 +164,10 @@ _REQUEST_ATTRS = {
     "GET", "POST", "FILES", "COOKIES", "META", "body", "query_params", "path_params", "get_full_path",
     "path_info", "content", "text", "match_info", "query", "rel_url", "raw_path", "read", "get_host",
 }
+_SAME_SITE_ATTRS = {"path", "full_path", "path_info", "get_full_path", "get_full_path_info", "build_absolute_uri",
+                    "get_host", "url", "base_url", "url_root", "host_url"}
+"""Request attributes that name this site's own URL: request data, but not a destination an
+attacker picks (Django's ``get_host`` is checked against ``ALLOWED_HOSTS``)."""
 _REQUEST_SAFE_ATTRS = {"method", "scheme", "is_secure", "secure", "is_json", "content_length", "endpoint",
                        "blueprint", "url_rule", "is_xhr"}
 _FRAMEWORK_REQUESTS = {"flask.request", "quart.request", "bottle.request", "werkzeug.local.request"}
@@ -192,6 +197,8 @@ _FRESH_METHODS = {"execute", "executemany", "fetchone", "fetchall", "fetchmany",
                   "one_or_404", "authenticate", "load", "load_user", "urlopen"}
 """Methods whose result comes from a database, a file or the network (a row found by a request
 value is not that value)."""
+_URL_CHECK = re.compile(r"url_has_allowed_host_and_scheme|is_safe_url|is_safe_redirect|\bnetloc\b|\.hostname\b")
+"""A function that checks a URL's host before it returns it."""
 _STORES = {"query", "objects", "session", "db", "cursor", "conn", "connection", "engine", "cache", "redis"}
 """Receivers whose methods read from a store (``URL.query.get(uid)``, ``User.objects.get(...)``)."""
 _CONTAINER_MUTATORS = {"append", "extend", "insert", "pop", "remove", "update", "setdefault", "add", "clear",
@@ -685,8 +692,8 @@ class _Run:
         module = self.flow.module_value(name)
         if module is not None:
             return module
-        if name in ("True", "False", "None"):
-            return CONST
+        if name in ("True", "False", "None", "__file__", "__name__"):
+            return CONST  # (a module's own path and name are the deployment's, not input)
         if name in self.flow.request_names:
             return Value(req=True, raw_request=True)
         return UNKNOWN
@@ -729,6 +736,8 @@ class _Run:
         if base is MODULE:
             return MODULE  # os.path, json.loads: a module's member
         if base.raw_request:
+            if node.attr in _SAME_SITE_ATTRS:
+                return SAME_SITE
             if node.attr in _REQUEST_ATTRS:
                 return REQUEST_DATA
             if node.attr == "request":  # self.request, or a wrapper's
@@ -775,6 +784,8 @@ class _Run:
             return clean(inner, kinds)
         if receiver is not None:
             if receiver.raw_request:
+                if last in _SAME_SITE_ATTRS:
+                    return SAME_SITE
                 return REQUEST_DATA if last in _REQUEST_ATTRS else Value(unknown=KINDS)
             if receiver.req:
                 return REQUEST_DATA
@@ -1084,8 +1095,13 @@ class FileFlow:
             out = run.returns if run.returns is not None else const(None)
         except (_Stop, RecursionError):
             out = UNKNOWN
+        if "url" in out.taint and _URL_CHECK.search(self._text(fn)):
+            out = replace(out, taint=out.taint - {"url"})  # a helper that checks the URL it returns
         self._summaries[key] = out
         return out
+
+    def _text(self, fn: ast.AST) -> str:
+        return "\n".join(self.fi.lines[fn.lineno - 1:(fn.end_lineno or fn.lineno)])  # type: ignore[attr-defined]
 
 
 def _sig(v: Value) -> tuple:

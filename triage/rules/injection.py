@@ -16,7 +16,7 @@ from triage.rules.base import RepoContext, register
 from triage.rules.data import load
 from triage.rules.argv import ARGV_HINT, js_argv, python_argv
 from triage.rules.dataflow import arg_safe, builds_html_unsafely, built_text_safe
-from triage.rules.fileinfo import FileInfo, FileRule, plain_literal, qualify, truncate
+from triage.rules.fileinfo import FileInfo, FileRule, enclosing_function, is_vendored_path, plain_literal, qualify, truncate
 from triage.rules.tokens import JAVASCRIPT, PYTHON
 from triage.rules.web import _js_tainted, autoescape_off, has_request_source, has_view, python_xss
 from triage.rules.web import web_python as _is_web_python
@@ -230,7 +230,12 @@ class UnsafeDeserialization(FileRule):
                     yield self.hit(fi, toks[kw[0]].line, "numpy.load(allow_pickle=True) unpickles arbitrary objects")
 
 
-_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*[\s>/]")
+_HTML_TAGS = ("a|abbr|article|aside|audio|b|blockquote|body|br|button|canvas|caption|center|code|dd|details|div|dl|dt|"
+              "em|embed|fieldset|font|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|input|label|legend|li|link|"
+              "main|mark|meta|nav|noscript|object|ol|optgroup|option|p|pre|q|s|script|section|select|small|source|span|"
+              "strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|thead|title|tr|u|ul|video")
+_HTML = re.compile(rf"<\s*/?\s*(?:{_HTML_TAGS})[\s>/]", re.I)
+"""An HTML tag (``<p>``, ``</div>``, ``<a href``), not ``<Page 1 of 3>`` in a ``repr``."""
 _PY_MARKUP = {"mark_safe", "Markup", "markupsafe.Markup", "SafeString", "django.utils.safestring.mark_safe",
               "django.utils.safestring.SafeString", "flask.Markup", "jinja2.Markup", "render_template_string",
               "flask.render_template_string"}
@@ -256,6 +261,8 @@ class XssUnescapedRender(FileRule):
                ".write(", "autoescape", "environment(", "template(", "templatelookup(")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if is_vendored_path(fi.path):
+            return  # a vendored library (jquery.js) is not the change's code to review line by line
         if fi.lang == JAVASCRIPT:
             if _JS_HTML_SINK.search(fi.near_added_text):
                 yield from self._js(fi)
@@ -358,7 +365,7 @@ class XssUnescapedRender(FileRule):
                 tail = " ".join(x.value for x in toks[i + 1:b])
                 if _SANITIZE.search(tail):
                     continue
-            returned = toks[a].value == "return"
+            returned = toks[a].value == "return" and enclosing_function(fi, t.line) not in ("__repr__", "__str__")
             in_response = False
             for k in range(a, i):
                 if toks[k].kind == "name" and toks[k].value.split(".")[-1] in _PY_HTML_RESPONSES and k + 1 < len(toks) and toks[k + 1].value == "(":

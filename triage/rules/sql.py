@@ -62,7 +62,10 @@ _LIMIT_CTX = {"limit", "offset"}
 _SAFE_CALLS = re.compile(r"^(?:int|float|len|abs|round|bool|str\(len|math\.\w+|Number|parseInt|parseFloat)\s*\(")
 _PLACEHOLDER_EXPR = re.compile(r"placeholder|qmark|marks|binds|params_sql|param_list|['\"](?:\?|%s|\$\d+)['\"]", re.I)
 _CONST = re.compile(r"^[A-Z][A-Z0-9_]*(?:\.[A-Z][A-Z0-9_]*)*$")
-_ESCAPED = re.compile(r"^[\w.]*(?:escape|quote)\w*\s*\(|^(?:sql\.)?Identifier\s*\(", re.I)
+_QUOTING = (r"(?:escape|quote)\w*|qn|format_(?:table|column|sequence|index|schema|label|constraint|alias)\w*"
+            r"|_?compiler_dispatch|process|(?:sql\.)?Identifier")
+_ESCAPED = re.compile(rf"^[\w.]*?(?:{_QUOTING})\s*\("
+                      rf"|^['\"][^'\"]{{0,12}}['\"]\s*\.join\(\s*\[?\s*[\w.]*?(?:{_QUOTING})\s*\(", re.I)
 """An interpolation that escapes or quotes what it inserts (``escape_sqlite(table)``, ``quote_ident(c)``)."""
 _ARITHMETIC = re.compile(r"[\w.]+\s*[-+*/%]\s*\d+|\d+\s*[-+*/]\s*[\w.]+")
 """A number: a name plus or times a numeric literal (``limit + 1``)."""

@@ -121,6 +121,38 @@ def _fixed_target(node: ast.AST, fn: ast.AST | None) -> bool:
     return bool(head and _FIXED_PATH.match(head))
 
 
+def _only_query_tainted(expr: ast.AST, flow: FileFlow) -> bool:
+    """Request data enters the URL only after a literal ``?`` or ``#``: it cannot change the host."""
+    parts: list[ast.AST] = []
+    if isinstance(expr, ast.JoinedStr):
+        parts = [v.value if isinstance(v, ast.FormattedValue) else v for v in expr.values]
+    elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        def flatten(n: ast.AST) -> None:
+            if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add):
+                flatten(n.left)
+                flatten(n.right)
+            else:
+                parts.append(n)
+        flatten(expr)
+    elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod) and isinstance(expr.left, ast.Constant) \
+            and isinstance(expr.left.value, str) and isinstance(expr.right, ast.Tuple):
+        pieces = re.split(r"%[sdr]", expr.left.value)
+        for k, piece in enumerate(pieces):
+            parts.append(ast.Constant(piece))
+            if k < len(expr.right.elts):
+                parts.append(expr.right.elts[k])
+    if not parts:
+        return False
+    for part in parts:
+        if isinstance(part, ast.Constant):
+            if isinstance(part.value, str) and ("?" in part.value or "#" in part.value):
+                return True
+            continue
+        if flow.tainted(part, "url"):
+            return False
+    return False
+
+
 @register
 class OpenRedirect(FileRule):
     id = "open-redirect"
@@ -167,7 +199,8 @@ class OpenRedirect(FileRule):
         if not flow.tainted(target, "url"):
             return
         fn = flow.function_at(line)
-        if _fixed_target(target, fn) or _REDIRECT_GUARD.search(_function_text(fi, fn)):
+        if _fixed_target(target, fn) or _REDIRECT_GUARD.search(_function_text(fi, fn)) \
+                or _only_query_tainted(bound_expr(target, fn), flow):
             return
         yield self.hit(fi, line, f"request data decides where this redirects: {_src(target)}")
 
@@ -278,7 +311,7 @@ _COOKIE_HINT = re.compile(r"set_(?:signed_)?cookie|COOKIE_(?:SECURE|HTTPONLY)|\.
 """Every cookie finding's line holds one of these."""
 _POSITIONAL = {"secure": 6, "httponly": 7, "samesite": 8}
 _SETTINGS = {"SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_SECURE",
-             "REMEMBER_COOKIE_HTTPONLY", "LANGUAGE_COOKIE_SECURE"}
+             "REMEMBER_COOKIE_HTTPONLY"}
 _SENSITIVE_COOKIE = re.compile(r"sess|auth|token|remember|login|user|jwt|sid|csrf|key|secret|account", re.I)
 
 
@@ -405,7 +438,7 @@ def python_xss(fi: FileInfo, seen: set[int]) -> Iterator[tuple[int, str]]:
         if node.value is None or node.lineno in seen or not fi.touches(node.lineno, node.end_lineno or node.lineno):
             continue
         fn = enclosing_view(flow, node)
-        if fn is None or isinstance(node.value, (ast.Dict, ast.List)):
+        if fn is None or isinstance(node.value, (ast.Dict, ast.List)) or not _answers_requests(fn):
             continue
         value = node.value.elts[0] if isinstance(node.value, ast.Tuple) and node.value.elts else node.value
         line = node.lineno
@@ -413,10 +446,13 @@ def python_xss(fi: FileInfo, seen: set[int]) -> Iterator[tuple[int, str]]:
             continue
         if isinstance(value, ast.Name):
             bound = bound_expr(value, fn)
-            if isinstance(bound, ast.Call) and dotted(bound.func).rsplit(".", 1)[-1] in _HTML_RESPONSES:
+            callee = dotted(bound.func).rsplit(".", 1)[-1] if isinstance(bound, ast.Call) else ""
+            if callee in _HTML_RESPONSES:
                 value, line = bound, bound.lineno  # resp = make_response(html) ... return resp: the html
                 if line in seen:
                     continue
+            elif _NOT_TEXT.search(callee):
+                continue  # a redirect, a JSON response, a rendered template: not text the handler wrote
         if isinstance(value, ast.Call):
             last = dotted(value.func).rsplit(".", 1)[-1]
             if last not in _HTML_RESPONSES or _plain_type(value) or not value.args:
@@ -440,6 +476,23 @@ def python_xss(fi: FileInfo, seen: set[int]) -> Iterator[tuple[int, str]]:
                 and dotted(call.func.value) in ("response", "resp", "self.response") and flow.tainted(call.args[0], "html"):
             seen.add(call.lineno)
             yield call.lineno, f"request data is written into the response without escaping: {_src(call.args[0], 40)}"
+
+
+_NOT_TEXT = re.compile(r"Redirect|redirect|Json|json|render|Template|FileResponse|Streaming|^abort$")
+_RESPONSE_CALLS = re.compile(r"(?:^|\.)(?:\w*Response\w*|make_response|render\w*|redirect|jsonify|abort|send_file)$")
+
+
+def _answers_requests(fn: ast.AST) -> bool:
+    """A route, a class-based view's method, or a function that returns a response somewhere:
+    what it returns goes to the browser (``get_language_from_request(request)`` returns a value)."""
+    from triage.rules.dataflow import is_route
+
+    if is_route(fn) or getattr(fn, "name", "") in ("get", "post", "put", "patch", "delete", "dispatch"):
+        return True
+    for sub in ast.walk(fn):
+        if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Call) and _RESPONSE_CALLS.search(dotted(sub.value.func)):
+            return True
+    return False
 
 
 def _response_name_plain(fn: ast.AST, name: str) -> bool:
