@@ -53,7 +53,9 @@ NODE_BUILTINS = {
 @lru_cache(maxsize=1)
 def _stdlib() -> frozenset[str]:
     # _typeshed: the standard library's stub-only module (importable under TYPE_CHECKING)
-    return frozenset(sys.stdlib_module_names) | _PY2_STDLIB | {"__future__", "__main__", "_typeshed"}
+    # (and the modules newer Pythons add, which a project may import behind a version check)
+    return frozenset(sys.stdlib_module_names) | _PY2_STDLIB | {"__future__", "__main__", "_typeshed", "annotationlib",
+                                                               "compression", "_interpreters", "concurrent"}
 
 
 _EXAMPLE_PATH = re.compile(r"(?:^|/)(?:examples?|docs?|samples?)/")
