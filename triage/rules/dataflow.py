@@ -216,8 +216,9 @@ _CLEANERS: tuple[tuple[re.Pattern, frozenset], ...] = (
     (re.compile(r"(?:^|\.)(?:render_template|render\w*|\w*_template|jsonify|JsonResponse|json_response|"
                 r"JSONResponse|format_html|format_html_join|urlize|linebreaks|json_script)$"), frozenset({"html"})),
     (re.compile(r"(?:^|\.)(?:url_for|reverse|reverse_lazy|resolve_url)$"), frozenset({"url", "html"})),
-    (re.compile(r"(?:^|\.)(?:quote_ident|quote_identifier|quote_name|Identifier|Literal|sql\.SQL)$"),
-     frozenset({"sql"})),
+    (re.compile(r"(?:^|\.)(?:quote_ident|quote_identifier|quote_name|qn|Identifier|Literal|sql\.SQL|process"
+                r"|_?compiler_dispatch|format_(?:table|column|sequence|index|schema|label|constraint|alias)\w*)$"),
+     frozenset({"sql"})),  # identifiers quoted, or SQL compiled, by the database layer
     (re.compile(r"escape|sanitiz|bleach\.clean|(?:^|\.)clean_html$|strip_tags$|(?:^|\.)nh3\.clean$", re.I),
      frozenset({"html", "sql", "ldap", "xpath", "shell"})),
 )

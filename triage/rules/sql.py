@@ -67,6 +67,9 @@ _QUOTING = (r"(?:escape|quote)\w*|qn|format_(?:table|column|sequence|index|schem
 _ESCAPED = re.compile(rf"^[\w.]*?(?:{_QUOTING})\s*\("
                       rf"|^['\"][^'\"]{{0,12}}['\"]\s*\.join\(\s*\[?\s*[\w.]*?(?:{_QUOTING})\s*\(", re.I)
 """An interpolation that escapes or quotes what it inserts (``escape_sqlite(table)``, ``quote_ident(c)``)."""
+_LIT = r"""(?:'[^'\n]*'|"[^"\n]*")"""
+_LITERAL_CHOICE = re.compile(rf"{_LIT}\s+if\s+[^\n]+?\s+else\s+{_LIT}")
+_LITERAL_JOIN = re.compile(rf"^{_LIT}\s*\.join\(\s*\(?\s*{_LIT}\s+for\b")
 _ARITHMETIC = re.compile(r"[\w.]+\s*[-+*/%]\s*\d+|\d+\s*[-+*/]\s*[\w.]+")
 """A number: a name plus or times a numeric literal (``limit + 1``)."""
 _SQL_FRAGMENT = re.compile(
@@ -175,9 +178,11 @@ class _Allow:
             return True
         if _SAFE_CALLS.match(e) or _PLACEHOLDER_EXPR.search(e) or _ARITHMETIC.fullmatch(e):
             return True
-        m = re.match(r"^([A-Za-z_$][\w$]*)\s*(?:\[|\.get\(|\?\.\[)", e)
+        m = re.match(r"^(?:(?:self|cls|this)\.)?([A-Za-z_$][\w$]*)\s*(?:\[|\.get\(|\?\.\[)", e)
         if m and (m.group(1) in self.literal_collections or _CONST.match(m.group(1))):
             return True
+        if _LITERAL_CHOICE.fullmatch(e) or _LITERAL_JOIN.match(e):
+            return True  # "IF EXISTS " if x else "";  ", ".join("?" for _ in rows)
         m = re.fullmatch(r"[A-Za-z_$][\w$]*", e)
         if m:
             n = re.escape(e)
@@ -355,8 +360,11 @@ class SqlScan:
                 if e > b + 1 and not _is_literal(ts, b + 1, e):
                     text, n = self._pct(text)
                     src = ts.source(b + 1, e, 60)
-                    parts = [ts.source(x, y, 60) for x, y in ts.args(b + 1)] if toks[b + 1].value == "(" else []
-                    interps.extend(_Interp(parts[k] if len(parts) == n else src, toks[b].line) for k in range(n))
+                    ranges = ts.args(b + 1) if toks[b + 1].value == "(" else []
+                    if len(ranges) == n:
+                        interps.extend(_Interp(ts.source(x, y, 60), toks[x].line) for x, y in ranges)
+                    else:
+                        interps.extend(_Interp(src, toks[b].line) for _ in range(n))
                     hows.append("%-formatting")
                     end = e
             elif b + 2 < len(toks) and toks[b].value == "." and toks[b + 1].value == "format" and toks[b + 2].value == "(":
@@ -365,7 +373,7 @@ class SqlScan:
                     fields: list[str] = []
                     text, n = self._brace(text, fields)
                     slots = self._format_slots(b + 2, fields)
-                    interps.extend(_Interp(x, toks[b + 1].line) for x in slots)
+                    interps.extend(_Interp(x, ln) for x, ln in slots)
                     hows.append(".format()")
                     end = c + 1
             if not hows:
@@ -430,27 +438,28 @@ class SqlScan:
 
         return _BRACE_FMT.sub(sub, text), n
 
-    def _format_slots(self, open_paren: int, fields: list[str]) -> list[str]:
-        """The source of what fills each ``{field}`` of a ``.format(...)`` call at ``open_paren``."""
+    def _format_slots(self, open_paren: int, fields: list[str]) -> list[tuple[str, int]]:
+        """The source (and line) of what fills each ``{field}`` of a ``.format(...)`` call at ``open_paren``."""
         ts, toks = self.ts, self.ts.toks
         whole = ts.source(open_paren + 1, ts.close_of(open_paren), 60)
-        positional: list[str] = []
-        named: dict[str, str] = {}
+        positional: list[tuple[str, int]] = []
+        named: dict[str, tuple[str, int]] = {}
         for a, b in ts.args(open_paren):
             if b - a >= 3 and toks[a].kind == "name" and toks[a + 1].value == "=":
-                named[toks[a].value] = ts.source(a + 2, b, 60)
+                named[toks[a].value] = (ts.source(a + 2, b, 60), toks[a + 2].line)
             elif toks[a].value not in ("*", "**"):
-                positional.append(ts.source(a, b, 60))
-        out: list[str] = []
+                positional.append((ts.source(a, b, 60), toks[a].line))
+        out: list[tuple[str, int]] = []
         auto = 0
+        line = toks[open_paren].line
         for f in fields:
             if not f:
-                out.append(positional[auto] if auto < len(positional) else whole)
+                out.append(positional[auto] if auto < len(positional) else (whole, line))
                 auto += 1
             elif f.isdigit():
-                out.append(positional[int(f)] if int(f) < len(positional) else whole)
+                out.append(positional[int(f)] if int(f) < len(positional) else (whole, line))
             else:
-                out.append(named.get(f, whole))
+                out.append(named.get(f, (whole, line)))
         return out
 
     def _var_use(self, i: int) -> None:
