@@ -12,7 +12,9 @@ JavaScript/TypeScript or Go file with the manifests at the same commit (see
   ``yaml`` -> PyYAML, ``PIL`` -> Pillow, ...) and PEP 503-normalised;
   ``@scope/pkg/sub`` becomes ``@scope/pkg``;
 * declared -> no finding; only in a lockfile -> ``low``; in neither -> ``high``;
-  inside ``try/except ImportError`` (or a JS ``try`` block) one level lower.
+  inside ``try/except ImportError`` (or a JS ``try`` block) one level lower; only under
+  ``if TYPE_CHECKING:``, or in ``examples/``/``docs/``, ``low``; vendored trees
+  (``_vendor/``, ``vendored/``, ``third_party/``) are not checked.
 
 Decision: when the repository has **no manifest at all** for the file's
 ecosystem there is nothing to compare against, so nothing is flagged (a repo of

@@ -4,6 +4,12 @@ All four scan the shared token stream with paren matching, so keyword checks
 (``shell=True``, ``Loader=``) are scoped to one call. Python callees are
 resolved through the file's import aliases when the file parses. Call lists
 live in ``data/rules/calls.toml``.
+
+In Python, a sink whose argument the data flow (:mod:`triage.rules.dataflow`) proves
+made only of constants and cleaned values is not reported (``eval("1 + 2")``,
+``pickle.loads(pickle.dumps(x))``, ``os.system("ls " + shlex.quote(p))``); the argv
+checks of ``shell-injection`` are :mod:`triage.rules.argv`'s, and the request-data and
+autoescape checks of ``xss-unescaped-render`` are :mod:`triage.rules.web`'s.
 """
 
 from __future__ import annotations

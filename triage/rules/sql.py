@@ -17,8 +17,16 @@ Each interpolation point is classified by the SQL clause it sits in. A statement
 that has placeholders *and* whose every interpolation sits in an identifier,
 ORDER BY, GROUP BY, LIMIT or OFFSET position is ``sql-partial-parameterization``;
 any other site is ``sql-interpolation``. Interpolations of literals, UPPER_CASE
-constants, ``int()``/``len()`` results, placeholder lists, lookups in literal
-dicts, and names checked against an allowlist (``if x not in ALLOWED``) are safe.
+constants, ``int()``/``len()`` results and arithmetic, placeholder lists, lookups in
+literal dicts, names checked against an allowlist (``if x not in ALLOWED``), names the
+data flow (:mod:`triage.rules.dataflow`) proves constant, escaped or quoted identifiers
+(``escape_sqlite(t)``, ``quote_name(c)``), placeholder names (``= :{key}``) and SQL
+fragments composed from SQL built elsewhere (``{where_sql}``) are safe.
+
+A string given to a SQL call (``.execute``, ``text()``, ``.raw``, ``.extra``, ``RawSQL``,
+asyncpg's ``fetch*``) is SQL when a comparison slot in it is filled (``name = '%s'``),
+and fragments that read as SQL only together (``"select " + cols + " from t"``) count.
+Test files are skipped: their SQL is fixtures.
 """
 
 from __future__ import annotations
