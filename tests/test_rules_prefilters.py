@@ -129,7 +129,6 @@ def open_prefilters(monkeypatch):
         monkeypatch.setattr(web, "_COOKIE_HINT", Always())
         monkeypatch.setattr(injection, "_AUTOESCAPE_HINT", Always())
         monkeypatch.setattr(injection, "ARGV_HINT", Always())
-        monkeypatch.setattr(injection, "_JS_REQUEST", Always())
         monkeypatch.setattr(sql, "_SINK_HINT", Always())
         monkeypatch.setattr(flow, "_PATH_HINT", Always())
 

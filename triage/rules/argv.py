@@ -98,17 +98,16 @@ def python_argv(fi: FileInfo) -> Iterator[tuple[int, str]]:
             yield call.lineno, f"{name}() runs a shell with a command built at run time: {_src(cmd)}"
 
 
-def js_argv(fi: FileInfo, names: set[str]) -> Iterator[tuple[int, str]]:
-    """``(line, message)``: ``spawn``/``execFile`` whose program or arguments carry request data."""
-    from triage.rules.web import _js_carries
+def js_argv(fi: FileInfo) -> Iterator[tuple[int, str]]:
+    """``(line, message)``: ``spawn``/``execFile``/``fork`` whose program or arguments carry request data."""
+    from triage.rules.web import js_calls_carrying
 
-    ts = fi.stream
-    for i, name, _start in ts.calls():
-        bare = name.rsplit(".", 1)[-1]
-        if bare not in ("spawn", "spawnSync", "execFile", "execFileSync", "fork"):
-            continue
-        args = ts.args(i)
-        for a, b in args[:2]:
-            if _js_carries(fi, a, b, names):
-                yield ts.toks[i].line, f"check: request data may reach the command line of {name}()"
-                break
+    seen: set[int] = set()
+    for index in (0, 1):
+        for i, name in js_calls_carrying(fi, lambda n: n.rsplit(".", 1)[-1] in _JS_SPAWNS, index):
+            if i not in seen:
+                seen.add(i)
+                yield fi.stream.toks[i].line, f"check: request data may reach the command line of {name}()"
+
+
+_JS_SPAWNS = {"spawn", "spawnSync", "execFile", "execFileSync", "fork"}

@@ -24,7 +24,7 @@ from triage.rules.argv import ARGV_HINT, js_argv, python_argv
 from triage.rules.dataflow import arg_safe, builds_html_unsafely, built_text_safe
 from triage.rules.fileinfo import FileInfo, FileRule, enclosing_function, is_vendored_path, plain_literal, qualify, truncate
 from triage.rules.tokens import JAVASCRIPT, PYTHON
-from triage.rules.web import _js_tainted, autoescape_off, has_request_source, has_view, python_xss
+from triage.rules.web import autoescape_off, has_request_source, has_view, python_xss
 from triage.rules.web import web_python as _is_web_python
 
 
@@ -57,7 +57,6 @@ or passes ``shell=True`` (``create_subprocess_shell`` included)."""
 
 _AUTOESCAPE_HINT = re.compile(r"autoescape|Environment\(|Template\(|TemplateLookup\(")
 """A template engine constructed, or an autoescape setting, near the added lines."""
-_JS_REQUEST = re.compile(r"\breq(?:uest)?\.(?:query|params|body|headers|cookies)\b")
 
 _EVAL_HINT = {
     PYTHON: re.compile(r"\b(?:eval|exec)\b"),
@@ -128,9 +127,8 @@ class ShellInjection(FileRule):
                         v = keys.get("shell")
                         if v is not None and v < len(ts.toks) and ts.toks[v].value not in ("false", "undefined", "null"):
                             yield self.hit(fi, ts.toks[v].line, f"{name}() with shell: {ts.toks[v].value} runs its command through a shell")
-            if _JS_REQUEST.search(fi.text):
-                for line, msg in js_argv(fi, _js_tainted(fi)):
-                    yield self.hit(fi, line, msg, "medium")
+            for line, msg in sorted(js_argv(fi)):
+                yield self.hit(fi, line, msg, "medium")
 
 
 @register

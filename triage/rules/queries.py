@@ -32,9 +32,8 @@ from triage.rules.dataflow import FileFlow, bound_expr, built_text, flow_of
 from triage.rules.fileinfo import FileInfo, FileRule, truncate
 from triage.rules.python_ast import dotted
 from triage.rules.tokens import JAVASCRIPT, PYTHON
-from triage.rules.web import _js_carries, _js_tainted, _src
+from triage.rules.web import FlowRule, _src, js_calls_carrying
 
-_JS_SOURCE = re.compile(r"\breq(?:uest)?\.(?:query|params|body|headers|cookies)\b")
 
 
 def _literal_text(node: ast.AST) -> str:
@@ -51,8 +50,15 @@ _LDAP_FILTER_KW = ("search_filter", "filterstr", "filter")
 _LDAP_SYNTAX = re.compile(r"\(\s*[&|!]?\s*\(?\w[\w-]*\s*[<>~]?=|\b(?:uid|cn|ou|dc|sn|mail|objectclass)\s*=", re.I)
 
 
+def built_unknown(flow: FileFlow, arg: ast.AST, line: int, syntax: re.Pattern) -> ast.AST | None:
+    """The expression ``arg`` was built from, when it is built by interpolation and its literal
+    parts read as ``syntax`` (a filter, an XPath): a check on values of unknown origin."""
+    expr = bound_expr(arg, flow.function_at(line))
+    return expr if built_text(expr) and syntax.search(_literal_text(expr)) else None
+
+
 @register
-class LdapInjection(FileRule):
+class LdapInjection(FlowRule):
     id = "ldap-injection"
     severity = "high"
     kind = "ast"
@@ -61,15 +67,10 @@ class LdapInjection(FileRule):
     languages = (PYTHON, JAVASCRIPT)
     needles = ("search", "bind")
 
-    def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if "ldap" not in fi.lower:
-            return
-        if fi.lang == JAVASCRIPT:
-            yield from self._js(fi)
-            return
-        flow = flow_of(fi)
-        if flow is None:
-            return
+    def wants(self, fi: FileInfo) -> bool:
+        return "ldap" in fi.lower
+
+    def _py(self, fi: FileInfo, flow: FileFlow) -> Iterator[Finding]:
         for call, name in flow.calls(lines=fi.added):
             if not isinstance(call.func, ast.Attribute):
                 continue
@@ -96,23 +97,15 @@ class LdapInjection(FileRule):
         if flow.tainted(arg, "ldap"):
             yield self.hit(fi, call.lineno, f"request data is built into an LDAP {what}: {_src(arg, 40)}")
             return
-        expr = bound_expr(arg, flow.function_at(call.lineno))
-        if built_text(expr) and _LDAP_SYNTAX.search(_literal_text(expr)):
+        expr = built_unknown(flow, arg, call.lineno, _LDAP_SYNTAX)
+        if expr is not None:
             yield self.hit(fi, call.lineno, f"check: an LDAP {what} is built by interpolation: {_src(expr, 40)}",
                            "medium")
 
     def _js(self, fi: FileInfo) -> Iterator[Finding]:
-        if not _JS_SOURCE.search(fi.text):
-            return
-        ts = fi.stream
-        names = _js_tainted(fi)
-        for i, name, _start in ts.calls():
-            if not name.endswith(".search") or "." not in name:
-                continue
-            args = ts.args(i)
-            if len(args) >= 2 and _js_carries(fi, *args[1], names):
-                yield self.hit(fi, ts.toks[i].line, f"check: request data may be built into the LDAP filter of {name}()",
-                               "medium")
+        for i, name in js_calls_carrying(fi, lambda n: n.endswith(".search"), 1):
+            yield self.hit(fi, fi.stream.toks[i].line, f"check: request data may be built into the LDAP filter of {name}()",
+                           "medium")
 
 
 # ------------------------------------------------------------------ XPath
@@ -124,7 +117,7 @@ _XPATH_SYNTAX = re.compile(r"\[\s*@|//|\[\s*\w+\s*=|text\(\)|contains\(")
 
 
 @register
-class XpathInjection(FileRule):
+class XpathInjection(FlowRule):
     id = "xpath-injection"
     severity = "high"
     kind = "ast"
@@ -133,15 +126,10 @@ class XpathInjection(FileRule):
     languages = (PYTHON, JAVASCRIPT)
     needles = ("xpath", "find", "select", "evaluate")
 
-    def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if not re.search(r"xpath|etree|elementtree|elementpath|lxml|xml\.dom|defusedxml", fi.lower):
-            return
-        if fi.lang == JAVASCRIPT:
-            yield from self._js(fi)
-            return
-        flow = flow_of(fi)
-        if flow is None:
-            return
+    def wants(self, fi: FileInfo) -> bool:
+        return bool(re.search(r"xpath|etree|elementtree|elementpath|lxml|xml\.dom|defusedxml", fi.lower))
+
+    def _py(self, fi: FileInfo, flow: FileFlow) -> Iterator[Finding]:
         for call, name in flow.calls(lines=fi.added):
             last = name.rsplit(".", 1)[-1]
             if last not in _XPATH_CALLS or not call.args:
@@ -157,32 +145,23 @@ class XpathInjection(FileRule):
                 # str.find() looks the same: an element's find takes a built path, on something
                 # that is neither request text nor a constant
                 receiver = flow.value(call.func.value) if isinstance(call.func, ast.Attribute) else None
-                expr = bound_expr(arg, flow.function_at(call.lineno))
-                if receiver is None or receiver.taint or receiver.const or not built_text(expr) \
-                        or not _XPATH_SYNTAX.search(_literal_text(expr)):
+                if receiver is None or receiver.taint or receiver.const \
+                        or built_unknown(flow, arg, call.lineno, _XPATH_SYNTAX) is None:
                     continue
             if flow.tainted(arg, "xpath"):
                 yield self.hit(fi, call.lineno, f"request data is built into an XPath expression: {_src(arg, 40)}")
                 continue
             if last in _ETREE_FIND:
                 continue  # find() of a path of unknown origin is ordinary ElementTree use
-            expr = bound_expr(arg, flow.function_at(call.lineno))
-            if built_text(expr) and _XPATH_SYNTAX.search(_literal_text(expr)):
+            expr = built_unknown(flow, arg, call.lineno, _XPATH_SYNTAX)
+            if expr is not None:
                 yield self.hit(fi, call.lineno, f"check: an XPath expression is built by interpolation: {_src(expr, 40)}",
                                "medium")
 
     def _js(self, fi: FileInfo) -> Iterator[Finding]:
-        if not _JS_SOURCE.search(fi.text):
-            return
-        ts = fi.stream
-        names = _js_tainted(fi)
-        for i, name, _start in ts.calls():
-            if name not in ("xpath.select", "xpath.select1", "document.evaluate", "xpath.evaluate") and not name.endswith(".evaluate"):
-                continue
-            args = ts.args(i)
-            if args and _js_carries(fi, *args[0], names):
-                yield self.hit(fi, ts.toks[i].line, f"check: request data may be built into the XPath of {name}()",
-                               "medium")
+        for i, name in js_calls_carrying(fi, lambda n: n in ("xpath.select", "xpath.select1") or n.endswith(".evaluate"), 0):
+            yield self.hit(fi, fi.stream.toks[i].line, f"check: request data may be built into the XPath of {name}()",
+                           "medium")
 
 
 # ------------------------------------------------------------------ XML external entities

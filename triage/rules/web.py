@@ -33,10 +33,10 @@ from triage.models import Finding
 from triage.rules.base import RepoContext, register
 from triage.rules.dataflow import FileFlow, bound_expr, enclosing_view, flow_of, web_python
 from triage.rules.fileinfo import FileInfo, FileRule, truncate
+from triage.rules.flow import _JS_SOURCE, _js_carries as _js_carries_ts, _js_tainted_names
 from triage.rules.python_ast import dotted
 from triage.rules.tokens import JAVASCRIPT, PYTHON
 
-_JS_SOURCE = re.compile(r"\breq(?:uest)?\.(?:query|params|body|headers|cookies)\b")
 _PY_SOURCE = re.compile(r"\brequest\.|\.(?:route|get|post|put|patch|delete|api_route)\(\s*[\"'][^\"'\n]*[<{]")
 """Python: every request-data finding needs the request's data read somewhere in the file (or a
 route whose URL has parameters); searched once per file, shared by the rules that ask."""
@@ -59,15 +59,50 @@ def has_view(fi: FileInfo) -> bool:
 
 
 def _js_tainted(fi: FileInfo) -> set[str]:
-    """JavaScript names bound to request data (shared with the other request rules' helper)."""
-    from triage.rules.flow import _js_tainted_names
-
+    """JavaScript names bound to request data (the request-flow rules' declarations, once per file)."""
     return fi.once("js-tainted", lambda: _js_tainted_names(fi.stream))
 
 
 def _js_carries(fi: FileInfo, a: int, b: int, names: set[str]) -> bool:
+    return _js_carries_ts(fi.stream, a, b, names)
+
+
+def js_calls_carrying(fi: FileInfo, wanted, index: int) -> Iterator[tuple[int, str]]:
+    """``(token index, callee)`` of the JavaScript calls ``wanted(callee)`` accepts whose argument
+    ``index`` carries request data (a ``req.*`` read, or a name declared from one)."""
+    if not _JS_SOURCE.search(fi.text):
+        return
     ts = fi.stream
-    return bool(_JS_SOURCE.search(ts.source(a, b, limit=400))) or any(n in names for n in ts.names_in(a, b))
+    names = _js_tainted(fi)
+    for i, name, _start in ts.calls():
+        if wanted(name):
+            args = ts.args(i)
+            if len(args) > index and _js_carries(fi, *args[index], names):
+                yield i, name
+
+
+class FlowRule(FileRule):
+    """A rule with a JavaScript part (``_js``) and a Python part run on the file's data flow (``_py``),
+    once :meth:`wants` lets the file through."""
+
+    def wants(self, fi: FileInfo) -> bool:
+        return True
+
+    def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if not self.wants(fi):
+            return
+        if fi.lang == JAVASCRIPT:
+            yield from self._js(fi)
+            return
+        flow = flow_of(fi)
+        if flow is not None:
+            yield from self._py(fi, flow)
+
+    def _js(self, fi: FileInfo) -> Iterator[Finding]:
+        return iter(())
+
+    def _py(self, fi: FileInfo, flow: FileFlow) -> Iterator[Finding]:
+        return iter(())
 
 
 def _src(node: ast.AST, n: int = 50) -> str:
@@ -154,7 +189,7 @@ def _only_query_tainted(expr: ast.AST, flow: FileFlow) -> bool:
 
 
 @register
-class OpenRedirect(FileRule):
+class OpenRedirect(FlowRule):
     id = "open-redirect"
     severity = "medium"
     kind = "ast"
@@ -163,15 +198,11 @@ class OpenRedirect(FileRule):
     languages = (PYTHON, JAVASCRIPT)
     needles = ("redirect", "location", "httpfound")
 
-    def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if fi.is_test or not has_request_source(fi):
-            return  # a test redirects to whatever it tests; without request data, nothing to follow
-        if fi.lang == JAVASCRIPT:
-            yield from self._js(fi)
-            return
-        flow = flow_of(fi)
-        if flow is None:
-            return
+    def wants(self, fi: FileInfo) -> bool:
+        # a test redirects to whatever it tests; without request data, nothing to follow
+        return not fi.is_test and has_request_source(fi)
+
+    def _py(self, fi: FileInfo, flow: FileFlow) -> Iterator[Finding]:
         for call, name in flow.calls(lines=fi.added):
             last = name.rsplit(".", 1)[-1]
             target: ast.AST | None = None
@@ -205,7 +236,7 @@ class OpenRedirect(FileRule):
         yield self.hit(fi, line, f"request data decides where this redirects: {_src(target)}")
 
     def _js(self, fi: FileInfo) -> Iterator[Finding]:
-        if not _JS_SOURCE.search(fi.text) or _REDIRECT_GUARD.search(fi.text):
+        if _REDIRECT_GUARD.search(fi.text):
             return
         ts = fi.stream
         names = _js_tainted(fi)
@@ -242,7 +273,7 @@ def _is_session(node: ast.AST, flow: FileFlow) -> bool:
 
 
 @register
-class TrustBoundaryViolation(FileRule):
+class TrustBoundaryViolation(FlowRule):
     id = "trust-boundary-violation"
     severity = "medium"
     kind = "ast"
@@ -251,15 +282,11 @@ class TrustBoundaryViolation(FileRule):
     languages = (PYTHON, JAVASCRIPT)
     needles = ("session",)
 
-    def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if fi.is_test or not _SESSION_STORE.search(fi.near_added_text) or not has_request_source(fi):
-            return  # a test fills the session with whatever it tests; no store into a session, or no request data
-        if fi.lang == JAVASCRIPT:
-            yield from self._js(fi)
-            return
-        flow = flow_of(fi)
-        if flow is None:
-            return
+    def wants(self, fi: FileInfo) -> bool:
+        # a test fills the session with whatever it tests; no store into a session, or no request data
+        return not fi.is_test and bool(_SESSION_STORE.search(fi.near_added_text)) and has_request_source(fi)
+
+    def _py(self, fi: FileInfo, flow: FileFlow) -> Iterator[Finding]:
         for node in fi.nodes(ast.Assign, ast.AugAssign):
             if not fi.touches(node.lineno, node.end_lineno or node.lineno):
                 continue
@@ -282,8 +309,6 @@ class TrustBoundaryViolation(FileRule):
                 yield self.hit(fi, call.lineno, f"request data is stored in the session unchecked: {_src(bad, 40)}")
 
     def _js(self, fi: FileInfo) -> Iterator[Finding]:
-        if not _JS_SOURCE.search(fi.text):
-            return
         ts = fi.stream
         toks = ts.toks
         names = _js_tainted(fi)
