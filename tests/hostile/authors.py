@@ -267,7 +267,7 @@ def build_author_corpus(dest: Path | str) -> AuthorCorpus:
            {**SMALL_CHANGE, ".github/workflows/ci.yml": None})
     corpus.commits["existing-suppression"] = b.commit(
         base_oid, {"app/legacy.py": "# triage: ignore[eval-exec] -- the expression comes from our own settings file\n"
-                                    "RESULT = eval(open('settings.expr').read())\n"},
+                                    "RESULT = eval(settings.RESULT_EXPR)\n"},
         _ai("Read the result expression from the settings file"), ref="refs/heads/case/existing-suppression")
     corpus.commits["later-config"] = b.commit(base_oid, {".triage.toml": TAMPER_TOML},
                                               _ai("Configure triage for this repository"), ref="refs/heads/main")
