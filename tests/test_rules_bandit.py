@@ -56,10 +56,13 @@ def test_the_change_cannot_silence_bandit_with_nosec_and_only_added_lines_count(
 
 
 def test_triage_suppression_applies_and_test_fixtures_are_left_alone():
-    text = "import os\nos.chmod(p, 0o777)  # triage: ignore[insecure-file-permissions] a scratch dir\n"
-    f = SourceFile("app/x.py", text, frozenset({1, 2}))
+    text = "import os\n# triage: ignore[insecure-file-permissions] a scratch dir\nos.chmod(p, 0o777)\n"
+    f = SourceFile("app/x.py", text, frozenset({1, 3}))  # the comment was there before the change
     (fd,) = [x for x in analyze([f]) if x.rule == "insecure-file-permissions"]
-    assert fd.suppressed
+    assert fd.suppressed and fd.suppressed_by == "existing"
+    g = SourceFile("app/x.py", text, frozenset({1, 2, 3}))  # the change wrote the comment itself
+    (fd,) = [x for x in analyze([g]) if x.rule == "insecure-file-permissions"]
+    assert not fd.suppressed and fd.suppressed_by == "change"
     assert found("import os\nos.chmod(p, 0o777)\n", path="tests/test_x.py") == []
     assert found("import hashlib\ntoken = hashlib.md5(b'x').hexdigest()\n", path="tests/test_x.py") == []
 

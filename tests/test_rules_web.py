@@ -142,11 +142,15 @@ def test_shell_injection_argv(body, lines):
 
 
 def test_findings_only_on_added_lines_and_suppression_applies():
-    text = HEAD + V + "    return redirect(p)  # triage: ignore[open-redirect] reviewed: p is an internal path\n"
+    text = HEAD + V + "    # triage: ignore[open-redirect] reviewed: p is an internal path\n    return redirect(p)\n"
     sink = text.count("\n")
-    f = SourceFile("app/views.py", text, frozenset(range(1, text.count("\n") + 2)))
+    comment = sink - 1
+    every = frozenset(range(1, sink + 2))
+    f = SourceFile("app/views.py", text, every - {comment})  # the comment was there before the change
     (fd,) = [x for x in analyze([f]) if x.rule == "open-redirect"]
-    assert fd.suppressed
+    assert fd.suppressed and fd.line == sink
+    (fd,) = [x for x in analyze([SourceFile("app/views.py", text, every)]) if x.rule == "open-redirect"]
+    assert not fd.suppressed and fd.suppressed_by == "change"  # a comment the change wrote silences nothing
     g = SourceFile("app/views.py", text, frozenset(range(1, sink)))
     assert [x for x in analyze([g]) if x.rule == "open-redirect"] == []
 

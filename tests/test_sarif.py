@@ -92,10 +92,11 @@ def test_gate_counts_sarif_results_on_the_commit(tmp_path, capsys):
 
 
 def test_the_same_text_nearest_the_reported_line_and_suppression():
-    text = "a = 1\nrun(x)\nb = 2\nrun(x)  # triage: ignore[external-finding] reviewed\n"
+    # line 3's suppression was there before the change (not an added line), so it covers line 4
+    text = "a = 1\nrun(x)\n# triage: ignore[external-finding] reviewed\nrun(y)\n"
     f = SourceFile("app/m.py", text, frozenset({2, 4}))
     results = [{"tool": "semgrep", "rule": "r1", "severity": "medium", "path": "app/m.py", "line": 5,
-                "text": "run(x)  # triage: ignore[external-finding] reviewed", "message": "m", "cwe": ""},
+                "text": "run(y)", "message": "m", "cwe": ""},
                {"tool": "semgrep", "rule": "r2", "severity": "low", "path": "app/m.py", "line": 1,
                 "text": "run(x)", "message": "m", "cwe": ""},
                {"tool": "semgrep", "rule": "r3", "severity": "low", "path": "app/m.py", "line": 3,
@@ -103,6 +104,11 @@ def test_the_same_text_nearest_the_reported_line_and_suppression():
     got = analyze([f], RepoContext(config={"external": {"results": results}}))
     assert [(x.line, x.suppressed, x.message.split("]")[0]) for x in got if x.rule == "external-finding"] == [
         (2, False, "[semgrep r2"), (4, True, "[semgrep r1")]
+    # the same comment written by the change itself silences nothing
+    g = SourceFile("app/m.py", text, frozenset({2, 3, 4}))
+    got = analyze([g], RepoContext(config={"external": {"results": results}}))
+    assert [(x.line, x.suppressed, x.suppressed_by) for x in got if x.rule == "external-finding"] == [
+        (2, False, ""), (4, False, "change")]
 
 
 @pytest.mark.parametrize("content, words", [
