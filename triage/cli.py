@@ -111,19 +111,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from triage.ingest import ingest
     from triage.timeparse import parse_since
 
+    from triage.progress import ProgressBar
+
     since = parse_since(args.since) if args.since else None
-    show_progress = sys.stderr.isatty()
-
-    def progress(n: int, total: int) -> None:
-        if show_progress:
-            sys.stderr.write(f"\ringesting {n}/{total} commits")
-            sys.stderr.flush()
-
-    with open_store(args) as store:
+    with open_store(args) as store, ProgressBar("ingesting", "commits") as bar:
         result = ingest(store, args.repo, rev_range=args.range, since=since, include_all=args.all,
-                        progress=progress)
-    if show_progress:
-        sys.stderr.write("\n")
+                        progress=bar.update)
     _out(f"ingested {display(result.repo)}: {result.analysed} analysed, {result.skipped_known} already stored, "
          f"{result.skipped_human} not AI-authored (use --all to include them), "
          f"{result.seen} commits seen in {result.seconds:.2f}s")
