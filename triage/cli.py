@@ -11,9 +11,7 @@ gate) never loads textual.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -22,7 +20,7 @@ from typing import Callable, Sequence
 
 from triage import __version__
 from triage.errors import TriageError
-from triage.models import TIERS, VERDICTS, suppression_note
+from triage.models import TIERS, VERDICTS, WITHDRAWN, suppression_note
 from triage.paths import default_db_path, default_demo_dir
 from triage.sanitize import display, one_line
 
@@ -65,14 +63,10 @@ def launch_app(**options) -> int:
 
 
 def default_reviewer() -> str:
-    """``TRIAGE_REVIEWER``, else the login name."""
-    env = os.environ.get("TRIAGE_REVIEWER")
-    if env:
-        return env
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no passwd entry in some containers
-        return "reviewer"
+    """``TRIAGE_REVIEWER``, else the login name (see :mod:`triage.identity`)."""
+    from triage.identity import reviewer_identity
+
+    return reviewer_identity()[0]
 
 
 def _age(ts: int, now: float | None = None) -> str:
@@ -109,17 +103,19 @@ def print_queue(items, *, now: float | None = None) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from triage.ingest import ingest
-    from triage.timeparse import parse_since
-
     from triage.progress import ProgressBar
+    from triage.timeparse import parse_since
 
     since = parse_since(args.since) if args.since else None
     with open_store(args) as store, ProgressBar("ingesting", "commits") as bar:
         result = ingest(store, args.repo, rev_range=args.range, since=since, include_all=args.all,
                         progress=bar.update)
+    for warning in result.warnings:
+        sys.stderr.write(f"triage: warning: {display(warning)}\n")
     _out(f"ingested {display(result.repo)}: {result.analysed} analysed, {result.skipped_known} already stored, "
          f"{result.skipped_human} not AI-authored (use --all to include them), "
-         f"{result.seen} commits seen in {result.seconds:.2f}s")
+         + (f"{result.skipped_shallow} at the shallow clone's cut (not analysed), " if result.skipped_shallow else "")
+         + f"{result.seen} commits seen in {result.seconds:.2f}s")
     return 0
 
 
@@ -153,12 +149,14 @@ def change_details(store, change_id: str) -> dict:
         ans = answers.get(item["id"])
         item["answer"] = ans["answer"] if ans else None
         item["answer_note"] = ans["note"] if ans else ""
-    row["findings"] = store.findings_for(change_id)
+    from triage.review import by_severity
+
+    row["findings"] = by_severity(store.findings_for(change_id))  # the worst first, as the app lists them
     row["verdicts"] = store.verdicts_for(change_id)
     for v in row["verdicts"]:
         v["superseded"] = bool(v["superseded"])  # given before new commits came
     last = row["verdicts"][-1] if row["verdicts"] else None
-    row["verdict"] = last["verdict"] if last and not last["superseded"] else None
+    row["verdict"] = last["verdict"] if last and not last["superseded"] and last["verdict"] != WITHDRAWN else None
     return row
 
 
@@ -291,7 +289,18 @@ def cmd_demo(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
             _out(f"demo repository: {repo_path}")
             _out(f"demo database:   {db}   (pass --db {db} to queue, show and verdict)")
             return 0
-    return open_tui(db=db, repo=repo_path, demo=True)
+    code = open_tui(db=db, repo=repo_path, demo=True)
+    _out(demo_farewell(db, repo_path))
+    return code
+
+
+def demo_farewell(db: Path, repo_path: Path) -> str:
+    """What quitting the demo's app prints: where its database is and how to open it again
+    (a plain ``triage`` opens the default database, not the demo's)."""
+    return (f"The demo's verdicts are kept in {db}.\n"
+            f"Reopen it with `triage demo` (it reuses the database) or "
+            f"`triage review --db {db} --repo {repo_path}`;\n"
+            f"a plain `triage` opens your own database, {default_db_path()}.")
 
 
 def cmd_review(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
@@ -300,6 +309,10 @@ def cmd_review(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
     db = _db_path(args)
     from triage.store import Store
 
+    if args.repo:
+        from triage.git import open_repo
+
+        open_repo(args.repo)  # a one-line error for a path that is not a repository, before the app opens
     Store(db).close()  # fail early, with a one-line error, on a bad database
     return open_tui(db=db, repo=args.repo, digest=getattr(args, "digest", False),
                     deep_dive=getattr(args, "deep_dive", False))
@@ -368,7 +381,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub, common)
+
+    from triage.completion import SHELLS
+
+    c = sub.add_parser("completion", help="print a shell completion script (bash, zsh or fish)")
+    c.add_argument("shell", choices=SHELLS, help="the shell to complete for")
     return p
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    from triage.completion import completion_script
+
+    sys.stdout.write(completion_script(build_parser(), args.shell))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None, open_tui: OpenTui | None = launch_app) -> int:
@@ -392,6 +417,7 @@ def main(argv: Sequence[str] | None = None, open_tui: OpenTui | None = launch_ap
             "show": cmd_show,
             "verdict": cmd_verdict,
             "gate": cmd_gate,
+            "completion": cmd_completion,
         }[args.command]
         return handler(args)
     except TriageError as exc:

@@ -38,13 +38,14 @@ def team_config() -> dict:
 
 
 def roster_from_config(cfg: dict):
-    """The ``[team]`` roster; a one-line error when there is none."""
+    """The ``[team]`` roster; a one-line error naming the user's config file when there is none."""
+    from triage.config import user_config_path
     from triage.rotation import Roster
 
     roster = Roster.from_config(cfg)
     if not roster.members:
         raise TriageError("no [team] roster configured: add [team] members = [{name = \"alice\", emails = [...]}] "
-                          "to your own config.toml (a repository's .triage.toml cannot set it)")
+                          f"to your own config.toml, {user_config_path()} (a repository's .triage.toml cannot set it)")
     return roster
 
 

@@ -186,6 +186,32 @@ class IngestResult:
     skipped_human: int = 0
     seconds: float = 0.0
     ids: list[str] = field(default_factory=list)
+    skipped_shallow: int = 0
+    """Commits at a shallow clone's boundary: their parents are not in the clone, so their diff is unknown."""
+    warnings: list[str] = field(default_factory=list)
+    """One line each, for the reviewer to see (the CLI prints them to stderr)."""
+
+
+def shallow_boundary(repo: pygit2.Repository) -> set[str]:
+    """The commits where a shallow clone's history is cut (empty for a full clone)."""
+    if not repo.is_shallow:
+        return set()
+    try:
+        text = (Path(repo.path) / "shallow").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return set()
+    return {line.strip() for line in text.splitlines() if line.strip()}
+
+
+def shallow_warning(root: Path, boundary: set[str], skipped: int) -> str:
+    """The one-line warning an ingest of a shallow clone gives."""
+    cut = ", ".join(sha[:10] for sha in sorted(boundary)[:2]) + (", …" if len(boundary) > 2 else "")
+    what = ("" if not skipped else
+            f"{skipped} commit{'s' if skipped != 1 else ''} there {'have' if skipped != 1 else 'has'} no parent in "
+            f"the clone, so {'their diffs' if skipped != 1 else 'its diff'} cannot be known and "
+            f"{'were' if skipped != 1 else 'was'} not analysed; ")
+    return (f"{root} is a shallow clone: its history is cut at {cut}; {what}older commits are not reviewed "
+            "at all. Run `git fetch --unshallow` (or `--deepen=N`) there and ingest again")
 
 
 def ingest(
@@ -235,13 +261,18 @@ def ingest(
     except pygit2.GitError as exc:
         raise TriageError(f"cannot walk the history of {root}: {exc}") from None
     total = result.seen = len(commits)
+    boundary = shallow_boundary(repo)
     fresh: list[tuple[pygit2.Commit, str]] = []
     for commit in commits:
         sha = str(commit.id)
         if known.get(sha):
             result.skipped_known += 1
+        elif sha in boundary:  # libgit2 shows it as a root commit: its diff would be the whole tree
+            result.skipped_shallow += 1
         else:
             fresh.append((commit, sha))
+    if boundary:
+        result.warnings.append(shallow_warning(root, boundary, result.skipped_shallow))
     del commits
     # Enough new commits that some may need a pool: start it now, so that the workers
     # set themselves up while provenance reads the headers below.
@@ -273,7 +304,7 @@ def ingest(
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     flush()
-    if head is not None:
+    if head is not None and not result.skipped_shallow:  # a deepened clone's next ingest must see them
         with store.write():
             store.set_ingest_head(mode_key, str(root), str(head.id))
     result.seconds = time.perf_counter() - started

@@ -20,6 +20,10 @@ SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 VERDICTS: tuple[str, ...] = ("approve", "needs-fix", "revert", "escalate")
 """The verdicts a reviewer can record."""
 
+WITHDRAWN = "withdrawn"
+"""What an undone verdict is superseded by (:meth:`triage.store.Store.withdraw_verdict`): the
+change is unreviewed again, and its history keeps both rows."""
+
 
 # --------------------------------------------------------------------------- diff
 

@@ -3,9 +3,8 @@
 The TUI draws; this module decides. It loads the diff of a stored change
 (:func:`load_files`), lays it out as display rows with findings attached
 (:func:`build_layout`, unified or side by side), moves between findings and
-files, holds the queue filter and the checklist state, says when a verdict may
-be recorded without confirmation (:func:`approval_concerns`), sums up the
-queue for the stats screen, and arranges the digest (:func:`digest_outline`)
+files, holds the queue filter and the checklist state, sums up the queue for
+the stats screen (the approval check is :mod:`triage.approval`), and arranges the digest (:func:`digest_outline`)
 and the control report's figures (:func:`percent`, :func:`interval_label`,
 :func:`velocity_series`) for drawing. Everything here is testable without a
 terminal.
@@ -26,8 +25,8 @@ from typing import Callable, Iterable, Sequence
 
 from triage.errors import TriageError
 from triage.git import db_text
-from triage.models import TIERS, VERDICTS, DiffLine, FileDiff, Hunk
-from triage.sanitize import hidden_chars
+from triage.models import SEVERITIES, TIERS, VERDICTS, DiffLine, FileDiff, Hunk
+from triage.sanitize import display, hidden_chars
 
 __all__ = [
     "ChecklistItem",
@@ -36,8 +35,11 @@ __all__ = [
     "QueueFilter",
     "ReviewTimer",
     "age_label",
-    "approval_concerns",
     "build_layout",
+    "by_severity",
+    "intraline_spans",
+    "row_text",
+    "search_rows",
     "checklist_items",
     "checklist_progress",
     "DigestLine",
@@ -51,7 +53,6 @@ __all__ = [
     "matches_search",
     "next_position",
     "queue_stats",
-    "quick_approve_allowed",
 ]
 
 # ---------------------------------------------------------------- loading
@@ -133,7 +134,12 @@ class DiffRow:
 
 @dataclass
 class DiffLayout:
-    """A change laid out as rows, with indexes for navigation."""
+    """A change laid out as rows, with indexes for navigation.
+
+    ``findings_at`` lists each row's findings, most severe first; ``pairs`` maps a
+    deleted line's row to the row of the added line that replaced it (and back), for
+    the word-level highlight of the unified view (the split view pairs within a row).
+    """
 
     rows: list[DiffRow]
     file_starts: list[int]
@@ -141,6 +147,24 @@ class DiffLayout:
     findings_at: dict[int, list[dict]]
     width: int
     split: bool = False
+    pairs: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def finding_total(self) -> int:
+        """How many findings count: one per finding (not per line), suppressed ones left out."""
+        return sum(1 for fs in self.findings_at.values() for f in fs if not f.get("suppressed"))
+
+    def finding_number(self, row: int) -> int:
+        """The 1-based number (among :attr:`finding_total`) of the first counted finding on ``row``,
+        in the order ``n`` visits them; 0 when the row has none."""
+        if not any(not f.get("suppressed") for f in self.findings_at.get(row, ())):
+            return 0
+        before = 0
+        for r in self.finding_rows:
+            if r >= row:
+                break
+            before += sum(1 for f in self.findings_at[r] if not f.get("suppressed"))
+        return before + 1
 
     def file_at(self, row: int) -> int:
         """Index of the file that row ``row`` belongs to (0 when empty)."""
@@ -192,6 +216,35 @@ def _finding_key(path: str) -> str:
     return db_text(path)
 
 
+SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+"""Severity -> rank (critical is the highest)."""
+
+
+def by_severity(findings: Iterable[dict]) -> list[dict]:
+    """``findings`` most severe first (then by path and line, as stored)."""
+    return sorted(findings, key=lambda f: -SEVERITY_RANK.get(str(f.get("severity", "info")), 0))
+
+
+def _pair_runs(rows: list[DiffRow], start: int, pairs: dict[int, int]) -> None:
+    """Pair each run of deleted lines from ``start`` on with the run of added lines right after it,
+    line by line, when the two runs are as long (as git's diff-highlight does)."""
+    i, n = start, len(rows)
+    while i < n:
+        if rows[i].kind != LINE or rows[i].line is None or rows[i].line.origin != "-":
+            i += 1
+            continue
+        j = i
+        while j < n and rows[j].kind == LINE and rows[j].line is not None and rows[j].line.origin == "-":
+            j += 1
+        k = j
+        while k < n and rows[k].kind == LINE and rows[k].line is not None and rows[k].line.origin == "+":
+            k += 1
+        if k - j == j - i:
+            for a, b in zip(range(i, j), range(j, k)):
+                pairs[a], pairs[b] = b, a
+        i = max(k, i + 1)
+
+
 def _split_hunk(lines: list[DiffLine], file: int, out: list[DiffRow]) -> None:
     """Pair each run of deletions with the run of additions that follows it."""
     i, n = 0, len(lines)
@@ -233,6 +286,7 @@ def build_layout(files: Sequence[FileDiff], findings: Iterable[dict] = (), *, sp
     rows: list[DiffRow] = []
     starts: list[int] = []
     findings_at: dict[int, list[dict]] = {}
+    pairs: dict[int, int] = {}
     width = 0
     for fi, fd in enumerate(files):
         start = len(rows)
@@ -254,6 +308,8 @@ def build_layout(files: Sequence[FileDiff], findings: Iterable[dict] = (), *, sp
             for ln in h.lines:
                 if len(ln.raw) > width:
                     width = len(ln.raw)
+        if not split:
+            _pair_runs(rows, first_line, pairs)
         mine = by_path.get(_finding_key(fd.path))
         if mine:
             wanted: dict[int, list[dict]] = {}
@@ -267,7 +323,71 @@ def build_layout(files: Sequence[FileDiff], findings: Iterable[dict] = (), *, sp
                         findings_at.setdefault(i, []).extend(wanted.pop(side.new_no))
             for rest in wanted.values():
                 findings_at.setdefault(start, []).extend(rest)
-    return DiffLayout(rows, starts, sorted(findings_at), findings_at, width, split)
+    findings_at = {row: by_severity(found) for row, found in findings_at.items()}
+    return DiffLayout(rows, starts, sorted(findings_at), findings_at, width, split, pairs)
+
+
+def row_text(row: DiffRow) -> str:
+    """What a row shows, as text (untrusted; hidden characters as their visible stand-ins)."""
+    if row.kind != LINE:
+        return display(row.text)
+    parts = [side.raw for side in (row.line, row.right) if side is not None]
+    if row.right is row.line:
+        parts = parts[:1]
+    out = []
+    for raw in parts:
+        if raw.isascii() and not _MAYBE_HIDDEN.search(raw):
+            out.append(raw.decode("ascii"))
+        else:
+            out.append(display(raw.decode("utf-8", "surrogateescape")))
+    return "\n".join(out)
+
+
+def search_rows(layout: DiffLayout, query: str) -> list[int]:
+    """The rows whose shown text holds ``query`` (case-insensitive; file and hunk headers too)."""
+    needle = query.lower()
+    if not needle:
+        return []
+    return [i for i, row in enumerate(layout.rows) if needle in row_text(row).lower()]
+
+
+_WORDS = re.compile(r"\w+|\s+|[^\w\s]")
+
+INTRALINE_MAX_CHANGE = 0.6
+"""Above this share of changed characters a pair of lines is a rewrite: no word is singled out."""
+
+
+def intraline_spans(old: str, new: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The character spans that differ between a deleted line and the line that replaced it, word by word.
+
+    Empty when the lines are equal, or when most of the line changed (emphasising
+    everything says nothing).
+    """
+    import difflib
+
+    if old == new:
+        return [], []
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    out_old: list[tuple[int, int]] = []
+    out_new: list[tuple[int, int]] = []
+    pos_a = [0]
+    for tok in a:
+        pos_a.append(pos_a[-1] + len(tok))
+    pos_b = [0]
+    for tok in b:
+        pos_b.append(pos_b[-1] + len(tok))
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 > i1:
+            out_old.append((pos_a[i1], pos_a[i2]))
+        if j2 > j1:
+            out_new.append((pos_b[j1], pos_b[j2]))
+    changed = sum(e - s for s, e in out_old) + sum(e - s for s, e in out_new)
+    if changed > INTRALINE_MAX_CHANGE * max(1, len(old) + len(new)):
+        return [], []
+    return out_old, out_new
 
 
 def next_position(positions: Sequence[int], current: int, forward: bool = True, *, wrap: bool = True) -> int | None:
@@ -345,47 +465,6 @@ def checklist_progress(items: Sequence[ChecklistItem]) -> tuple[int, int]:
 
 
 # --------------------------------------------------------------- verdicts
-
-
-def quick_approve_allowed(tier: str, findings: int, sampled: bool = False) -> bool:
-    """True when one key may approve without a confirmation: LOW, no findings, not a deep-dive sample."""
-    return tier == "LOW" and findings == 0 and not sampled
-
-
-def approval_concerns(
-    *,
-    tier: str,
-    findings: int,
-    sampled: bool = False,
-    hidden: int = 0,
-    truncated: int = 0,
-    checklist_no: int = 0,
-    checklist_open: int = 0,
-    load_error: str = "",
-) -> list[str]:
-    """Why approving this change needs an explicit confirmation; empty when it does not.
-
-    Approving is never silent on a risky change: each concern is shown and
-    the reviewer must acknowledge them.
-    """
-    out = []
-    if tier != "LOW":
-        out.append(f"risk tier is {tier}")
-    if findings:
-        out.append(f"{findings} finding{'s' if findings != 1 else ''} on added lines")
-    if sampled:
-        out.append("drawn for a deep-dive review (★)")
-    if hidden:
-        out.append(f"{hidden} hidden or bidirectional character{'s' if hidden != 1 else ''} in added lines")
-    if truncated:
-        out.append(f"{truncated} file diff{'s' if truncated != 1 else ''} truncated: review incomplete")
-    if checklist_no:
-        out.append(f"{checklist_no} checklist item{'s' if checklist_no != 1 else ''} answered no")
-    if checklist_open:
-        out.append(f"{checklist_open} checklist item{'s' if checklist_open != 1 else ''} unanswered")
-    if load_error:
-        out.append(f"the diff could not be shown: {load_error}")
-    return out
 
 
 class ReviewTimer:

@@ -224,7 +224,7 @@ def plan(
     are taken in the given order, HIGH/CRITICAL first.
     """
     if not roster.members:
-        raise TriageError("no reviewers: add a [team] table with members to your config")
+        raise TriageError("no reviewers: add a [team] table with members to your config.toml")
     load = {m.name: int((load or {}).get(m.name, 0)) for m in roster.members}
     today = {m.name: int((assigned_today or {}).get(m.name, 0)) for m in roster.members}
     cap = roster.capacity

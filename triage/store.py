@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # sqlite_utils costs ~0.3 s to import: only migrations need i
     import sqlite_utils
 
 from triage.errors import TriageError, describe_os_error
-from triage.models import VERDICTS
+from triage.models import VERDICTS, WITHDRAWN
 
 BUSY_TIMEOUT_S = 15.0
 
@@ -594,18 +594,47 @@ class Store:
         rows = self.query(
             "SELECT v.change_id, v.verdict, v.note, v.reviewer, v.created_at, v.sha FROM verdicts v "
             "JOIN (SELECT change_id, MAX(rowid) AS r FROM verdicts GROUP BY change_id) last ON v.rowid = last.r "
-            f"JOIN changes c ON c.id = v.change_id WHERE {'NOT ' if current else ''}({_SUPERSEDED})")
+            f"JOIN changes c ON c.id = v.change_id WHERE {'NOT ' if current else ''}({_SUPERSEDED}) "
+            "AND v.verdict != ?", (WITHDRAWN,))
         return {r["change_id"]: r for r in rows}
 
     def latest_verdicts(self) -> dict[str, dict]:
         """change id -> its latest verdict row, when that verdict was given at the change's
         current head. A pull request that got new commits since (a sync moved its head)
-        has none: it is unreviewed again, and :meth:`superseded_verdicts` has the old one."""
+        has none: it is unreviewed again, and :meth:`superseded_verdicts` has the old one.
+        Nor has a change whose latest verdict was withdrawn (:meth:`withdraw_verdict`)."""
         return self._last_verdicts(current=True)
 
     def superseded_verdicts(self) -> dict[str, dict]:
         """change id -> its latest verdict row, for changes whose head moved after it."""
         return self._last_verdicts(current=False)
+
+    def withdraw_verdict(self, change_id: str, verdict_id: str, reviewer: str = "", note: str = "") -> int:
+        """Undo verdict ``verdict_id``: append a superseding ``withdrawn`` verdict (the change is
+        unreviewed again; both rows stay in its history) and cancel the forge posts of the undone
+        verdict that no ``push`` has tried yet, in one transaction.
+
+        Returns how many of its posts could not be cancelled (a push already tried them).
+
+        Raises:
+            TriageError: when ``verdict_id`` is not the change's latest verdict (another one came since).
+        """
+        now = time.time()
+        with self.write() as conn:
+            last = conn.execute("SELECT id, verdict FROM verdicts WHERE change_id = ? ORDER BY rowid DESC LIMIT 1",
+                                (change_id,)).fetchone()
+            if last is None or last[0] != verdict_id:
+                raise TriageError("a later verdict was recorded on this change since; record a new one instead")
+            head = conn.execute("SELECT sha FROM changes WHERE id = ?", (change_id,)).fetchone()
+            conn.execute(
+                "INSERT INTO verdicts (id, change_id, verdict, note, reviewer, created_at, seconds_spent, sha) "
+                "VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
+                (uuid.uuid4().hex, change_id, WITHDRAWN, note or f"undoes {last[1]} {verdict_id[:12]}", reviewer,
+                 now, (head[0] if head else None) or None))
+            conn.execute("UPDATE outbox SET state = 'cancelled', updated_at = ? WHERE verdict_id = ? "
+                         "AND state = 'pending' AND attempts = 0 AND lease_until <= ?", (now, verdict_id, now))
+            return conn.execute("SELECT count(*) FROM outbox WHERE verdict_id = ? AND state != 'cancelled'",
+                                (verdict_id,)).fetchone()[0]
 
     def answer_checklist(self, change_id: str, item_id: str, answer: str, note: str = "", reviewer: str = "") -> None:
         """Append a checklist answer (``yes``, ``no`` or ``n/a``)."""
@@ -616,12 +645,21 @@ class Store:
                 "INSERT INTO checklist_answers (change_id, item_id, answer, note, reviewer, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)", (change_id, item_id, answer, note, reviewer, time.time()))
 
+    def clear_checklist_answer(self, change_id: str, item_id: str, reviewer: str = "") -> None:
+        """Take back the answer to a checklist item: an empty answer is appended (the table is
+        append-only, so the earlier answers stay in its history) and the item is open again."""
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO checklist_answers (change_id, item_id, answer, note, reviewer, created_at) "
+                "VALUES (?, ?, '', '', ?, ?)", (change_id, item_id, reviewer, time.time()))
+
     def checklist_answers(self, change_id: str) -> dict[str, dict]:
-        """item id -> latest answer for a change."""
+        """item id -> latest answer for a change (an item whose answer was cleared is left out)."""
         rows = self.query(
             "SELECT item_id, answer, note, reviewer, created_at FROM checklist_answers WHERE change_id = ? "
             "ORDER BY created_at, id", (change_id,))
-        return {r["item_id"]: r for r in rows}
+        latest = {r["item_id"]: r for r in rows}
+        return {item: r for item, r in latest.items() if r["answer"]}
 
     # ---------------------------------------------------------------- forge remotes
 

@@ -25,17 +25,22 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from triage.links import Link
 from triage.review import QueueFilter
 from tui.commands import TriageCommands
 from tui.messages import (
+    BrowserOpened,
     HandedOver,
+    LinksLoaded,
     HandoverFailed,
     RosterLoaded,
     StoreFailed,
     VerdictRecorded,
     VerdictRefused,
+    VerdictWithdrawn,
 )
 from tui.safe import safe_plain
+from tui.screens.copy import CopyModal
 from tui.screens.digest import DigestScreen
 from tui.screens.handover import HandoverChoice, HandoverModal, member_choices
 from tui.screens.help import HelpScreen
@@ -91,11 +96,14 @@ class TriageApp(App[None]):
         self.db_path = Path(db)
         self.repo = str(repo) if repo else None
         self.now = _timestamp(now)
+        self.reviewer_source = "given when the app was started"
+        """Where :attr:`reviewer` comes from (``TRIAGE_REVIEWER``, the login name, ...)."""
         if reviewer is None:
-            from triage.cli import default_reviewer
+            from triage.identity import reviewer_identity
 
-            reviewer = default_reviewer()
+            reviewer, self.reviewer_source = reviewer_identity()
         self.reviewer = reviewer
+        self._identity_told = False
         self.monotonic = monotonic
         self.demo = demo
         self.options = options
@@ -103,6 +111,8 @@ class TriageApp(App[None]):
         self.deep_dive_mode = deep_dive
         self.digest_mode = digest
         self.theme = theme
+        self.one_key_approvals: list[tuple[str, str]] = []
+        """``(change id, verdict id)`` of this session's one-key approves, latest last (``u`` undoes)."""
         self.keymap: dict[str, str] = {}
         """Binding id -> keys, from ``[keymap]`` in the user's config (see :mod:`triage.keymap`)."""
         self._keymap_problem = ""
@@ -120,8 +130,10 @@ class TriageApp(App[None]):
             known = binding_ids()
             unknown = sorted(set(keymap) - known)
             if unknown:
-                self._keymap_problem = (f"[keymap] names no key binding {', '.join(unknown)}; "
-                                        "the help screen (?) lists every binding's id")
+                from triage.config import user_config_path
+
+                self._keymap_problem = (f"[keymap] in {user_config_path()} names no key binding "
+                                        f"{', '.join(unknown)}; the help screen (?) lists every binding's id")
             self.keymap = {k: v for k, v in keymap.items() if k in known}
 
     def get_default_screen(self) -> QueueScreen:
@@ -198,6 +210,18 @@ class TriageApp(App[None]):
         except Exception:  # noqa: BLE001 - never block quitting
             return
 
+    def tell_identity(self, known: bool) -> None:
+        """Say once who the reviewer is when the name is the login name that this database has
+        never seen (``TRIAGE_REVIEWER`` or a name given to the app is the reviewer's own choice)."""
+        from triage.identity import ENV
+
+        if self._identity_told or known or self.reviewer_source == ENV or self.reviewer_source.startswith("given"):
+            return
+        self._identity_told = True
+        self.notify(safe_plain(f"You review as {self.reviewer!r} ({self.reviewer_source}): verdicts, checklist "
+                               f"answers and m (mine) use this name. Set {ENV} to review under another one."),
+                    title="Reviewer", markup=False, timeout=10)
+
     def latest_verdict(self, change_id: str) -> str | None:
         """The verdict the queue shows for ``change_id``, if any."""
         return next((i.verdict for i in self.queue_screen.items if i.id == change_id), None)
@@ -210,13 +234,14 @@ class TriageApp(App[None]):
 
     @work(thread=True, group="verdicts", exit_on_error=False, description="Recording a verdict")
     def record_verdict(self, change_id: str, verdict: str, note: str, seconds: float | None,
-                       deep_dive: bool = False) -> None:
+                       deep_dive: bool = False, one_key: bool = False) -> None:
         """Append a verdict under the team rules in a worker.
 
         :func:`triage.commands_team.record_verdict` enforces the deep-dive
         checklist (``deep_dive``) and assigns an escalation to the security
         group. Posts :class:`VerdictRecorded`, or :class:`VerdictRefused`
-        when the rules said no or the store failed.
+        when the rules said no or the store failed. ``one_key``: the Queue's
+        one-key approve, which ``u`` can undo within the session.
         """
         from triage.commands_team import record_verdict
         from triage.errors import TriageError
@@ -232,7 +257,7 @@ class TriageApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - shown in the UI; the verdict is not reported as saved
             self.post_message(VerdictRefused(change_id, verdict, f"{type(exc).__name__}: {exc}"))
             return
-        self.post_message(VerdictRecorded(change_id, verdict, note, vid, seconds, extra))
+        self.post_message(VerdictRecorded(change_id, verdict, note, vid, seconds, extra, one_key))
 
     @work(thread=True, group="sessions", exit_on_error=False, description="Recording review time")
     def record_review_time(self, change_id: str, seconds: float) -> None:
@@ -255,22 +280,142 @@ class TriageApp(App[None]):
         self._reload_digests()
         short = message.change_id.rsplit(":", 1)[-1][:10]
         posts = "" if message.change_id.startswith("git:") else "; `triage push` posts it to the forge"
-        self.notify(safe_plain(f"Recorded {message.verdict} on {short}{posts}"), title="Verdict", markup=False,
-                    timeout=5 if posts else 3)
+        undo = ""
+        if message.one_key:
+            self.one_key_approvals.append((message.change_id, message.verdict_id))
+            undo = " (u on the queue undoes it)"
+        self.notify(safe_plain(f"Recorded {message.verdict} on {short}{posts}{undo}"), title="Verdict",
+                    markup=False, timeout=5 if posts or undo else 3)
         if message.extra:
             self.notify(safe_plain(message.extra), title="Escalated", markup=False, timeout=6)
+
+    def undo_approve(self) -> None:
+        """Undo the latest one-key approve of this session (a superseding ``withdrawn`` verdict)."""
+        if not self.one_key_approvals:
+            self.notify("No one-key approve to undo in this session (verdicts recorded with the form stand; "
+                        "record another verdict instead).", title="Undo", severity="warning", timeout=5)
+            return
+        change_id, verdict_id = self.one_key_approvals.pop()
+        self._withdraw(change_id, verdict_id)
+
+    @work(thread=True, group="verdicts", exit_on_error=False, description="Undoing an approve")
+    def _withdraw(self, change_id: str, verdict_id: str) -> None:
+        from triage.errors import TriageError
+        from triage.store import Store
+
+        try:
+            with Store(self.db_path) as store:
+                posted = store.withdraw_verdict(change_id, verdict_id, reviewer=self.reviewer,
+                                                note="undid the one-key approve")
+        except TriageError as exc:
+            self.post_message(VerdictRefused(change_id, "undo", str(exc)))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown in the UI
+            self.post_message(VerdictRefused(change_id, "undo", f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(VerdictWithdrawn(change_id, "approve", posted))
+
+    def on_verdict_withdrawn(self, message: VerdictWithdrawn) -> None:
+        self.queue_screen.reload(select=message.change_id)
+        self._reload_digests()
+        short = message.change_id.rsplit(":", 1)[-1][:10]
+        forge = (f"; {message.posted} forge post{'s' if message.posted != 1 else ''} of it had already been "
+                 "tried by a push and may be on the forge") if message.posted else ""
+        self.notify(safe_plain(f"Undid the approve of {short}: a superseding 'withdrawn' verdict is recorded and "
+                               f"the change is unreviewed again{forge}"), title="Undo", markup=False,
+                    severity="warning" if message.posted else "information", timeout=6)
 
     def on_verdict_refused(self, message: VerdictRefused) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, ReviewScreen) and screen.change_id == message.change_id:
                 screen.done = False  # still open: its time is recorded when it closes
-        self.notify(safe_plain(f"Could not record the verdict: {message.error}"), title="Not recorded",
+        what = "undo the approve" if message.verdict == "undo" else "record the verdict"
+        self.notify(safe_plain(f"Could not {what}: {message.error}"), title="Not recorded",
                     severity="error", markup=False, timeout=8)
 
     def _reload_digests(self) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, DigestScreen):
                 screen.reload()
+
+    # ------------------------------------------------------ browser, copy
+
+    def show_links(self, change_id: str, purpose: str) -> None:
+        """Open ``change_id`` in the browser (``purpose`` ``open``) or offer its id, sha and URL to copy."""
+        self._load_links(change_id, purpose)
+
+    @work(thread=True, exclusive=True, group="links", exit_on_error=False, description="Reading the change's links")
+    def _load_links(self, change_id: str, purpose: str) -> None:
+        from triage.errors import TriageError
+        from triage.links import change_links, osc52_enabled
+        from triage.store import Store
+
+        try:
+            with Store(self.db_path) as store:
+                row = store.get_change(change_id)
+            if row is None:
+                raise TriageError(f"unknown change id {change_id!r}")
+            links = change_links(row, self.repo)
+        except Exception as exc:  # noqa: BLE001 - shown in the UI
+            self.post_message(StoreFailed("read the change's links", str(exc)))
+            return
+        osc52, problem = False, ""
+        if purpose == "copy":
+            try:
+                osc52 = osc52_enabled()
+            except TriageError as exc:
+                problem = str(exc)
+        self.post_message(LinksLoaded(change_id, purpose, links, osc52, problem))
+
+    def on_links_loaded(self, message: LinksLoaded) -> None:
+        if message.purpose == "open":
+            url = next((link for link in message.links if link.kind == "url"), None)
+            if url is None or not url.value:
+                self.notify(safe_plain(f"No web page to open: {url.why if url else 'no URL'}"), title="Browser",
+                            severity="warning", markup=False, timeout=5)
+                return
+            self._open_browser(url.value)
+            return
+
+        def done(link: Link | None) -> None:
+            if link is not None and link.value:
+                self.copy_link(link, message.osc52, message.problem)
+
+        from triage.config import user_config_path
+
+        note = ("y copies with OSC 52 (your terminal's clipboard)." if message.osc52 else
+                f"Copying is off: set [clipboard] osc52 = true in {user_config_path()} to let the terminal copy; "
+                "until then the value is shown to select.")
+        self.push_screen(CopyModal(message.links, note), done)
+
+    def copy_link(self, link: Link, osc52: bool, problem: str = "") -> None:
+        """Copy a checked value with OSC 52 when the user's config allows it; else show it to select."""
+        from triage.config import user_config_path
+
+        if osc52:
+            self.copy_to_clipboard(link.value or "")
+            self.notify(safe_plain(f"Copied the {link.label}: {link.value}"), title="Copy", markup=False, timeout=4)
+            return
+        why = problem or f"set [clipboard] osc52 = true in {user_config_path()} to copy with a key"
+        self.notify(safe_plain(f"{link.label}: {link.value}  (select it to copy; {why})"), title="Copy",
+                    markup=False, timeout=10)
+
+    @work(thread=True, group="links", exit_on_error=False, description="Opening a web browser")
+    def _open_browser(self, url: str) -> None:
+        import webbrowser
+
+        try:
+            ok = bool(webbrowser.open(url, new=2))
+        except Exception:  # noqa: BLE001 - no browser is an answer, not a crash
+            ok = False
+        self.post_message(BrowserOpened(url, ok))
+
+    def on_browser_opened(self, message: BrowserOpened) -> None:
+        if message.ok:
+            self.notify(safe_plain(f"Opened {message.url}"), title="Browser", markup=False, timeout=3)
+        else:
+            self.notify(safe_plain(f"No web browser could open {message.url} (set BROWSER to choose one)"),
+                        title="Browser", severity="warning", markup=False, timeout=8)
 
     # ---------------------------------------------------------- hand-over
 

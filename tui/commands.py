@@ -10,6 +10,7 @@ safe and never parsed as markup.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -24,7 +25,7 @@ from triage.sanitize import display
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-__all__ = ["PaletteCommand", "TriageCommands", "commands_for"]
+__all__ = ["PaletteCommand", "TriageCommands", "commands_for", "palette_score"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,12 @@ REVIEW_COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("review: next file", "Jump to the next file (]).", "screen", "next_file"),
     PaletteCommand("review: previous file", "Jump to the previous file ([).", "screen", "prev_file"),
     PaletteCommand("review: side by side", "Toggle the side-by-side diff (s).", "screen", "toggle_split"),
+    PaletteCommand("review: wrap long lines", "Wrap long lines instead of scrolling sideways (w).", "screen",
+                   "toggle_wrap"),
+    PaletteCommand("review: search the diff", "Find text in the diff; n / N go from match to match (/).", "screen",
+                   "search"),
+    PaletteCommand("review: open in browser", "Open the change's web page (b).", "screen", "browser"),
+    PaletteCommand("review: copy id, sha or URL", "Copy the change's id, sha or web address (y).", "screen", "copy"),
     PaletteCommand("review: risk factors", "Why this tier, provenance and the full message (f).", "screen",
                    "factors"),
     PaletteCommand("review: checklist", "Go to the checklist (c).", "screen", "focus_checklist"),
@@ -90,6 +97,13 @@ def _queue_commands(screen) -> list[PaletteCommand]:
         PaletteCommand("queue: verdict on selected", "Record a verdict with a note (v).", "screen", "verdict"),
         PaletteCommand("queue: hand over selected", "Hand the change to another reviewer of the team roster (o).",
                        "screen", "handover"),
+        PaletteCommand("queue: undo the last approve", "Undo this session's latest one-key approve (u).", "screen",
+                       "undo"),
+        PaletteCommand("queue: pick an agent", "Filter by agent, from a list (w).", "screen", "pick_agent"),
+        PaletteCommand("queue: pick a reviewer", "Filter by reviewer, from a list (M).", "screen", "pick_reviewer"),
+        PaletteCommand("queue: open in browser", "Open the selected change's web page (b).", "screen", "browser"),
+        PaletteCommand("queue: copy id, sha or URL", "Copy the selected change's id, sha or web address (y).",
+                       "screen", "copy"),
         PaletteCommand("queue: reload", "Read the queue from the database again (r).", "screen", "reload"),
     ]
     out += [PaletteCommand(f"queue: filter {t}", f"Only {t} changes.", "screen", "filter", ("tier", t))
@@ -124,6 +138,25 @@ def commands_for(screen: "Screen") -> list[PaletteCommand]:
     return out + list(VIEW_COMMANDS)
 
 
+def palette_score(query: str, title: str, fuzzy: float) -> float:
+    """Rank a command for ``query``: the fuzzy score, raised when every typed word is a whole word of
+    the title, more when the title (past its namespace) starts with them, and most when it is exactly
+    what was typed: ``approve`` finds "queue: approve selected" before "queue: undo the last approve"."""
+    typed = query.lower().split()
+    if not typed:
+        return fuzzy
+    action = title.lower().partition(": ")[2] or title.lower()
+    words = re.findall(r"[\w★+-]+", action)
+    score = fuzzy
+    if all(w in words for w in typed):
+        score += 1.0
+        if words[:len(typed)] == typed:
+            score += 0.5
+        if words == typed:
+            score += 1.0
+    return score
+
+
 MATCH_STYLE = Style(bold=True, underline=True)
 """How matched letters are drawn in the palette."""
 
@@ -155,5 +188,5 @@ class TriageCommands(Provider):
             score = matcher.match(command.title)
             if score > 0:
                 _, offsets = matcher.fuzzy_search.match(matcher.query, command.title)
-                yield Hit(score, _highlight(command.title, offsets, MATCH_STYLE), self._runner(command),
-                          text=command.title, help=command.help)
+                yield Hit(palette_score(query, command.title, score), _highlight(command.title, offsets, MATCH_STYLE),
+                          self._runner(command), text=command.title, help=command.help)

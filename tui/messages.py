@@ -25,6 +25,8 @@ class QueueLoaded(Message, bubble=False):
     select: str | None = None
     to_push: int = 0
     """Forge posts waiting for ``triage push``."""
+    reviewer_known: bool = True
+    """The reviewer's name is already in the store (else the app says once who they review as)."""
 
 
 @dataclass
@@ -68,6 +70,18 @@ class VerdictRecorded(Message, bubble=False):
     seconds: float | None = None
     extra: str = ""
     """The team rules' one-line outcome, e.g. "assigned to carol (security)" (untrusted names inside)."""
+    one_key: bool = False
+    """Recorded by the Queue's one-key approve (``u`` undoes it within the session)."""
+
+
+@dataclass
+class VerdictWithdrawn(Message, bubble=False):
+    """A one-key approve was undone: a superseding ``withdrawn`` verdict was appended.
+    ``posted``: posts of the undone verdict a push had already tried (they may be on the forge)."""
+
+    change_id: str
+    verdict: str
+    posted: int = 0
 
 
 @dataclass
@@ -80,11 +94,14 @@ class VerdictRefused(Message, bubble=False):
 
 
 @dataclass
-class DeepDiveChecked(Message, bubble=False):
-    """The open security checklist items of a change were read (before a verdict form opens)."""
+class ApprovalChecked(Message, bubble=False):
+    """The approval check ran on a queue item before a verdict (``intent``: ``approve`` for the
+    one-key approve, ``verdict`` for the form); ``blocked``: its open security items (deep dive)."""
 
-    change_id: str
-    missing: list[dict]
+    item: object
+    intent: str
+    concerns: list[str]
+    blocked: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -164,3 +181,24 @@ class LayoutBuilt(Message, bubble=False):
     change_id: str
     layout: DiffLayout
     anchor: int
+
+
+@dataclass
+class LinksLoaded(Message, bubble=False):
+    """A change's id, sha and web address were read and checked (:func:`triage.links.change_links`);
+    ``purpose`` is ``open`` (the browser) or ``copy``. ``osc52``: the user's config lets the app copy."""
+
+    change_id: str
+    purpose: str
+    links: list
+    osc52: bool = False
+    problem: str = ""
+    """Why the clipboard setting could not be read (one line naming the file)."""
+
+
+@dataclass
+class BrowserOpened(Message, bubble=False):
+    """A web browser was asked to open ``url``; ``ok`` is false when none could."""
+
+    url: str
+    ok: bool

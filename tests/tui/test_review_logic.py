@@ -18,7 +18,6 @@ from triage.review import (
     QueueFilter,
     ReviewTimer,
     age_label,
-    approval_concerns,
     build_layout,
     checklist_items,
     checklist_progress,
@@ -30,7 +29,6 @@ from triage.review import (
     matches_search,
     next_position,
     queue_stats,
-    quick_approve_allowed,
     STATE_CYCLE,
     TIER_CYCLE,
 )
@@ -163,22 +161,6 @@ def test_checklist_items_merge_answers_and_progress():
     )
     assert [(i.id, i.answer, i.note) for i in items] == [("a", "yes", "ok"), ("b", None, ""), ("item-3", None, "")]
     assert checklist_progress(items) == (1, 3)
-
-
-def test_quick_approve_only_for_low_without_findings():
-    assert quick_approve_allowed("LOW", 0)
-    assert not quick_approve_allowed("LOW", 1)
-    assert not quick_approve_allowed("MEDIUM", 0)
-    assert not quick_approve_allowed("LOW", 0, sampled=True)
-
-
-def test_approval_concerns_name_every_risk():
-    assert approval_concerns(tier="LOW", findings=0) == []
-    text = " ".join(approval_concerns(tier="CRITICAL", findings=2, sampled=True, hidden=4, truncated=1,
-                                      checklist_no=1, checklist_open=2, load_error="boom"))
-    for word in ("CRITICAL", "2 findings", "deep-dive", "4 hidden", "truncated", "answered no", "unanswered",
-                 "boom"):
-        assert word in text
 
 
 def test_review_timer_is_monotonic():

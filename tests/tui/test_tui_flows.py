@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from tui_helpers import (
     ADMIN_SHA,
     MULTI_FILE_SHA,
     SALES_SHA,
     SIZE,
+    TYPO_SHA,
     change_id,
     ensure_checklist,
     open_change,
@@ -129,10 +132,12 @@ async def test_filters_by_tier_state_agent_and_clear(make_demo_app):
         await pilot.press("x")
         await settle(pilot)
         assert table.row_count == total
-        await pilot.press("w")  # first agent, alphabetically
+        await pilot.press("w")  # the agent picker: type to narrow it, Enter chooses
+        await pilot.pause()
+        await pilot.press(*"cod", "enter")
         await settle(pilot)
         agents = {i.agent for i in table.items}
-        assert len(agents) == 1 and table.row_count < total
+        assert agents == {"codex"} and table.row_count < total
         await pilot.press("x", "s")  # state: unreviewed (all of them on a fresh demo)
         await settle(pilot)
         assert table.row_count == total
@@ -226,7 +231,7 @@ async def test_navigate_findings(make_demo_app, demo_db):
         panel = str(screen.query_one("#finding-text").render())
         shown = layout.findings_at[first][0]
         assert shown["rule"] in panel and shown["question"] in panel
-        assert f"finding 1 of {len(layout.finding_rows)}" in panel
+        assert re.search(rf"findings? 1(–\d+)? of {layout.finding_total}\b", panel), panel  # one count per finding
         await pilot.press("n")
         assert diff.cursor == layout.finding_rows[1]
         await pilot.press("N")
@@ -380,7 +385,7 @@ async def test_answer_checklist_items_with_a_note(make_demo_app, demo_db):
         assert panel.has_focus
         await pilot.press("y")
         await settle(pilot)
-        await pilot.press("j", "n")
+        await pilot.press("j", "x")  # x: no (n still goes to the next finding)
         await settle(pilot)
         await pilot.press("e")
         await pilot.pause()
@@ -440,13 +445,16 @@ async def test_risky_approval_needs_an_acknowledgement(make_demo_app, demo_db):
         await settle(pilot)
         await select_change(pilot, ADMIN_SHA)
         await pilot.press("a")  # CRITICAL with findings: never silent
-        await pilot.pause()
+        await settle(pilot)
         modal = app.screen
-        assert isinstance(modal, VerdictModal) and modal.verdict == "approve"
+        assert isinstance(modal, VerdictModal) and modal.verdict is None  # approve is never preselected
         assert any("CRITICAL" in c for c in modal.concerns)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert app.screen is modal  # refused without the tick
+        assert app.screen is modal and "choose a verdict" in str(modal.query_one("#verdict-error").render())
+        await pilot.press("a", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is modal  # refused without the tick, and it says why
         assert "acknowledgement" in str(modal.query_one("#verdict-error").render())
         await pilot.press("space")  # the checkbox has focus now
         await pilot.press("ctrl+s")
@@ -457,14 +465,14 @@ async def test_risky_approval_needs_an_acknowledgement(make_demo_app, demo_db):
 
 
 async def test_quick_approve_low_change_without_findings(make_demo_app, demo_db):
-    cid = change_id(demo_db, MULTI_FILE_SHA)
+    cid = change_id(demo_db, TYPO_SHA)
     app = make_demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await select_change(pilot, MULTI_FILE_SHA)
+        await select_change(pilot, TYPO_SHA)
         item = table_of(app).selected_item()
         assert item.tier == "LOW" and item.findings == 0 and not item.sampled
-        await pilot.press("a")
+        await pilot.press("a")  # the approval check finds nothing: no checklist, no hidden characters
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert table_of(app).selected_item().state == "approve"
@@ -484,16 +492,17 @@ async def test_cancel_the_verdict_form_records_nothing(make_demo_app, demo_db):
         assert store.query("SELECT count(*) AS n FROM verdicts")[0]["n"] == 0
 
 
-async def test_a_failed_write_is_reported_not_saved(make_demo_app, demo_db, tmp_path):
+async def test_a_failed_store_is_reported_not_saved(make_demo_app, demo_db, tmp_path):
     app = make_demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.db_path = tmp_path  # a directory: every write fails
-        await select_change(pilot, MULTI_FILE_SHA)
+        app.db_path = tmp_path  # a directory: every read and write fails
+        await select_change(pilot, TYPO_SHA)
         await pilot.press("a")
         await settle(pilot)
         messages = [n.message for n in app._notifications]
-        assert any("Could not record the verdict" in m for m in messages)
+        assert any("Could not check the change before a verdict" in m for m in messages)
+        assert table_of(app).row_count > 0  # the queue is still shown
         assert app.is_running and isinstance(app.screen, QueueScreen)
     with Store(demo_db) as store:
         assert store.query("SELECT count(*) AS n FROM verdicts")[0]["n"] == 0
@@ -544,8 +553,7 @@ async def test_mouse_click_opens_a_change_and_moves_the_diff_cursor(make_demo_ap
     app = make_demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.click(QueueTable, offset=(40, 3))  # the third row (under the header)
-        await pilot.click(QueueTable, offset=(40, 3))  # a click on the highlighted row opens it
+        await pilot.click(QueueTable, offset=(40, 3))  # one click on the third row (under the header) opens it
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
         assert app.screen.change_id == table_of(app).items[2].id
@@ -601,7 +609,11 @@ async def test_a_forge_verdict_says_it_waits_for_push_and_the_queue_counts_it(ma
 
     cid = insert_change(demo_db, id="github:acme/shop#8", source="github", repo="acme/shop", repo_path="",
                         number=8, state="merged", url="https://github.com/acme/shop/pull/8",
-                        title="Tidy the cart", files="[]", n_files=0, patch=b"")
+                        title="Tidy the cart", n_files=1, added=1, deleted=1,
+                        files='[{"path": "README.md", "status": "M", "added": 1, "deleted": 1, "findings": 0, '
+                              '"notes": [], "old_path": null}]',
+                        patch=b"diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n"
+                              b"@@ -1 +1 @@\n-# shop\n+# Shop\n")
     app = make_demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

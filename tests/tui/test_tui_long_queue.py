@@ -31,12 +31,12 @@ def add_many(db, n: int = EXTRA) -> list[str]:
 
 
 @asynccontextmanager
-async def queue_app(make_demo_app, db, extra: int = EXTRA):
+async def queue_app(make_demo_app, db, extra: int = EXTRA, size: tuple[int, int] = SIZE):
     """The app on the demo plus ``extra`` changes, settled on the Queue: ``(pilot, table)``."""
     if extra:
         add_many(db, extra)
     app = make_demo_app(db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         yield pilot, app.screen.query_one(QueueTable)
 
@@ -96,11 +96,11 @@ async def test_columns_fit_rows_still_to_come_and_keep_their_width_as_they_come(
     ids = add_many(demo_db)
     with sqlite3.connect(demo_db) as conn:  # the widest Size of all, far below the first rows
         conn.execute("UPDATE changes SET added = 123456, deleted = 98765 WHERE id = ?", (ids[-1],))
-    async with queue_app(make_demo_app, demo_db, extra=0) as (pilot, table):
+    async with queue_app(make_demo_app, demo_db, extra=0, size=(160, 36)) as (pilot, table):
         last = next(i for i, it in enumerate(table.items) if it.id == ids[-1])
         assert table.loaded_rows <= last  # its row is not there yet...
         widths = [c.get_render_width(table) for c in table.ordered_columns]
-        size = [key for key, _ in queue_table.COLUMNS].index("size")
+        size = table.shown_columns.index("size")
         assert widths[size] >= len("+123456/-98765") + 2 * table.cell_padding  # ...but its column has room
 
         await pilot.press("G")  # every row comes
@@ -113,10 +113,11 @@ async def test_columns_fit_rows_still_to_come_and_keep_their_width_as_they_come(
 
 
 def test_every_form_of_the_title_says_how_many_posts_wait():
-    from tui.widgets.queue_title import QueueCounts, title_line
+    from tui.widgets.queue_title import FORMS, QueueCounts, title_line
 
-    counts = QueueCounts(5, {"HIGH": 2, "LOW": 3}, 1, 4, to_push=3)
-    forms = [title_line(counts, compact).plain for compact in range(3)]
-    assert "3 to push" in forms[0] and "3 to push" in forms[1] and "↑3" in forms[2]
-    assert len(forms[0]) > len(forms[1]) > len(forms[2])
-    assert all("to push" not in title_line(QueueCounts(5, {"LOW": 5}, 0, 5), c).plain for c in range(3))
+    counts = QueueCounts(5, {"HIGH": 2, "LOW": 3}, 1, 4, to_push=3, reviewer="alice")
+    forms = [title_line(counts, compact).plain for compact in range(FORMS)]
+    assert all("3 to push" in form for form in forms[:-1]) and "↑3" in forms[-1]
+    assert all(len(a) > len(b) for a, b in zip(forms, forms[1:]))
+    assert all("alice" in form for form in forms) and "you: alice" in forms[0]
+    assert all("to push" not in title_line(QueueCounts(5, {"LOW": 5}, 0, 5), c).plain for c in range(FORMS))

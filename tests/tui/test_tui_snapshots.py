@@ -7,6 +7,7 @@ part of the picture, so a change there shows up here too.
 
 from __future__ import annotations
 
+import pytest
 from tui_helpers import (
     ADMIN_SHA,
     FALLBACK_CHECKLIST,
@@ -118,3 +119,48 @@ def test_deep_dive_verdict_refused(snap_compare, make_demo_app, demo_db):
         await pilot.pause()
 
     assert snap_compare(make_demo_app(deep_dive=True), terminal_size=SIZE, run_before=run_before)
+
+
+SIZES = {"100x30": (100, 30), "160x45": (160, 45)}
+"""A split pane and a large terminal: the Queue, Review and verdict screens at both."""
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_queue_at_size(snap_compare, make_demo_app, size):
+    async def run_before(pilot):
+        await settle(pilot)
+
+    assert snap_compare(make_demo_app(), terminal_size=SIZES[size], run_before=run_before)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_review_at_size(snap_compare, make_demo_app, demo_db, size):
+    ensure_checklist(demo_db, change_id(demo_db, ADMIN_SHA))
+
+    async def run_before(pilot):
+        await open_change(pilot, ADMIN_SHA)
+        await pilot.press("n", "n")  # the Trojan Source line
+        await pilot.pause()
+
+    assert snap_compare(make_demo_app(), terminal_size=SIZES[size], run_before=run_before)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_verdict_form_at_size(snap_compare, make_demo_app, size):
+    """The Trojan Source change: every concern, no verdict chosen, the refusal, the note and the buttons."""
+
+    async def run_before(pilot):
+        await open_change(pilot, ADMIN_SHA)
+        await pilot.press("v", "a", "ctrl+s")  # approve without the acknowledgement: refused, and it says why
+        await pilot.pause()
+
+    assert snap_compare(make_demo_app(), terminal_size=SIZES[size], run_before=run_before)
+
+
+def test_review_wrapped_at_100_columns(snap_compare, make_demo_app):
+    async def run_before(pilot):
+        await open_change(pilot, ADMIN_SHA)
+        await pilot.press("n", "n", "w", "/", *"access", "enter")
+        await pilot.pause()
+
+    assert snap_compare(make_demo_app(), terminal_size=SIZES["100x30"], run_before=run_before)

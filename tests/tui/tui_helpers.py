@@ -20,6 +20,8 @@ PWNED_SHA = "5ca9004b9c"
 """The demo commit whose message is Rich markup plus an OSC 52 sequence."""
 MULTI_FILE_SHA = "8c0b4c6d71"
 """A LOW demo commit touching two files."""
+TYPO_SHA = "9baf23ee35"
+"""The demo's "Fix typo in README": LOW, no findings, no checklist: the one change ``a`` approves at once."""
 
 FALLBACK_CHECKLIST = [
     {"id": "authz-tested", "text": "Is the authorisation change covered by a test?", "kind": "security",

@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from tui.safe import safe_text
+from tui.widgets.footer import TriageFooter
 from tui.widgets.queue_table import tier_badge
 
 
@@ -91,7 +92,7 @@ class FactorsModal(ModalScreen[None]):
             yield Label("Risk factors and provenance", id="factors-heading")
             with VerticalScroll(id="factors-body"):
                 yield Static(factors_text(self.row), markup=False)
-        yield Footer()
+        yield TriageFooter()
 
     def action_scroll(self, direction: str) -> None:
         body = self.query_one("#factors-body", VerticalScroll)

@@ -19,12 +19,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from triage.review import DigestLine, digest_outline
 from tui.messages import DigestLoaded, DigestMarked, StoreFailed
 from tui.safe import safe_line, safe_plain, safe_text
+from tui.widgets.footer import TriageFooter
 from tui.widgets.queue_table import STATE_STYLE, TIER_STYLE, tier_badge
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ class DigestScreen(Screen):
         yield Static(Text("triage · daily digest", style="bold"), id="digest-title", markup=False)
         yield Static(Text("Gathering the digest…", style="dim"), id="digest-summary", markup=False)
         yield DigestList(id="digest-list")
-        yield Footer()
+        yield TriageFooter()
 
     def on_mount(self) -> None:
         self.reload()

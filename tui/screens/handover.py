@@ -18,10 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.safe import safe_line, safe_text
+from tui.widgets.footer import TriageFooter
 from tui.widgets.queue_table import tier_badge
 
 __all__ = ["HandoverChoice", "HandoverModal", "MemberChoice", "member_choices"]
@@ -96,7 +97,7 @@ class HandoverModal(ModalScreen[HandoverChoice | None]):
             yield OptionList(*[Option(member_prompt(m), id=f"member-{n}") for n, m in enumerate(self.members)],
                              id="handover-members")
             yield Input(placeholder="Note (optional): why", id="handover-note", max_length=500)
-        yield Footer()
+        yield TriageFooter()
 
     def on_mount(self) -> None:
         members = self.query_one(OptionList)

@@ -16,7 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from tui.widgets.footer import TriageFooter
 
 
 def sections() -> list[tuple[str, list[type]]]:
@@ -25,7 +27,9 @@ def sections() -> list[tuple[str, list[type]]]:
     from tui.screens.details import FactorsModal
     from tui.screens.digest import DigestList, DigestScreen
     from tui.screens.handover import HandoverModal
+    from tui.screens.copy import CopyModal
     from tui.screens.note import NoteModal
+    from tui.screens.picker import PickerModal
     from tui.screens.queue import QueueScreen
     from tui.screens.review import ReviewScreen
     from tui.screens.stats import StatsScreen
@@ -45,6 +49,8 @@ def sections() -> list[tuple[str, list[type]]]:
         ("Checklist note (e)", [NoteModal]),
         ("Risk factors (f)", [FactorsModal]),
         ("Hand-over (o)", [HandoverModal]),
+        ("Filter picker (w, M)", [PickerModal]),
+        ("Copy (y)", [CopyModal]),
         ("Daily digest (D)", [DigestScreen, DigestList]),
         ("Stats", [StatsScreen]),
         ("Help", [HelpScreen]),
@@ -97,17 +103,22 @@ def binding_rows(classes: Iterable[type], key_display=None,
 
 def help_tables(key_display=None, palette_key: str = "^p",
                 keymap: dict[str, str] | None = None) -> list[tuple[str, Table]]:
-    """One ``(title, table)`` per section; every cell is a plain Text (never markup)."""
+    """One ``(title, table)`` per section; every cell is a plain Text (never markup).
+
+    The id column is as wide as the longest id, so every id shows whole (the README
+    says to copy them into ``[keymap]``); the description wraps instead.
+    """
     out = []
-    for title, classes in sections():
-        rows = binding_rows(classes, key_display, keymap)
+    every = [(title, binding_rows(classes, key_display, keymap)) for title, classes in sections()]
+    id_width = max((len(bid) for _, rows in every for *_, bid in rows), default=12)
+    for title, rows in every:
         if title == "Everywhere":
             rows.append((palette_key, "Command palette", "Search every command: queue:, review:, view: …", ""))
         table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
         table.add_column("keys", width=16, no_wrap=True)
-        table.add_column("action", width=18, no_wrap=True)
+        table.add_column("action", width=16)
         table.add_column("what", ratio=1)
-        table.add_column("id", width=18, no_wrap=True)
+        table.add_column("id", width=id_width, min_width=id_width, no_wrap=True)
         for keys, desc, tip, bid in rows:
             table.add_row(Text(keys, style="bold cyan"), Text(desc), Text(tip, style="dim"), Text(bid, style="dim"))
         out.append((title, table))
@@ -141,7 +152,7 @@ class HelpScreen(Screen):
             for n, (title, table) in enumerate(help_tables(self.app.get_key_display, keymap=keymap)):
                 yield Static(Text(title, style="bold underline"), classes="help-section", markup=False)
                 yield Static(table, id=f"help-table-{n}", classes="help-table", markup=False)
-        yield Footer()
+        yield TriageFooter()
 
     def action_scroll(self, direction: str) -> None:
         self.query_one("#help-body", VerticalScroll).scroll_relative(y=1 if direction == "down" else -1,

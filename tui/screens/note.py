@@ -10,7 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
+
+from tui.widgets.footer import TriageFooter
 
 
 class NoteModal(ModalScreen[str | None]):
@@ -32,7 +34,7 @@ class NoteModal(ModalScreen[str | None]):
             yield Label("Note", id="note-heading")
             yield Static(self.title_text, id="note-title", markup=False)
             yield Input(value=self.note, placeholder="Why this answer?", id="note-input", max_length=2000)
-        yield Footer()
+        yield TriageFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -23,20 +23,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
+from triage.approval import ApprovalFacts, active_findings, approval_concerns, approval_facts
 from triage.deepdive import in_scope, security_items, verdict_allowed
 from triage.git import db_text
 from triage.review import (
     DiffLayout,
     ReviewTimer,
     age_label,
-    approval_concerns,
     build_layout,
+    by_severity,
     checklist_items,
     hidden_counts,
     load_files,
     next_position,
+    search_rows,
 )
 from tui.messages import ChangeLoaded, ChecklistAnswered, DiffFailed, DiffLoaded, LayoutBuilt, StoreFailed
 from tui.safe import ESCAPE_STYLE, safe_line, safe_plain, safe_text
@@ -47,6 +49,7 @@ from tui.widgets.checklist import ChecklistPanel
 from tui.widgets.diff_view import DiffView
 from tui.widgets.fitted import FittedStatic
 from tui.widgets.file_list import FileEntry, FileList
+from tui.widgets.footer import TriageFooter
 from tui.widgets.highlight import warm_lexers
 from tui.widgets.finding_panel import FindingPanel
 from tui.widgets.queue_table import state_text, tier_badge
@@ -60,6 +63,7 @@ MIN_SPLIT_WIDTH = 110
 
 
 FINDING_KEYS = Binding.Group("Finding", compact=True)
+MATCH_KEYS = Binding.Group("Match", compact=True)
 FILE_KEYS = Binding.Group("File", compact=True)
 
 
@@ -68,19 +72,31 @@ class ReviewScreen(Screen):
 
     AUTO_FOCUS = "#diff"
 
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (120, "-wide")]
+    """Below 120 columns the sidebar narrows, so the diff keeps its room."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Queue", id="review.back", tooltip="Back to the queue (the time spent is kept)."),
+        Binding("escape", "back", "Queue", id="review.back",
+                tooltip="Back to the queue (the time spent is kept); with a search open, close the search first."),
         Binding("n", "next_finding", "Next finding", id="review.next_finding",
                 tooltip="Jump to the next finding.", group=FINDING_KEYS),
         Binding("N", "prev_finding", "Prev finding", id="review.prev_finding",
                 tooltip="Jump to the previous finding.", group=FINDING_KEYS),
+        Binding("n", "next_match", "Next match", id="review.next_match",
+                tooltip="While a / search is on: jump to its next match.", group=MATCH_KEYS),
+        Binding("N", "prev_match", "Prev match", id="review.prev_match",
+                tooltip="While a / search is on: jump to its previous match.", group=MATCH_KEYS),
         Binding("]", "next_file", "Next file", id="review.next_file", tooltip="Jump to the next file.",
                 group=FILE_KEYS),
         Binding("[", "prev_file", "Prev file", id="review.prev_file", tooltip="Jump to the previous file.",
                 group=FILE_KEYS),
         Binding("v", "verdict", "Verdict", id="review.verdict", tooltip="Record a verdict with a note."),
         Binding("c", "focus_checklist", "Checklist", id="review.checklist",
-                tooltip="Go to the checklist (answer with y / n / a, note with e)."),
+                tooltip="Go to the checklist (answer with y / x / a, clear with Backspace, note with e)."),
+        Binding("/", "search", "Search", id="review.search",
+                tooltip="Search the diff (n / N then go from match to match; Esc ends the search)."),
+        Binding("w", "toggle_wrap", "Wrap", id="review.wrap",
+                tooltip="Wrap long lines instead of scrolling sideways (and back)."),
         Binding("f", "factors", "Risk factors", id="review.factors",
                 tooltip="Show the risk factors, provenance evidence and full commit message."),
         Binding("s", "toggle_split", "Side by side", id="review.split",
@@ -89,6 +105,10 @@ class ReviewScreen(Screen):
                 tooltip="Hand the change to another reviewer of the team roster (never its author)."),
         Binding("m", "toggle_viewed", "Viewed", show=False, id="review.viewed",
                 tooltip="Mark the current file viewed or not viewed."),
+        Binding("b", "browser", "Browser", show=False, id="review.browser",
+                tooltip="Open the change's web page (a local commit's: from the origin remote)."),
+        Binding("y", "copy", "Copy", show=False, id="review.copy",
+                tooltip="Copy the change's id, sha or URL (OSC 52 once [clipboard] osc52 = true)."),
         Binding("d", "focus_diff", "Diff", show=False, id="review.diff", tooltip="Put the focus on the diff."),
         Binding("F", "focus_files", "Files", show=False, id="review.files", tooltip="Put the focus on the file list."),
     ]
@@ -109,6 +129,8 @@ class ReviewScreen(Screen):
         self.load_error = ""
         self.timer: ReviewTimer | None = None
         self.done = False
+        self.matches: list[int] | None = None
+        """Rows matching the ``/`` search (``None`` while no search is on)."""
 
     @property
     def triage(self) -> "TriageApp":
@@ -123,12 +145,16 @@ class ReviewScreen(Screen):
                 yield ChecklistPanel(id="checklist")
             with Vertical(id="main"):
                 yield DiffView(id="diff")
+                yield Input(placeholder="search the diff (Enter searches, Esc cancels)", id="diff-search")
+                yield FittedStatic(Text(""), id="search-status")
                 yield FindingPanel(id="finding")
-        yield Footer()
+        yield TriageFooter()
 
     def on_mount(self) -> None:
         self.timer = ReviewTimer(self.triage.monotonic)
         self.query_one("#hidden-banner").display = False
+        self.query_one("#diff-search").display = False
+        self.query_one("#search-status").display = False
         self.query_one(DiffView).focus()
         self._load()
 
@@ -210,7 +236,7 @@ class ReviewScreen(Screen):
         self.load_error = message.error
         self.query_one(DiffView).show_message(
             Text.assemble(("Could not show the diff: ", "bold red"), safe_text(message.error)))
-        self.query_one(FindingPanel).show(self.findings, total=len(self.findings))
+        self.query_one(FindingPanel).show(by_severity(self.findings), total=active_findings(self.findings))
 
     def _titles(self) -> list[Text]:
         """The header in each form :class:`FittedStatic` can pick from, fullest first."""
@@ -249,7 +275,7 @@ class ReviewScreen(Screen):
         text.append(f"{sep}{n_files} file{'s' if n_files != 1 else ''} ", "dim")
         text.append(f"+{row.get('added', 0)}", "green")
         text.append(f"/-{row.get('deleted', 0)}", "red")
-        active = sum(1 for f in self.findings if not f.get("suppressed"))
+        active = active_findings(self.findings)
         text.append(f"{sep}{active} finding{'s' if active != 1 else ''}", "bold red" if active else "dim")
         if not compact:
             text.append(f"  score {row.get('score', 0):g}", "dim")
@@ -271,8 +297,8 @@ class ReviewScreen(Screen):
         if layout is None or not layout.rows:
             return
         found = layout.findings_at.get(message.row, [])
-        position = layout.finding_rows.index(message.row) + 1 if found else None
-        self.query_one(FindingPanel).show(found, position=position, total=len(layout.finding_rows))
+        self.query_one(FindingPanel).show(found, position=layout.finding_number(message.row) or None,
+                                          total=layout.finding_total)
         files = self.query_one(FileList)
         if files.entries and message.file < len(files.entries):
             if files.highlighted != message.file:
@@ -307,6 +333,90 @@ class ReviewScreen(Screen):
     def action_prev_finding(self) -> None:
         if self.layout_ is not None:
             self._jump(self.layout_.finding_rows, False, wrap=True, empty="No findings in this change.", end="")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``n`` / ``N`` go from match to match while a search is on, from finding to finding otherwise."""
+        if action in ("next_match", "prev_match"):
+            return self.matches is not None
+        if action in ("next_finding", "prev_finding"):
+            return self.matches is None
+        return True
+
+    # ------------------------------------------------------------- search
+
+    def action_search(self) -> None:
+        box = self.query_one("#diff-search", Input)
+        box.display = True
+        box.value = self.query_one(DiffView).search
+        box.focus()
+
+    @on(Input.Submitted, "#diff-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#diff-search").display = False
+        diff = self.query_one(DiffView)
+        diff.focus()
+        query = event.value
+        if not query.strip() or self.layout_ is None:
+            self.end_search()
+            return
+        self.matches = search_rows(self.layout_, query)
+        diff.set_search(query)
+        self.refresh_bindings()
+        if self.matches:
+            target = next_position(self.matches, diff.cursor - 1, True, wrap=True)
+            if target is not None:
+                diff.move_cursor(target, center=True)
+        self._show_search_status()
+
+    def _show_search_status(self) -> None:
+        status = self.query_one("#search-status", FittedStatic)
+        if self.matches is None:
+            status.display = False
+            return
+        diff = self.query_one(DiffView)
+        forms = []
+        for hint in ("   n / N next / previous match · Esc ends the search", "   n/N · Esc ends"):
+            text = Text("/", style="bold", end="")
+            text.append_text(safe_line(diff.search, "bold yellow", limit=40))
+            if self.matches:
+                where = self.matches.index(diff.cursor) + 1 if diff.cursor in self.matches else None
+                text.append(f"  {'match ' + str(where) + ' of ' if where else ''}{len(self.matches)} "
+                            f"line{'s' if len(self.matches) != 1 else ''}")
+            else:
+                text.append("  no line matches", "bold red")
+            text.append(hint, "dim")
+            forms.append(text)
+        status.show(forms)
+        status.display = True
+
+    def end_search(self) -> None:
+        """Close the search: n / N go to findings again."""
+        self.matches = None
+        self.query_one(DiffView).set_search("")
+        self.query_one("#diff-search").display = False
+        self.refresh_bindings()
+        self._show_search_status()
+
+    def action_next_match(self) -> None:
+        if self.matches is not None:
+            self._jump(self.matches, True, wrap=True, empty="No line matches the search.", end="")
+            self._show_search_status()
+
+    def action_prev_match(self) -> None:
+        if self.matches is not None:
+            self._jump(self.matches, False, wrap=True, empty="No line matches the search.", end="")
+            self._show_search_status()
+
+    def action_toggle_wrap(self) -> None:
+        diff = self.query_one(DiffView)
+        diff.set_wrap(not diff.wrap)
+        diff.border_subtitle = "long lines wrap (w)" if diff.wrap else ""
+
+    def action_browser(self) -> None:
+        self.triage.show_links(self.change_id, "open")
+
+    def action_copy(self) -> None:
+        self.triage.show_links(self.change_id, "copy")
 
     def action_next_file(self) -> None:
         if self.layout_ is not None:
@@ -385,7 +495,11 @@ class ReviewScreen(Screen):
 
     def on_layout_built(self, message: LayoutBuilt) -> None:
         self.layout_ = message.layout
-        self.query_one(DiffView).set_diff(self.files, message.layout, cursor=message.anchor)
+        diff = self.query_one(DiffView)
+        diff.set_diff(self.files, message.layout, cursor=message.anchor)
+        if self.matches is not None:  # the rows moved: find the matches again
+            self.matches = search_rows(message.layout, diff.search)
+            self._show_search_status()
 
     # ---------------------------------------------------------- checklist
 
@@ -399,7 +513,7 @@ class ReviewScreen(Screen):
         if item is None:
             return
         if not item.answer:
-            self.notify("Answer the item first (y / n / a), then add a note.", severity="warning", timeout=3)
+            self.notify("Answer the item first (y / x / a), then add a note.", severity="warning", timeout=3)
             return
 
         def done(note: str | None) -> None:
@@ -414,7 +528,10 @@ class ReviewScreen(Screen):
 
         try:
             with Store(self.triage.db_path) as store:
-                store.answer_checklist(self.change_id, item_id, answer, note, reviewer=self.triage.reviewer)
+                if answer:
+                    store.answer_checklist(self.change_id, item_id, answer, note, reviewer=self.triage.reviewer)
+                else:
+                    store.clear_checklist_answer(self.change_id, item_id, reviewer=self.triage.reviewer)
         except Exception as exc:  # noqa: BLE001 - shown in the UI
             self.post_message(StoreFailed("save the checklist answer", str(exc)))
             return
@@ -430,20 +547,16 @@ class ReviewScreen(Screen):
 
     # ------------------------------------------------------------ verdict
 
+    def approval_facts(self) -> ApprovalFacts:
+        """What the approval check looks at, from what this screen loaded (the Queue reads the same
+        from the store: :func:`triage.approval.gather_approval_facts`)."""
+        answers = {i.id: i.answer for i in self.query_one(ChecklistPanel).items}
+        files = self.files if self.layout_ is not None or self.load_error else None
+        return approval_facts(self.row or {}, self.findings, answers, files, self.load_error)
+
     def concerns(self) -> list[str]:
         """What approving this change needs acknowledged."""
-        row = self.row or {}
-        items = self.query_one(ChecklistPanel).items
-        return approval_concerns(
-            tier=row.get("tier") or "LOW",
-            findings=sum(1 for f in self.findings if not f.get("suppressed")),
-            sampled=bool(row.get("sampled")),
-            hidden=sum(self.hidden),
-            truncated=sum(1 for f in self.files if f.truncated),
-            checklist_no=sum(1 for i in items if i.answer == "no"),
-            checklist_open=sum(1 for i in items if not i.answer),
-            load_error=self.load_error,
-        )
+        return approval_concerns(self.approval_facts())
 
     def deep_dive_missing(self) -> list[dict]:
         """The security checklist items still open, when deep-dive mode applies to this change."""
@@ -494,6 +607,14 @@ class ReviewScreen(Screen):
             self.triage.start_handover(self.change_id)
 
     def action_back(self) -> None:
+        box = self.query_one("#diff-search", Input)
+        if box.display:  # Esc while typing a search: cancel it
+            box.display = False
+            self.query_one(DiffView).focus()
+            return
+        if self.matches is not None:
+            self.end_search()
+            return
         if not self.done:
             self.done = True
             self.triage.record_review_time(self.change_id, self.seconds_spent())

@@ -21,11 +21,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from triage.review import QueueStats, queue_stats, review_seconds
 from tui.messages import StatsLoaded, StoreFailed
 from tui.safe import safe_line, safe_text
+from tui.widgets.footer import TriageFooter
 from tui.widgets.queue_table import STATE_STYLE, TIER_STYLE
 from tui.widgets.report import (
     VelocityChart,
@@ -160,7 +161,7 @@ class StatsScreen(Screen):
             with Horizontal(id="stats-queue"):
                 for n, (title, _) in enumerate(PANELS[:-1]):
                     yield self._panel(f"stats-panel-{n}", title)
-        yield Footer()
+        yield TriageFooter()
 
     @staticmethod
     def _panel(panel_id: str, title: str) -> Static:

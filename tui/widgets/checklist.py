@@ -33,13 +33,19 @@ def item_prompt(item: ChecklistItem) -> Text:
 
 
 class ChecklistPanel(OptionList):
-    """The checklist; answer the highlighted item with y / n / a, add a note with e."""
+    """The checklist; answer the highlighted item with y / x / a, clear it with Backspace, note with e.
+
+    "No" is ``x`` (the ``[✗]`` it draws), so ``n`` / ``N`` go from finding to
+    finding here as everywhere on the Review screen.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer('yes')", "Yes", id="checklist.yes", tooltip="Answer the highlighted item: yes."),
-        Binding("n", "answer('no')", "No", id="checklist.no", tooltip="Answer the highlighted item: no."),
+        Binding("x", "answer('no')", "No", id="checklist.no", tooltip="Answer the highlighted item: no."),
         Binding("a", "answer('n/a')", "N/A", id="checklist.na",
                 tooltip="Answer the highlighted item: not applicable."),
+        Binding("backspace,delete", "answer('')", "Clear", id="checklist.clear",
+                tooltip="Clear the highlighted item's answer (it is open again)."),
         Binding("e", "note", "Note", id="checklist.note", tooltip="Write a note on the highlighted item."),
         Binding("j", "cursor_down", "Down", show=False, id="checklist.down", tooltip="Next item."),
         Binding("k", "cursor_up", "Up", show=False, id="checklist.up", tooltip="Previous item."),
@@ -75,10 +81,10 @@ class ChecklistPanel(OptionList):
         self._retitle()
 
     def update_item(self, item_id: str, answer: str, note: str) -> None:
-        """Show a new answer for ``item_id``."""
+        """Show a new answer for ``item_id`` (``""``: cleared)."""
         for n, item in enumerate(self.items):
             if item.id == item_id:
-                item.answer, item.note = answer, note
+                item.answer, item.note = answer or None, note
                 self.replace_option_prompt_at_index(n, item_prompt(item))
         self._retitle()
 
@@ -93,8 +99,9 @@ class ChecklistPanel(OptionList):
         return None
 
     def action_answer(self, answer: str) -> None:
+        """Answer the highlighted item (``""`` clears its answer)."""
         item = self.current()
-        if item is not None:
+        if item is not None and (answer or item.answer):
             self.post_message(self.Answered(item.id, answer))
 
     def action_note(self) -> None:

@@ -13,7 +13,12 @@ from tui.widgets.diff_view import SEVERITY_STYLE
 
 
 def findings_text(findings: list[dict], *, position: int | None = None, total: int = 0) -> Text:
-    """The findings at one line, or a hint on how to reach them."""
+    """The findings at one line (most severe first), or a hint on how to reach them.
+
+    ``position`` is the 1-based number of the line's first counted finding among
+    ``total``, the change's findings counted one per finding (suppressed ones are
+    shown but not counted), as the header and the file list count them.
+    """
     if not findings:
         if total:
             return Text.assemble(("No finding on this line. ", "dim"),
@@ -36,7 +41,9 @@ def findings_text(findings: list[dict], *, position: int | None = None, total: i
         elif note:
             out.append(f"  ({note})", "dim italic")
         if position is not None and i == 0 and total:
-            out.append(f"   finding {position} of {total}", "dim")
+            counted = sum(1 for g in findings if not g.get("suppressed"))
+            numbers = f"{position}" if counted <= 1 else f"{position}–{position + counted - 1}"
+            out.append(f"   finding{'s' if counted > 1 else ''} {numbers} of {total}", "dim")
         out.append("\n")
         out.append_text(safe_text(str(f.get("message", ""))))
         question = str(f.get("question", ""))

@@ -11,6 +11,7 @@ safe: the stand-ins for hidden characters keep their warning style.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Sequence
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_for_filename
@@ -70,7 +71,9 @@ class LineHighlighter:
         self.theme = PygmentsSyntaxTheme(theme)
         self._styles: dict[_TokenType, Style | None] = {}
 
-    def _style(self, ttype: _TokenType) -> Style | None:
+    def _style(self, ttype: _TokenType | Style) -> Style | None:
+        if isinstance(ttype, Style):  # an emphasis span, not a token
+            return ttype
         try:
             return self._styles[ttype]
         except KeyError:
@@ -79,14 +82,23 @@ class LineHighlighter:
             self._styles[ttype] = style
             return style
 
-    def highlight(self, raw: bytes, lexer: Lexer | None) -> Text:
-        """``raw`` as safe, highlighted :class:`Text` (plain when too long or unlexable)."""
+    def highlight(self, raw: bytes, lexer: Lexer | None, emphasis: Sequence[tuple[int, int]] = (),
+                  emphasis_style: Style | None = None) -> Text:
+        """``raw`` as safe, highlighted :class:`Text` (plain when too long or unlexable).
+
+        ``emphasis`` lists character spans of the decoded line (the words a change
+        replaced) drawn in ``emphasis_style`` on top of the syntax colours.
+        """
         text = raw.decode("utf-8", "surrogateescape")
-        if lexer is None or len(text) > MAX_HIGHLIGHT or not text.strip():
-            return safe_text(text, tab_size=TAB_SIZE)
-        try:
-            tokens = list(lexer.get_tokens_unprocessed(text))
-        except Exception:  # noqa: BLE001 - a broken lexer must not break review
+        tokens: list = []
+        if lexer is not None and len(text) <= MAX_HIGHLIGHT and text.strip():
+            try:
+                tokens = list(lexer.get_tokens_unprocessed(text))
+            except Exception:  # noqa: BLE001 - a broken lexer must not break review
+                tokens = []
+        if emphasis_style is not None and emphasis:
+            tokens = [*tokens, *((start, emphasis_style, text[start:end]) for start, end in emphasis)]
+        if not tokens:
             return safe_text(text, tab_size=TAB_SIZE)
         segs = segments(text)
         out = Text(end="")

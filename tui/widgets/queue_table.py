@@ -76,6 +76,33 @@ CELLS = (
 )
 """How each column but the title draws its value (:meth:`QueueTable._values`)."""
 
+GIVE_WAY: tuple[str, ...] = ("assignee-empty", "size", "age", "assignee", "agent", "sample")
+"""Which columns give way, first to last, when the title would get fewer than :data:`TITLE_MIN`
+cells (``assignee-empty``: the Assignee column while nobody is assigned anything). The tier,
+id, finding count and state always stay."""
+
+TITLE_MIN = 32
+"""The title keeps at least this many cells while a column can still give way."""
+
+
+def fit_columns(widths: dict[str, int], total: int, *, padding: int = 1, assignee_empty: bool = False,
+                title_min: int = TITLE_MIN) -> list[str]:
+    """The columns (keys of :data:`COLUMNS` but the title) to show in ``total`` cells: columns give
+    way in :data:`GIVE_WAY` order until the title has ``title_min`` cells or none is left to go."""
+    keep = [key for key, _ in COLUMNS if key != "title"]
+
+    def title_room() -> int:
+        return total - sum(widths[k] + 2 * padding for k in keep) - 2 * padding - 1
+
+    for name in GIVE_WAY:
+        if title_room() >= title_min:
+            break
+        key = "assignee" if name == "assignee-empty" else name
+        if key in keep and (name != "assignee-empty" or assignee_empty):
+            keep.remove(key)
+    return keep
+
+
 CHUNK = 400
 """Rows a long queue gets at first, and again each time the cursor or the view nears
 the last one (a screenful takes a few dozen)."""
@@ -101,6 +128,10 @@ class QueueTable(DataTable, inherit_bindings=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.shown_columns: list[str] = [key for key, _ in COLUMNS]
+        """The keys of the columns on screen (narrow terminals drop some: :func:`fit_columns`)."""
+        self._keep: list[int] = list(range(len(CELLS)))
+        self._all_widths: list[int] = []
         self.items: list = []
         self._now: float | None = None
         self._used = 0
@@ -114,6 +145,23 @@ class QueueTable(DataTable, inherit_bindings=True):
         for key, label in COLUMNS:
             self.add_column(label, key=key)
 
+    def _set_columns(self, keys: list[str]) -> None:
+        """Show the columns ``keys`` (then the title), rebuilding the header when they changed."""
+        keys = [*keys, "title"]
+        if keys == self.shown_columns:
+            return
+        index = {key: n for n, (key, _) in enumerate(COLUMNS)}
+        labels = dict(COLUMNS)
+        adding, self._adding = self._adding, True  # clearing moves the cursor: its watcher must not add rows
+        try:
+            self.clear(columns=True)
+            for key in keys:
+                self.add_column(labels[key], key=key)
+        finally:
+            self._adding = adding
+        self.shown_columns = keys
+        self._keep = [index[k] for k in keys if k != "title"]
+
     def _values(self, it) -> tuple:
         """What each cell but the title shows of ``it``, one value per column (see :data:`CELLS`)."""
         return (it.tier, it.sampled, it.short_id, it.agent_label, it.assignee,
@@ -123,10 +171,12 @@ class QueueTable(DataTable, inherit_bindings=True):
         """Every cell of one row but the title (a value's cell is drawn once per :meth:`show_items`:
         ``Text`` cells are only read when the table renders, so rows can share them)."""
         out = []
-        for draw, memo, value in zip(CELLS, self._drawn, self._values(it)):
+        values = self._values(it)
+        for n in self._keep:
+            memo, value = self._drawn[n], values[n]
             cell = memo.get(value)
             if cell is None:
-                cell = memo[value] = draw(value)
+                cell = memo[value] = CELLS[n](value)
             out.append(cell)
         return out
 
@@ -137,10 +187,21 @@ class QueueTable(DataTable, inherit_bindings=True):
         return [max([len(label)] + [draw(v).cell_len for v in set(values)])
                 for (_key, label), draw, values in zip(COLUMNS, CELLS, columns)]
 
+    def _total_width(self) -> int:
+        return self.scrollable_content_region.width or self.size.width or 120
+
     def _title_width(self, used: int) -> int:
         """Cells left for the title once the other columns (and their padding) are laid out."""
-        total = self.scrollable_content_region.width or self.size.width or 120
-        return max(16, total - used - 2 * self.cell_padding - 1)
+        return max(16, self._total_width() - used - 2 * self.cell_padding - 1)
+
+    def _layout_columns(self) -> list[int]:
+        """Choose the columns for the current width; return the chosen ones' widths."""
+        keys = [key for key, _ in COLUMNS if key != "title"]
+        widths = dict(zip(keys, self._all_widths))
+        empty = not any(it.assignee for it in self.items)
+        keep = fit_columns(widths, self._total_width(), padding=self.cell_padding, assignee_empty=empty)
+        self._set_columns(keep)
+        return [widths[k] for k in keep]
 
     def show_items(self, items: list, *, now: float | None = None, select: str | None = None) -> None:
         """Replace the rows with ``items``; keep the cursor on ``select`` (or the same change).
@@ -165,7 +226,8 @@ class QueueTable(DataTable, inherit_bindings=True):
         self._now = now
         if not self.items:
             return
-        widths = self._widths(self.items)
+        self._all_widths = self._widths(self.items)
+        widths = self._layout_columns()
         self._used = sum(widths) + 2 * self.cell_padding * len(widths)
         self._shown_title_width = self._title_width(self._used)
         self._fix_widths(widths + [self._shown_title_width])
@@ -239,6 +301,20 @@ class QueueTable(DataTable, inherit_bindings=True):
         # Rebuild only when the title column's room changed (a layout pass often keeps it).
         if self.items and self._title_width(self._used) != self._shown_title_width:
             self.show_items(self.items, now=self._now)
+
+    async def _on_click(self, event) -> None:
+        """One click on a row opens it (a click on the header or off the rows does what DataTable does)."""
+        meta = event.style.meta
+        row = meta.get("row")
+        if isinstance(row, int) and row >= 0 and "column" in meta:
+            self._set_hover_cursor(True)
+            self.move_cursor(row=row, animate=False)
+            event.stop()
+            change_id = self.selected_id()
+            if change_id is not None:
+                self.post_message(self.ChangeChosen(change_id))
+            return
+        await super()._on_click(event)
 
     def selected_id(self) -> str | None:
         """The change id under the cursor."""
