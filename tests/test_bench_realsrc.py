@@ -8,20 +8,13 @@ import pygit2
 import pytest
 
 from triage.bench import realsrc
-
-TREE = pygit2.enums.ObjectType.TREE
+from triage.treeindex import list_paths
 
 
 def files(tree: pygit2.Tree):
-    stack = [(tree, "")]
-    while stack:
-        t, prefix = stack.pop()
-        for entry in t:
-            path = prefix + entry.name
-            if entry.type == TREE:
-                stack.append((entry, path + "/"))
-            else:
-                yield path, entry.data
+    """``(path, bytes)`` of every file in ``tree``."""
+    for path in list_paths(tree):
+        yield path, tree[path].data
 
 
 @pytest.fixture(scope="module")
