@@ -9,7 +9,7 @@ import sys
 
 from rich.console import Console
 
-from triage.progress import ProgressBar
+from tui.progress import ProgressBar
 
 
 class Clock:

@@ -103,7 +103,7 @@ def print_queue(items, *, now: float | None = None) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from triage.ingest import ingest
-    from triage.progress import ProgressBar
+    from tui.progress import ProgressBar
     from triage.timeparse import parse_since
 
     since = parse_since(args.since) if args.since else None

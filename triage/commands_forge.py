@@ -46,7 +46,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from triage.forges import open_forge
     from triage.forges.cache import cache_path_for
     from triage.forges.redact import install
-    from triage.progress import ProgressBar
+    from tui.progress import ProgressBar
     from triage.sampling import load_secret
     from triage.sync import review_label, sync
     from triage.timeparse import parse_since

@@ -20,7 +20,7 @@ Each file is replayed as a developer would have written it:
 So every commit's post-image is the real file minus some statements: every
 Python file parses at every commit, and the sizes of files and of the changes
 made to them are those of real code (a three-line change to a 3,000-line
-module is common). Generated files come too: SVG snapshots rendered by Rich
+module is common). Generated files come too: SVG snapshots drawn
 from the same sources, a ``uv.lock`` listing the installed distributions, and a
 minified JavaScript bundle, each rewritten now and then. Commit authorship,
 AI share and merges are those of the synthetic history.
@@ -48,7 +48,7 @@ import pygit2
 from triage.bench import synth
 from triage.bench.synth import COMPLETE_MARKER, FILE_MODE, BuildInfo, _Generator, _log_uniform
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bumped whenever the replay changes what it writes (invalidates caches)."""
 
 SOURCE_PACKAGES = (
@@ -115,7 +115,7 @@ def sources_digest(srcs: list[tuple[str, Path]]) -> str:
     for rel, f in srcs:
         h.update(f"{rel}\0{f.stat().st_size}\n".encode())
     for name, version in sorted((d.metadata["Name"] or "", d.version) for d in metadata.distributions()):
-        h.update(f"{name}\0{version}\n".encode())  # the lockfile lists them, and Rich draws the SVGs
+        h.update(f"{name}\0{version}\n".encode())  # the lockfile lists them
     return h.hexdigest()[:16]
 
 
@@ -296,17 +296,25 @@ class _RealGenerator(_Generator):
     # -- generated files
 
     def _svg(self, path: str) -> bytes:
-        from rich.console import Console
-        from rich.syntax import Syntax
+        """A terminal screenshot of 60 lines of a source file, drawn as SVG text (as snapshot
+        tests store them)."""
+        from xml.sax.saxutils import escape
 
         srcs = [p for p in self.replays if p.endswith(".py")] or list(self.replays)
-        code = self.replays[self.rng.choice(srcs)].text().decode("utf-8", "replace")
-        lines = code.split("\n")
+        lines = self.replays[self.rng.choice(srcs)].text().decode("utf-8", "replace").split("\n")
         start = self.rng.randrange(0, max(1, len(lines) - 60))
-        console = Console(record=True, width=self.rng.choice([80, 100, 120]), file=io.StringIO(),
-                          color_system="truecolor", force_terminal=True)
-        console.print(Syntax("\n".join(lines[start:start + 60]), "python", line_numbers=True))
-        return console.export_svg(title=path.rsplit("/", 1)[-1]).encode("utf-8")
+        width = self.rng.choice([80, 100, 120])
+        out = [f'<svg class="rich-terminal" viewBox="0 0 {width * 12} {60 * 24 + 40}" '
+               'xmlns="http://www.w3.org/2000/svg">',
+               f"<style>.r1 {{ fill: #c5c8c6 }} .r2 {{ fill: #{self.rng.randrange(16**6):06x} }}</style>",
+               f'<text class="title" x="10" y="20">{escape(path.rsplit("/", 1)[-1])}</text>']
+        for k, line in enumerate(lines[start:start + 60]):
+            for col, word in enumerate(line[:width].split(" ")):
+                if word:
+                    out.append(f'<text class="r{1 + col % 2}" x="{col * 12}" y="{40 + k * 24}" '
+                               f'textLength="{12 * len(word)}">{escape(word)}</text>')
+        out.append("</svg>")
+        return "\n".join(out).encode("utf-8")
 
     def _lock(self) -> bytes:
         from importlib import metadata

@@ -1,4 +1,4 @@
-"""Provides the progress bar of long ingests and syncs: Rich, on stderr, only when someone watches.
+"""Provides the progress bar of long ingests and syncs (the CLI's; Rich is UI, so it lives beside the app): Rich, on stderr, only when someone watches.
 
 :class:`ProgressBar` stays silent for the first second (a short run shows
 nothing), then draws ``label  ━━━━━━╸━━━  1,234/5,000 commits  412 commits/s
