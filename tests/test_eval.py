@@ -51,11 +51,11 @@ def test_required_rules_have_defects_in_the_corpus(report):
 
 
 def test_table_and_json_output(capsys):
-    assert ev.main([]) == 0
+    assert ev.main(["--no-real"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].split()[:4] == ["rule", "TP", "FP", "FN"]
     assert "TOTAL" in out and "sql-interpolation" in out
-    assert ev.main(["--json"]) == 0
+    assert ev.main(["--json", "--no-real"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) >= {"rules", "totals", "cases", "missed", "false_positives"}
     assert data["rules"]["sql-interpolation"]["recall"] >= 0.9
@@ -76,3 +76,55 @@ def test_runs_as_a_module():
     proc = subprocess.run([sys.executable, "-m", "triage.eval", "--json"], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["totals"]["recall"] >= 0.9
+
+
+PACKAGE = {
+    "pkg/__init__.py": "",
+    "pkg/views.py": ("from flask import Flask, request, redirect\napp = Flask(__name__)\n\n\n"
+                     "@app.route('/go')\ndef go():\n    return redirect(request.args['next'])\n"),
+    "pkg/util.py": "def add(a, b):\n    return a + b\n" * 50,
+}
+
+
+def _package(tmp_path):
+    for rel, text in PACKAGE.items():
+        p = tmp_path / "src" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return tmp_path / "src"
+
+
+def test_real_code_counts_findings_per_rule_and_per_thousand_lines(tmp_path, capsys):
+    root = _package(tmp_path)
+    assert ev.main(["--no-real", "--real-dir", str(root), "--sample", "5"]) == 0
+    out = capsys.readouterr().out
+    real = out[out.index("real code:"):]
+    assert "src (" in real and "open-redirect" in real
+    row = next(line for line in real.splitlines() if line.startswith("open-redirect"))
+    lines = sum(t.count("\n") + 1 for t in PACKAGE.values())
+    assert row.split()[1:] == ["1", f"{1000 / lines:.2f}"]
+    assert "sample  src/pkg/views.py:7  open-redirect" in out
+
+
+def test_real_code_is_generic_over_every_registered_rule(tmp_path):
+    from triage.realcode import measure
+    from triage.rules import all_rule_ids
+
+    report = measure([("src", _package(tmp_path))])
+    assert set(report.counts) == set(all_rule_ids())
+    data = report.to_dict()
+    assert data["lines"] == sum(t.count("\n") + 1 for t in PACKAGE.values()) and data["files"] == 3
+
+
+def test_the_default_run_includes_a_quick_real_code_sample(capsys):
+    assert ev.main([]) == 0
+    out = capsys.readouterr().out
+    assert "TOTAL" in out and "real code:" in out
+
+
+def test_owasp_style_scores_per_category():
+    scores = ev.owasp(with_bandit=False)
+    assert set(scores) == set(ev.OWASP_RULES)
+    for cat, sc in scores.items():
+        assert sc.vulnerable and sc.safe, cat
+        assert sc.score >= 0.9, (cat, sc)

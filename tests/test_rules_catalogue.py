@@ -33,6 +33,18 @@ CATALOGUE = {
     "unsafe-deserialization": ("high", "Can these bytes cross the trust boundary?"),
     "weak-password-hash": ("high", "Is this argon2id, scrypt, bcrypt or PBKDF2 with a salt?"),
     "insecure-random": ("high", "Does this value guard access?"),
+    # issue 16
+    "open-redirect": ("medium", "Is the target limited to this site's paths or to an allowlist of hosts?"),
+    "trust-boundary-violation": ("medium", "Is this request value validated before the session trusts it?"),
+    "insecure-cookie": ("medium", "Should this cookie be Secure, HttpOnly and SameSite?"),
+    "ldap-injection": ("high", "Is every value in this LDAP filter or DN escaped (escape_filter_chars, escape_dn_chars)?"),
+    "xpath-injection": ("high", "Can the values be passed as XPath variables instead of built into the expression?"),
+    "xml-external-entities": ("high", "Does this parser refuse DTDs and external entities (defusedxml, resolve_entities=False)?"),
+    "weak-hash": ("medium", "Does anything rely on this digest being hard to forge or reverse, and why not SHA-256 or better?"),
+    "weak-crypto": ("high", "Why not a current algorithm (AES-GCM or ChaCha20-Poly1305, RSA of 3072 bits, TLS 1.2 or later)?"),
+    "insecure-file-permissions": ("medium", "Who else on the host may read or write this file?"),
+    "external-finding": ("medium", "Is this analyzer's finding real here, and what does its rule ask of the change?"),
+    "unsafe-archive-extraction": ("high", 'Can a member\'s path escape the target directory (extract with filter="data")?'),
 }
 REQUIRED = {
     "sql-interpolation", "sql-partial-parameterization", "xss-unescaped-render", "stacktrace-disclosure",

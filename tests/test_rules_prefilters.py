@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.rules import (RepoContext, SourceFile, analyze, authz, basic, context, credentials, injection,
-                          reliability, sql, transport, tuning, validation)
+from triage.rules import (RepoContext, SourceFile, analyze, authz, basic, context, credentials, flow,
+                          injection, reliability, sql, transport, tuning, validation, web)
 from triage.rules.fileinfo import info
 
 FILLER = "".join(f"step_{k} = prepare(step_{k - 1})\n" for k in range(1, 21))
@@ -89,6 +89,19 @@ CASES = {
                      "  fs.readFile(n, cb);\n}\n", "length-only-validation"),
     "round.py": ("requests.get(\n    url,\n    timeout=30,\n)\n", "round-number-timeout"),
     "round.js": ("const c = axios.create({ 'timeout': 30000 });\n", "round-number-timeout"),
+    # issue 16: argv from the request (no shell word anywhere), XSS through a returned name, autoescape off,
+    # a SQL call's fragment that does not read as SQL, and a redirect through a helper's return value
+    "views/argv.py": ('import subprocess\nfrom flask import request\n\n\ndef v():\n'
+                      '    subprocess.check_output(["ping", request.args["h"]])\n', "shell-injection"),
+    "views/echo.py": ('from flask import Flask, request\napp = Flask(__name__)\n\n\n@app.route("/e")\n'
+                      'def e():\n    out = request.args["q"]\n    return out\n', "xss-unescaped-render"),
+    "app/templates.py": ("import jinja2\nenv = jinja2.Environment(loader=None)\n", "xss-unescaped-render"),
+    "app/orm.py": ('def f(qs, name):\n    return qs.extra(where=["name = \'%s\'" % name])\n', "sql-interpolation"),
+    "views/go.py": ('from flask import Flask, redirect, request\napp = Flask(__name__)\n\n\ndef pick(x):\n'
+                    '    return x.strip()\n\n\n@app.route("/g")\ndef g():\n    return redirect(pick(request.args["n"]))\n',
+                    "open-redirect"),
+    "views/hash.py": ('import hashlib\n\n\ndef reset_token(email):\n    return hashlib.md5(email).hexdigest()\n',
+                      "weak-hash"),
 }
 
 
@@ -126,6 +139,14 @@ def open_prefilters(monkeypatch):
         monkeypatch.setattr(validation, "_PY_LEN_GUARD", Always())
         monkeypatch.setattr(validation, "_JS_LEN_GUARD", Always())
         monkeypatch.setattr(tuning, "_HINT", Always())
+        monkeypatch.setattr(web, "_PY_SOURCE", Always())
+        monkeypatch.setattr(web, "_PY_VIEW", Always())
+        monkeypatch.setattr(web, "_SESSION_STORE", Always())
+        monkeypatch.setattr(web, "_COOKIE_HINT", Always())
+        monkeypatch.setattr(injection, "_AUTOESCAPE_HINT", Always())
+        monkeypatch.setattr(injection, "ARGV_HINT", Always())
+        monkeypatch.setattr(sql, "_SINK_HINT", Always())
+        monkeypatch.setattr(flow, "_PATH_HINT", Always())
 
     return apply
 

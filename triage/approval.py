@@ -32,6 +32,8 @@ class ApprovalFacts:
     truncated: int = 0
     checklist_no: int = 0
     checklist_open: int = 0
+    suppressions_added: int = 0
+    """Findings the change tried to silence with a comment it wrote itself (they still count)."""
     load_error: str = ""
     """Why the diff could not be read (then hidden characters cannot be counted)."""
 
@@ -39,6 +41,11 @@ class ApprovalFacts:
 def active_findings(findings: Iterable[dict]) -> int:
     """How many findings count: every one that is not suppressed (one per finding, not per line)."""
     return sum(1 for f in findings if not f.get("suppressed"))
+
+
+def self_suppressed(findings: Iterable[dict]) -> int:
+    """How many findings carry a suppression comment the change itself wrote (or wrote code under)."""
+    return sum(1 for f in findings if (f.get("suppressed_by") or "") in ("change", "inserted"))
 
 
 def _answer(value) -> str | None:
@@ -64,6 +71,7 @@ def approval_facts(row: Mapping, findings: Iterable[dict], answers: Mapping[str,
     if files is None and not load_error:
         load_error = "it is still loading"
     files = list(files or [])
+    findings = list(findings)
     return ApprovalFacts(
         tier=row.get("tier") or "LOW",
         findings=active_findings(findings),
@@ -72,6 +80,7 @@ def approval_facts(row: Mapping, findings: Iterable[dict], answers: Mapping[str,
         truncated=sum(1 for f in files if f.truncated),
         checklist_no=sum(1 for i in items if i.answer == "no"),
         checklist_open=sum(1 for i in items if not i.answer),
+        suppressions_added=self_suppressed(findings),
         load_error=load_error,
     )
 
@@ -125,6 +134,10 @@ def approval_concerns(facts: ApprovalFacts) -> list[str]:
         out.append(f"{facts.checklist_no} checklist item{'s' if facts.checklist_no != 1 else ''} answered no")
     if facts.checklist_open:
         out.append(f"{facts.checklist_open} checklist item{'s' if facts.checklist_open != 1 else ''} unanswered")
+    if facts.suppressions_added:
+        n = facts.suppressions_added
+        out.append(f"{n} finding{'s' if n != 1 else ''} with a suppression comment added by this change "
+                   "(still counted)")
     if facts.load_error:
         out.append(f"the diff could not be shown: {facts.load_error}")
     return out

@@ -107,9 +107,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from triage.timeparse import parse_since
 
     since = parse_since(args.since) if args.since else None
+<<<<<<< HEAD
     with open_store(args) as store, ProgressBar("ingesting", "commits") as bar:
         result = ingest(store, args.repo, rev_range=args.range, since=since, include_all=args.all,
                         progress=bar.update)
+=======
+    show_progress = sys.stderr.isatty()
+
+    def progress(n: int, total: int) -> None:
+        if show_progress:
+            sys.stderr.write(f"\ringesting {n}/{total} commits")
+            sys.stderr.flush()
+
+    external = _sarif_results(args.repo, args.sarif)
+    with open_store(args) as store:
+        result = ingest(store, args.repo, rev_range=args.range, since=since, include_all=args.all,
+                        progress=progress, external=external)
+    if show_progress:
+        sys.stderr.write("\n")
+>>>>>>> main
     for warning in result.warnings:
         sys.stderr.write(f"triage: warning: {display(warning)}\n")
     _out(f"ingested {display(result.repo)}: {result.analysed} analysed, {result.skipped_known} already stored, "
@@ -117,6 +133,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
          + (f"{result.skipped_shallow} at the shallow clone's cut (not analysed), " if result.skipped_shallow else "")
          + f"{result.seen} commits seen in {result.seconds:.2f}s")
     return 0
+
+
+def _sarif_results(repo_path: str, files: list[str] | None) -> list:
+    """The results of the ``--sarif`` logs, for the repository at ``repo_path`` (one-line errors)."""
+    if not files:
+        return []
+    from triage import sarif
+    from triage.git import open_repo, repo_root
+    from triage.ingest import read_head
+
+    repo = open_repo(repo_path)
+    read = read_head(repo)
+    out: list = []
+    for f in files:
+        out.extend(sarif.load(f, repo_root(repo), read))
+    return out
 
 
 def json_lines_array(objects: list) -> str:
@@ -241,6 +273,11 @@ def cmd_gate(args: argparse.Namespace) -> int:
     commit = resolve(repo, args.rev)
     change = change_from_commit(commit, repo_key(repo))
     prov = detect(change, ProvenanceRules.from_config(cfg["provenance"]))
+    external = _sarif_results(args.repo, args.sarif)
+    if external:
+        from triage.ingest import with_external
+
+        cfg = with_external(cfg, external)
     a = assess_commit(repo, commit, change, prov, cfg, load_secret(cfg))
     code, word = gate_decision(a.risk.tier, a.sampled, cfg.get("gate", {}))
     # The deep-dive draw is not printed (nor in --json): an author who could see it in CI could
@@ -340,6 +377,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--since", metavar="WHEN", help="only commits since WHEN (2025-01-31, yesterday, '3 days ago')")
     g.add_argument("--range", metavar="A..B", help="only commits in A..B")
     i.add_argument("--all", action="store_true", help="analyse human commits too, not only AI-authored ones")
+    i.add_argument("--sarif", action="append", metavar="FILE",
+                   help="another analyzer's SARIF log (bandit, semgrep, CodeQL): its results on the lines the "
+                        "analysed commits added become findings (repeatable)")
 
     q = sub.add_parser("queue", parents=[common], help="print the risk-ordered queue")
     q.add_argument("--repo", metavar="NAME", help="only changes of this repository (name or path)")
@@ -371,6 +411,8 @@ def build_parser() -> argparse.ArgumentParser:
     gt.add_argument("--repo", default=".", metavar="PATH")
     gt.add_argument("--rev", default="HEAD", metavar="REV")
     gt.add_argument("--json", action="store_true")
+    gt.add_argument("--sarif", action="append", metavar="FILE",
+                    help="another analyzer's SARIF log, counted on the lines this commit added (repeatable)")
 
     r = sub.add_parser("review", parents=[common], help="open the app")
     r.add_argument("--repo", metavar="PATH", help="repository to show diffs from")

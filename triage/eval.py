@@ -40,6 +40,8 @@ class Case:
     changed: tuple[str, ...] = ()
     env: str = ""
     """A directory under the corpus read as the reviewer's installed environment (``hallucinated-api``)."""
+    category: str = ""
+    """An OWASP Benchmark-style category (``sqli``, ``xss``, ...) for ``--owasp``; "" for others."""
 
 
 @dataclass
@@ -116,6 +118,7 @@ def load_index(corpus: Path | None = None) -> list[Case]:
                 repo=c.get("repo", "repos/plain"),
                 changed=tuple(c.get("changed", ())),
                 env=c.get("env", ""),
+                category=str(c.get("category", "")),
             )
         )
     return out
@@ -171,6 +174,97 @@ def run(corpus: Path | None = None, disabled: tuple[str, ...] = ()) -> Report:
     return report
 
 
+OWASP_RULES: dict[str, tuple[str, ...]] = {
+    "cmdi": ("shell-injection",), "codeinj": ("eval-exec",), "deserialization": ("unsafe-deserialization",),
+    "hash": ("weak-hash", "weak-password-hash"), "ldapi": ("ldap-injection",), "pathtraver": ("path-traversal",),
+    "redirect": ("open-redirect",), "securecookie": ("insecure-cookie",),
+    "sqli": ("sql-interpolation", "sql-partial-parameterization"), "trustbound": ("trust-boundary-violation",),
+    "weakrand": ("insecure-random",), "xpathi": ("xpath-injection",), "xss": ("xss-unescaped-render",),
+    "xxe": ("xml-external-entities",),
+}
+"""The 14 categories of the OWASP Benchmark (Python edition) and the triage rules that answer each."""
+BANDIT_TESTS: dict[str, tuple[str, ...]] = {
+    "cmdi": ("B601", "B602", "B603", "B604", "B605", "B606", "B607", "B609"), "codeinj": ("B102", "B307"),
+    "deserialization": ("B301", "B302", "B506", "B614"), "hash": ("B303", "B324"), "ldapi": (),
+    "pathtraver": ("B202",), "redirect": (), "securecookie": (), "sqli": ("B608", "B610", "B611"),
+    "trustbound": (), "weakrand": ("B311",), "xpathi": (), "xss": ("B308", "B701", "B702", "B703", "B704"),
+    "xxe": ("B313", "B314", "B315", "B316", "B317", "B318", "B319", "B320"),
+}
+"""bandit's tests for the same categories (for the comparison ``--owasp`` prints)."""
+
+
+@dataclass
+class CategoryScore:
+    vulnerable: int = 0
+    safe: int = 0
+    tp: int = 0
+    fp: int = 0
+    bandit_tp: int = 0
+    bandit_fp: int = 0
+
+    @staticmethod
+    def _score(tp: int, fp: int, pos: int, neg: int) -> float:
+        return (tp / pos if pos else 0.0) - (fp / neg if neg else 0.0)
+
+    @property
+    def score(self) -> float:
+        """True-positive rate minus false-positive rate (the Benchmark's score)."""
+        return self._score(self.tp, self.fp, self.vulnerable, self.safe)
+
+    @property
+    def bandit_score(self) -> float:
+        return self._score(self.bandit_tp, self.bandit_fp, self.vulnerable, self.safe)
+
+
+def owasp(corpus: Path | None = None, with_bandit: bool = True) -> dict[str, CategoryScore]:
+    """Score the OWASP Benchmark-style cases per category: a case is flagged when any of its
+    category's rules reports it (bandit: any of its category's tests)."""
+    corpus = Path(corpus or DEFAULT_CORPUS)
+    scores: dict[str, CategoryScore] = {c: CategoryScore() for c in OWASP_RULES}
+    for case in load_index(corpus):
+        if case.category not in OWASP_RULES:
+            continue
+        data = (corpus / case.file).read_bytes()
+        text = data.decode("utf-8", "replace")
+        src = SourceFile(path=case.path, text=text, added_lines=frozenset(range(1, text.count("\n") + 2)))
+        found = {f.rule for f in analyze([src], _context(corpus, case, data)) if not f.suppressed}
+        flagged = bool(found & set(OWASP_RULES[case.category]))
+        by_bandit = with_bandit and bool(_bandit_ids(src) & set(BANDIT_TESTS[case.category]))
+        sc = scores[case.category]
+        if case.kind == "clean":
+            sc.safe += 1
+            sc.fp += flagged
+            sc.bandit_fp += by_bandit
+        else:
+            sc.vulnerable += 1
+            sc.tp += flagged
+            sc.bandit_tp += by_bandit
+    return scores
+
+
+def _bandit_ids(src: SourceFile) -> set[str]:
+    """The ids of every bandit test (all of them, bandit's defaults) that reports ``src``."""
+    from triage.rules.bandit_bridge import all_tests, run_bandit
+    from triage.rules.fileinfo import info
+
+    return {issue.test_id for issue in run_bandit(info(src), all_tests())}
+
+
+def format_owasp(scores: dict[str, CategoryScore]) -> str:
+    lines = [f"{'category':<16} {'vuln':>4} {'safe':>4}  {'TPR':>5} {'FPR':>5} {'score':>6}  {'bandit':>6}",
+             "-" * 56]
+    for cat, sc in sorted(scores.items()):
+        tpr = sc.tp / sc.vulnerable if sc.vulnerable else 0.0
+        fpr = sc.fp / sc.safe if sc.safe else 0.0
+        lines.append(f"{cat:<16} {sc.vulnerable:>4} {sc.safe:>4}  {tpr:>5.2f} {fpr:>5.2f} {sc.score:>6.2f}  {sc.bandit_score:>6.2f}")
+    n = len(scores) or 1
+    lines.append("-" * 56)
+    lines.append(f"{'mean':<16} {'':>4} {'':>4}  {'':>5} {'':>5} {sum(s.score for s in scores.values()) / n:>6.2f}"
+                 f"  {sum(s.bandit_score for s in scores.values()) / n:>6.2f}")
+    lines.append("cases written here from the Benchmark's published shape (tests/corpus/owasp/generate.py), not the Benchmark's own")
+    return "\n".join(lines)
+
+
 def _pct(x: float | None) -> str:
     return "    -" if x is None else f"{x * 100:5.1f}"
 
@@ -220,6 +314,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     ap.add_argument("--verbose", "-v", action="store_true", help="also list missed labels and false positives")
     ap.add_argument("--disable", action="append", default=[], metavar="RULE", help="evaluate with a rule disabled")
+    ap.add_argument("--real", action="store_true",
+                    help="run the rules over every installed package of triage.realcode.PACKAGES (slow)")
+    ap.add_argument("--real-dir", action="append", default=[], type=Path, metavar="DIR",
+                    help="also run the rules over the source under DIR (e.g. an unpacked `pip download`)")
+    ap.add_argument("--no-real", action="store_true", help="skip the quick real-code sample")
+    ap.add_argument("--sample", type=int, default=0, metavar="N", help="print N real-code findings to judge by hand")
+    ap.add_argument("--owasp", action="store_true",
+                    help="score the OWASP Benchmark-style cases per category (TPR - FPR), with bandit's for comparison")
     args = ap.parse_args(argv)
     if not (args.corpus / "index.toml").is_file():
         print(f"error: no index.toml in {args.corpus}", file=sys.stderr)
@@ -229,20 +331,58 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, tomllib.TOMLDecodeError, KeyError, ValueError) as exc:
         print(f"error: cannot evaluate the corpus: {exc}", file=sys.stderr)
         return 2
+    if args.owasp:
+        scores = owasp(args.corpus)
+        if args.json:
+            print(json.dumps({c: {"vulnerable": v.vulnerable, "safe": v.safe, "score": round(v.score, 3),
+                                  "bandit": round(v.bandit_score, 3)} for c, v in sorted(scores.items())}, indent=2))
+        else:
+            print(format_owasp(scores))
+        return 0
+    real = None
+    if not args.no_real or args.real or args.real_dir:
+        real = _real(args)
     if args.json:
-        print(json.dumps({**report.to_dict(), "real_code": real_code_figures()}, indent=2, sort_keys=True))
+        out = {**report.to_dict(), "real_code": real_code_figures()}
+        if real is not None:
+            out["real"] = real.to_dict()
+        print(json.dumps(out, indent=2, sort_keys=True))
     else:
         print(format_table(report))
-        real = format_real_code(real_code_figures())
-        if real:
+        measured = format_real_code(real_code_figures())
+        if measured:
             print()
-            print(real)
+            print(measured)
         if args.verbose:
             for m in report.missed:
                 print(f"missed  {m['file']}:{m['line']}  {m['rule']}")
             for f in report.false_positives:
                 print(f"extra   {f['file']}:{f['line']}  {f['rule']}  {f['message']}")
+        if real is not None:
+            from triage.realcode import format_real, sample
+
+            print()
+            print(format_real(real, quick=not (args.real or args.real_dir)))
+            for f in sample(real, args.sample):
+                print(f"sample  {f['source']}/{f['path']}:{f['line']}  {f['rule']}  {f['message']}\n        {f['code']}")
     return 0
+
+
+def _real(args: argparse.Namespace):
+    """The real-code check: every installed package (``--real``), given directories, or a quick sample."""
+    from triage.realcode import QUICK_LINES, QUICK_PACKAGES, installed, measure
+
+    sources = []
+    if args.real:
+        sources += installed()
+    for d in args.real_dir:
+        if not d.is_dir():
+            print(f"error: --real-dir {d} is not a directory", file=sys.stderr)
+            continue
+        sources.append((d.name, d))
+    if sources:
+        return measure(sources, disabled=tuple(args.disable))
+    return measure(installed(QUICK_PACKAGES), line_budget=QUICK_LINES, disabled=tuple(args.disable))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -115,6 +115,21 @@ def _warm_worker(root: str, key: str, cfg: dict, secret: bytes) -> None:
             cls(stripnl=False, ensurenl=False, stripall=False, tabsize=0)
 
 
+def with_external(cfg: dict, results: list) -> dict:
+    """``cfg`` with other analyzers' results for the ``external-finding`` rule (a copy: the
+    results travel to the analysis workers with the configuration)."""
+    return {**cfg, "external": {"results": [r.to_dict() if hasattr(r, "to_dict") else dict(r) for r in results]}}
+
+
+def read_head(repo: pygit2.Repository):
+    """``read(path)`` of the files at HEAD (what a SARIF log made from this checkout points at)."""
+    try:
+        tree = repo.head.peel(pygit2.Commit).tree
+    except (pygit2.GitError, KeyError, AttributeError):
+        return lambda _path: None
+    return partial(_read_blob, tree)
+
+
 def assess_commit(repo: pygit2.Repository, commit: pygit2.Commit, change, prov: Provenance, cfg: dict,
                   secret: bytes) -> Assessment:
     """Diff ``commit`` (its headers already in ``change``) and run the pipeline on it.
@@ -225,12 +240,15 @@ def ingest(
     secret: bytes | None = None,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    external: list | None = None,
 ) -> IngestResult:
     """Ingest ``path``'s history into ``store``; see the module doc for the rules.
 
     ``include_all`` analyses human commits too (by default only AI-authored
     ones are analysed and stored). ``workers`` processes analyse in parallel
     (default: one per core, for large ingests); each opens its own repository.
+    ``external`` holds other analyzers' results (:class:`triage.sarif.ExternalResult`),
+    placed on the added lines of the commits this ingest analyses.
     """
     started = time.perf_counter()
     repo = open_repo(path)
@@ -238,6 +256,8 @@ def ingest(
     key = repo_key(repo)
     cfg = cfg if cfg is not None else load_config(repo)
     secret = secret if secret is not None else load_secret(cfg)
+    if external:
+        cfg = with_external(cfg, external)
     prov_rules = ProvenanceRules.from_config(cfg["provenance"])
     mode_key = f"{key}:{'all' if include_all else 'ai'}"
     incremental = rev_range is None and since is None

@@ -78,3 +78,24 @@ async def test_an_identity_conflict_is_shown_with_the_factors(author_db):
         await settle(pilot)
         factors = str(app.screen.query_one("#factors-body").query_one("Static").render())
         assert "identity-conflict" in factors and "dependabot" in factors and "ai: claude" in factors
+
+
+async def test_approving_a_self_suppressed_change_lists_the_suppressions_from_the_queue_and_review(author_db):
+    from triage.approval import approval_concerns, gather_approval_facts
+    from triage.queue import load_queue
+    from triage.store import Store
+
+    corpus, db = author_db
+    sha = corpus.attacks["self-suppression"].attacked
+    with Store(db) as store:
+        cid = next(item.id for item in load_queue(store, include_all=True) if item.sha == sha)
+        _, facts = gather_approval_facts(store, cid, corpus.path)
+    concerns = approval_concerns(facts)
+    assert any("5 findings with a suppression comment added by this change" in c for c in concerns), concerns
+    app = author_app(corpus, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_change(pilot, sha[:10])
+        await pilot.press("v")
+        await settle(pilot)
+        shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "suppression comment added by this change" in shown

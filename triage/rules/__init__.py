@@ -47,6 +47,10 @@ RULE_MODULES: tuple[str, ...] = (
     "triage.rules.validation",
     "triage.rules.testquality",
     "triage.rules.tuning",
+    "triage.rules.web",
+    "triage.rules.queries",
+    "triage.rules.bandit_bridge",
+    "triage.rules.external",
 )
 """Modules that define (and register) rules; imported on first use."""
 

@@ -12,7 +12,9 @@ JavaScript/TypeScript or Go file with the manifests at the same commit (see
   ``yaml`` -> PyYAML, ``PIL`` -> Pillow, ...) and PEP 503-normalised;
   ``@scope/pkg/sub`` becomes ``@scope/pkg``;
 * declared -> no finding; only in a lockfile -> ``low``; in neither -> ``high``;
-  inside ``try/except ImportError`` (or a JS ``try`` block) one level lower.
+  inside ``try/except ImportError`` (or a JS ``try`` block) one level lower; only under
+  ``if TYPE_CHECKING:``, or in ``examples/``/``docs/``, ``low``; vendored trees
+  (``_vendor/``, ``vendored/``, ``third_party/``) are not checked.
 
 Decision: when the repository has **no manifest at all** for the file's
 ecosystem there is nothing to compare against, so nothing is flagged (a repo of
@@ -30,7 +32,7 @@ from typing import Iterable, Iterator
 from triage.models import Finding
 from triage.rules.base import RepoContext, SourceFile, register
 from triage.rules.data import load
-from triage.rules.fileinfo import FileInfo, FileRule, demote, is_test_path
+from triage.rules.fileinfo import FileInfo, FileRule, demote, is_test_path, is_vendored_path
 from triage.rules.manifests import Manifests, manifests, normalize
 from triage.rules.python_ast import dotted
 from triage.rules.tokens import GO, JAVASCRIPT, PYTHON
@@ -52,7 +54,13 @@ NODE_BUILTINS = {
 
 @lru_cache(maxsize=1)
 def _stdlib() -> frozenset[str]:
-    return frozenset(sys.stdlib_module_names) | _PY2_STDLIB | {"__future__", "__main__"}
+    # _typeshed: the standard library's stub-only module (importable under TYPE_CHECKING)
+    # (and the modules newer Pythons add, which a project may import behind a version check)
+    return frozenset(sys.stdlib_module_names) | _PY2_STDLIB | {"__future__", "__main__", "_typeshed", "annotationlib",
+                                                               "compression", "_interpreters", "concurrent"}
+
+
+_EXAMPLE_PATH = re.compile(r"(?:^|/)(?:examples?|docs?|samples?)/")
 
 
 @lru_cache(maxsize=1)
@@ -121,12 +129,19 @@ def python_imports(fi: FileInfo) -> list[_Import]:
                 for sub in ast.walk(stmt):
                     if isinstance(sub, (ast.Import, ast.ImportFrom)):
                         guarded_lines.add(sub.lineno)
+    typing_lines: set[int] = set()
+    for node in fi.nodes(ast.If):
+        if dotted(node.test).rsplit(".", 1)[-1] == "TYPE_CHECKING":
+            for stmt in node.body:
+                for sub in ast.walk(stmt):
+                    if isinstance(sub, (ast.Import, ast.ImportFrom)):
+                        typing_lines.add(sub.lineno)
     for node in fi.nodes(ast.Import, ast.ImportFrom, ast.Call):
         if isinstance(node, ast.Import):
             for a in node.names:
-                out.append(_Import(a.name, node.lineno, node.lineno in guarded_lines))
+                out.append(_Import(a.name, node.lineno, node.lineno in guarded_lines, node.lineno in typing_lines))
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            out.append(_Import(node.module, node.lineno, node.lineno in guarded_lines))
+            out.append(_Import(node.module, node.lineno, node.lineno in guarded_lines, node.lineno in typing_lines))
         elif isinstance(node, ast.Call) and dotted(node.func) in ("importlib.import_module", "__import__") and node.args:
             a0 = node.args[0]
             if isinstance(a0, ast.Constant) and isinstance(a0.value, str) and not a0.value.startswith("."):
@@ -246,12 +261,16 @@ class HallucinatedImport(FileRule):
         sev = "low" if locked else "high"
         if imp.guarded:
             sev = demote(sev)
+        if (imp.type_only and fi.lang == PYTHON) or _EXAMPLE_PATH.search(fi.path):
+            sev = "low"  # only the type checker imports it; or an example, not the product
         if locked:
             msg = f"{shown} is imported but only pinned in a lockfile, not declared in {where}"
         else:
             msg = f"{shown} is imported but declared in no manifest ({where})"
         if imp.guarded:
             msg += "; the import is guarded by a try/except"
+        elif imp.type_only and fi.lang == PYTHON:
+            msg += "; only under TYPE_CHECKING"
         return self.hit(fi, imp.line, msg, sev)
 
     def _python(self, fi: FileInfo, ctx: RepoContext, man: Manifests) -> Iterator[Finding]:
@@ -259,6 +278,8 @@ class HallucinatedImport(FileRule):
         declared = man.python or set()
         where = ", ".join(man.python_files[:3]) or "the Python manifests"
         seen: set[str] = set()
+        if is_vendored_path(fi.path):
+            return  # vendored code brings its own imports
         transitive: dict[str, str] | None = None
         for imp in python_imports(fi):
             top = imp.name.split(".")[0]

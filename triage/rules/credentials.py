@@ -353,6 +353,8 @@ class InsecureRandom(FileRule):
     needles = ("random",)
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if fi.is_test:
+            return  # random test data guards nothing
         ts = fi.stream
         toks = ts.toks
         for i, name, start in ts.calls():
@@ -375,6 +377,10 @@ class InsecureRandom(FileRule):
             if a > 0 and toks[a - 1].value == ":" and a >= 2:
                 ctxnames.append(toks[a - 2].text if toks[a - 2].kind == "str" else toks[a - 2].value)
             hit = next((c for c in ctxnames if c and is_security_value(c)), "")
+            if not hit and fi.lang == PYTHON and fi.tree is not None:
+                from triage.rules.web import random_reaches_secret
+
+                hit = random_reaches_secret(fi, toks[i].line)
             if hit:
                 yield self.hit(fi, toks[i].line, f"{q}() is not a CSPRNG but produces {truncate(hit, 30)} (use secrets / crypto.randomBytes)")
 

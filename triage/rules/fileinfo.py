@@ -31,6 +31,14 @@ _TEST_PATH = re.compile(
 )
 
 
+_VENDORED_PATH = re.compile(r"(?:^|/)(?:_?vendor(?:ed)?|third_party|extern|node_modules|bower_components)/")
+
+
+def is_vendored_path(path: str) -> bool:
+    """True for files under a vendored-code directory (``vendor/``, ``_vendor/``, ``third_party/``, ...)."""
+    return bool(_VENDORED_PATH.search(path.replace("\\", "/")))
+
+
 def is_test_path(path: str) -> bool:
     """True for files that are tests or test fixtures by their path."""
     return bool(_TEST_PATH.search(path.replace("\\", "/")))

@@ -1,25 +1,21 @@
 """Provides the request-flow rules: a request value reaching a file path or an outgoing URL.
 
-Python only, inside one function (the catalogue's "ast, in-function" method):
+Python through :mod:`triage.rules.dataflow` (request data, and a route handler's URL
+parameters, followed through assignments, string building, containers and same-file
+calls; ``os.path.basename``, ``secure_filename``, ``int`` and typed route parameters
+clean it):
 
-* **sources** are the request's own data (Flask's ``request.args``/``form``/
-  ``values``/``json``/``files``/``cookies``/``headers``/``data``, Django's
-  ``request.GET``/``POST``/``FILES``/``COOKIES``/``META``/``body``, Starlette's
-  ``query_params``/``path_params``) and the parameters of a route handler
-  (a function decorated with ``.route``/``.get``/``.post``/... whose path has
-  placeholders, as Flask and FastAPI fill them from the URL), except those an
-  ``<int:...>``-style converter or an ``int``/``float``/``UUID`` annotation types;
-* a value stays tainted through assignments, f-strings, ``+``, ``%``,
-  ``.format`` and ``os.path.join``; ``os.path.basename``, ``secure_filename``,
-  ``int``, ``float`` and ``uuid.UUID`` clean it;
 * **path-traversal** flags ``open``, ``send_file``, ``os.remove``/``unlink``,
-  ``shutil.rmtree`` and ``pathlib.Path`` (or ``base / value``) fed a tainted
-  path, unless the function checks containment (``commonpath``,
-  ``is_relative_to``, or ``startswith`` on a ``realpath``/``abspath``/
-  ``resolve()``);
-* **ssrf** flags ``requests``/``httpx`` calls and ``urlopen`` whose URL is
-  tainted, unless the URL's scheme and host are a literal (``f"https://api/x/{id}"``)
+  ``shutil.rmtree``/``copy``/``move``, ``os.listdir``/``makedirs``/``rename``,
+  ``FileResponse`` and ``pathlib.Path`` (any of its parts, or ``base / value``) fed a
+  request value, unless the function checks containment (``commonpath``,
+  ``is_relative_to``, or ``startswith`` on a ``realpath``/``abspath``/``resolve()``);
+* **ssrf** flags ``requests``/``httpx`` calls and ``urlopen`` whose URL carries a request
+  value, unless the URL's scheme and host are a literal (``f"https://api/x/{id}"``)
   or the function checks the host (``hostname``/``netloc`` compared or looked up).
+
+JavaScript follows ``req.query``/``params``/``body`` through ``const``/``let``
+declarations, token by token (a "check", one severity lower).
 """
 
 from __future__ import annotations
@@ -30,23 +26,21 @@ from typing import Iterator
 
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
+from triage.rules.dataflow import FileFlow, flow_of
 from triage.rules.fileinfo import FileInfo, FileRule
 from triage.rules.python_ast import dotted
 from triage.rules.tokens import JAVASCRIPT, PYTHON
 
-_REQUEST_DATA = {
-    "args", "form", "values", "json", "get_json", "files", "cookies", "headers", "data", "get_data",
-    "GET", "POST", "FILES", "COOKIES", "META", "body", "query_params", "path_params",
-}
-_ROUTE_DECORATORS = {"route", "get", "post", "put", "patch", "delete", "api_route"}
-_CLEANERS = {"os.path.basename", "basename", "secure_filename", "werkzeug.utils.secure_filename", "int", "float",
-             "uuid.UUID", "UUID"}
 _PATH_SINKS = {"open", "io.open", "builtins.open", "send_file", "flask.send_file", "os.remove", "os.unlink",
-               "shutil.rmtree", "pathlib.Path", "Path", "os.open"}
+               "shutil.rmtree", "pathlib.Path", "Path", "os.open", "codecs.open", "os.listdir", "os.scandir",
+               "os.makedirs", "os.mkdir", "os.rmdir", "os.rename", "os.replace", "shutil.copy", "shutil.copyfile",
+               "shutil.copy2", "shutil.move", "aiofiles.open", "FileResponse", "starlette.responses.FileResponse",
+               "fastapi.responses.FileResponse", "django.http.FileResponse", "pathlib.PurePath"}
+_PATH_PARTS = {"pathlib.Path", "Path", "pathlib.PurePath"}
+"""Sinks that join all their arguments into the path (``Path(BASE, name)``)."""
 _URL_SINKS = {f"{lib}.{m}" for lib in ("requests", "httpx")
               for m in ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream")}
 _URL_SINKS |= {"urllib.request.urlopen", "urlopen"}
-_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 _CONTAINED = re.compile(r"commonpath|is_relative_to|(?:realpath|abspath|resolve\(\))[\s\S]*startswith")
 _HOST_CHECKED = re.compile(r"\b(?:hostname|netloc)\b")
 _LITERAL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/{}]+/")
@@ -54,122 +48,9 @@ _SOURCE_HINT = re.compile(r"\breq(?:uest)?\.|\.(?:route|get|post|put|patch|delet
 """What a file needs for any source: request data, or a route whose path has placeholders. The
 whole file is searched (a handler's decorator can be far above the added lines), so the rules
 here have no ``needles``."""
-_PATH_HINT = re.compile(r"open|send_file|remove|unlink|rmtree|Path")
+_PATH_HINT = re.compile(r"open|send_file|remove|unlink|rmtree|Path|listdir|scandir|mkdir|rename|replace|copy|move"
+                        r"|FileResponse")
 _URL_HINT = re.compile(r"requests|httpx|urlopen")
-
-
-def _is_source(node: ast.AST, aliases) -> bool:
-    """``request.<data>`` (Flask's, Django's or Starlette's request), however it is then indexed or called."""
-    name = (aliases.resolve(node) if aliases else dotted(node)).replace("()", "").replace("[]", "")
-    parts = name.split(".")
-    return any(part in ("request", "req") and parts[i + 1] in _REQUEST_DATA for i, part in enumerate(parts[:-1]))
-
-
-_NUMERIC = {"int", "float", "uuid", "UUID", "bool", "uuid.UUID"}
-_FLASK_TYPED = re.compile(r"<(?:int|float|uuid):(\w+)>")
-
-
-def _route_params(fn: ast.AST) -> set[str]:
-    """The parameters a route handler gets from the request (its URL path has placeholders),
-    less those a converter or an annotation makes a number or a UUID; empty for other functions."""
-    for d in getattr(fn, "decorator_list", []):
-        if not isinstance(d, ast.Call) or dotted(d.func).rsplit(".", 1)[-1] not in _ROUTE_DECORATORS or not d.args:
-            continue
-        first = d.args[0]
-        if isinstance(first, ast.Constant) and isinstance(first.value, str) and re.search(r"[<{]", first.value):
-            typed = set(_FLASK_TYPED.findall(first.value))
-            args = fn.args  # type: ignore[attr-defined]
-            return {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs
-                    if a.arg not in ("self", "request", "req") and a.arg not in typed
-                    and dotted(a.annotation) not in _NUMERIC}
-    return set()
-
-
-def _statements(fn: ast.AST) -> Iterator[ast.stmt]:
-    """The function's statements in source order, nested blocks included, nested functions not."""
-    stack = list(reversed(getattr(fn, "body", [])))
-    while stack:
-        stmt = stack.pop()
-        yield stmt
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        inner: list[ast.AST] = []
-        for name in _BODIES:
-            value = getattr(stmt, name, None)
-            if isinstance(value, list):
-                for node in value:
-                    inner.extend(node.body if isinstance(node, (ast.excepthandler, ast.match_case)) else [node])
-        stack.extend(reversed(inner))
-
-
-def _own_nodes(stmt: ast.stmt) -> Iterator[ast.AST]:
-    """The expression nodes of one statement (not those of the blocks it holds)."""
-    for name, value in ast.iter_fields(stmt):
-        if name in _BODIES:
-            continue
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, ast.AST):
-                yield from ast.walk(item)
-
-
-class _Taint:
-    """Names holding request data in one function, as its statements run in order."""
-
-    def __init__(self, fi: FileInfo, fn: ast.AST):
-        self.aliases = fi.aliases
-        self.names: set[str] = _route_params(fn)
-
-    def callee(self, call: ast.Call) -> str:
-        """The qualified name ``call`` calls (imports expanded)."""
-        return self.aliases.resolve(call.func) if self.aliases else dotted(call.func)
-
-    def tainted(self, expr: ast.AST) -> bool:
-        """Whether ``expr`` carries request data (a cleaning call stops it)."""
-        stack = [expr]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, ast.Call) and self.callee(node) in _CLEANERS:
-                continue
-            if isinstance(node, ast.Name) and node.id in self.names:
-                return True
-            if isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)) and _is_source(node, self.aliases):
-                return True
-            if not isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
-                stack.extend(ast.iter_child_nodes(node))
-        return False
-
-    def after(self, stmt: ast.stmt) -> None:
-        """Take in what ``stmt`` assigns."""
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
-            targets, value = (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]), stmt.value
-        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            targets, value = [stmt.target], stmt.iter
-        else:
-            return
-        tainted = self.tainted(value)
-        for target in targets:
-            for node in ast.walk(target):
-                if isinstance(node, ast.Name):
-                    if tainted:
-                        self.names.add(node.id)
-                    elif not isinstance(stmt, ast.AugAssign):
-                        self.names.discard(node.id)
-
-
-def _flows(fi: FileInfo, guard: re.Pattern) -> Iterator[tuple[ast.AST, _Taint]]:
-    """``(node, taint)`` for each expression node of each function that touches an added line
-    and does not match ``guard`` (its containment or host check), with the taint as it stands there."""
-    for fn in fi.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
-        if not fi.touches(fn.lineno, fn.end_lineno or fn.lineno):
-            continue
-        if guard.search("\n".join(fi.lines[fn.lineno - 1:(fn.end_lineno or fn.lineno)])):
-            continue
-        taint = _Taint(fi, fn)
-        for stmt in _statements(fn):
-            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                for node in _own_nodes(stmt):
-                    yield node, taint
-            taint.after(stmt)
 
 
 def _is_path(node: ast.AST, names: set[str], fi: FileInfo) -> bool:
@@ -300,14 +181,33 @@ class _RequestFlow(FileRule):
     py_guard: re.Pattern = re.compile("(?!)")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if fi.is_test:
+            return  # a test's handlers are fed what the test sends them
         if fi.lang == JAVASCRIPT:
             for line, name in _js_hits(fi, self.js_sinks, self.js_guard, url=self.url):
                 yield self.hit(fi, line, self.js_message.format(name=name), "medium")
         elif _mentions(fi, _SOURCE_HINT) and self.py_hint.search(fi.text) and fi.tree is not None:
-            yield from self._py(fi, _flows(fi, self.py_guard))
+            flow = flow_of(fi)
+            if flow is not None:
+                yield from self._py(fi, flow)
 
-    def _py(self, fi: FileInfo, flows: Iterator[tuple[ast.AST, _Taint]]) -> Iterator[Finding]:
+    def _py(self, fi: FileInfo, flow: FileFlow) -> Iterator[Finding]:
         return iter(())
+
+    def _candidates(self, fi: FileInfo, flow: FileFlow, types: tuple[type, ...]) -> Iterator[ast.AST]:
+        """Nodes of ``types`` on added lines inside a function that does not match :attr:`py_guard`."""
+        guarded: dict[int, bool] = {}
+        for node in fi.nodes(*types):
+            if not fi.touches(node.lineno, node.end_lineno or node.lineno):
+                continue
+            fn = flow.function_at(node.lineno, node)
+            if fn is None:
+                continue
+            if id(fn) not in guarded:
+                text = "\n".join(fi.lines[fn.lineno - 1:(fn.end_lineno or fn.lineno)])
+                guarded[id(fn)] = bool(self.py_guard.search(text))
+            if not guarded[id(fn)]:
+                yield node
 
 
 @register
@@ -318,15 +218,18 @@ class PathTraversal(_RequestFlow):
     js_sinks, js_guard, py_hint, py_guard = _JS_PATH_SINKS, _JS_CONTAINED, _PATH_HINT, _CONTAINED
     js_message = "check: a request value may reach {name}() as a path"
 
-    def _py(self, fi: FileInfo, flows: Iterator[tuple[ast.AST, _Taint]]) -> Iterator[Finding]:
+    def _py(self, fi: FileInfo, flow: FileFlow) -> Iterator[Finding]:
         paths = _path_names(fi)
-        for node, taint in flows:
+        for node in self._candidates(fi, flow, (ast.Call, ast.BinOp)):
             if isinstance(node, ast.Call) and node.args:
-                name = taint.callee(node)
-                if name in _PATH_SINKS and taint.tainted(node.args[0]):
+                name = flow.callee(node)
+                if name not in _PATH_SINKS:
+                    continue
+                args = node.args if name in _PATH_PARTS else node.args[:1]
+                if any(flow.tainted(a, "path") for a in args):
                     yield self.hit(fi, node.lineno, f"a request value reaches {name}() as a path")
             elif (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and _is_path(node.left, paths, fi)
-                  and taint.tainted(node.right)):
+                  and flow.tainted(node.right, "path")):
                 yield self.hit(fi, node.lineno, "a request value is joined onto a Path with /")
 
 
@@ -339,9 +242,9 @@ class Ssrf(_RequestFlow):
     js_message = "check: a request value may decide where {name}() connects"
     url = True
 
-    def _py(self, fi: FileInfo, flows: Iterator[tuple[ast.AST, _Taint]]) -> Iterator[Finding]:
-        for node, taint in flows:
-            name = taint.callee(node) if isinstance(node, ast.Call) else ""
+    def _py(self, fi: FileInfo, flow: FileFlow) -> Iterator[Finding]:
+        for node in self._candidates(fi, flow, (ast.Call,)):
+            name = flow.callee(node)
             url = _url_arg(node, name) if name in _URL_SINKS else None
-            if url is not None and taint.tainted(url) and not _literal_host(url):
+            if url is not None and flow.tainted(url, "url") and not _literal_host(url):
                 yield self.hit(fi, node.lineno, f"a request value decides where {name}() connects")

@@ -4,6 +4,12 @@ All four scan the shared token stream with paren matching, so keyword checks
 (``shell=True``, ``Loader=``) are scoped to one call. Python callees are
 resolved through the file's import aliases when the file parses. Call lists
 live in ``data/rules/calls.toml``.
+
+In Python, a sink whose argument the data flow (:mod:`triage.rules.dataflow`) proves
+made only of constants and cleaned values is not reported (``eval("1 + 2")``,
+``pickle.loads(pickle.dumps(x))``, ``os.system("ls " + shlex.quote(p))``); the argv
+checks of ``shell-injection`` are :mod:`triage.rules.argv`'s, and the request-data and
+autoescape checks of ``xss-unescaped-render`` are :mod:`triage.rules.web`'s.
 """
 
 from __future__ import annotations
@@ -14,8 +20,12 @@ from typing import Iterator
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
 from triage.rules.data import load
-from triage.rules.fileinfo import FileInfo, FileRule, plain_literal, qualify, truncate
+from triage.rules.argv import ARGV_HINT, js_argv, python_argv
+from triage.rules.dataflow import arg_safe, builds_html_unsafely, built_text_safe
+from triage.rules.fileinfo import FileInfo, FileRule, enclosing_function, is_vendored_path, plain_literal, qualify, truncate
 from triage.rules.tokens import JAVASCRIPT, PYTHON
+from triage.rules.web import autoescape_off, has_request_source, has_view, python_xss
+from triage.rules.web import web_python as _is_web_python
 
 
 def _calls(section: str, lang: str, key: str) -> frozenset[str]:
@@ -24,6 +34,14 @@ def _calls(section: str, lang: str, key: str) -> frozenset[str]:
 
 def _prev_value(fi: FileInfo, start: int) -> str:
     return fi.stream.toks[start - 1].value if start > 0 else ""
+
+
+def _plain_names(ts, a: int, b: int) -> list[str] | None:
+    """The names in tokens ``[a, b)`` when they hold no call (a call may clean what it is given:
+    then only the data flow can tell), else None."""
+    if any((t.value == "(" and t.kind in ("punct", "op")) or any("(" in x for x in t.interps) for t in ts.toks[a:b]):
+        return None
+    return ts.names_in(a, b)
 
 
 def _is_definition(fi: FileInfo, start: int) -> bool:
@@ -36,6 +54,9 @@ _SANITIZE = re.compile(r"sanitiz|purify|escape|encode|bleach|clean|xss|textConte
 _PY_SHELL_HINT = re.compile(r"system|popen|getoutput|getstatusoutput|shell")
 """Python: every finding calls ``os.system``, an ``os.popen*``, a ``get(status)output``,
 or passes ``shell=True`` (``create_subprocess_shell`` included)."""
+
+_AUTOESCAPE_HINT = re.compile(r"autoescape|Environment\(|Template\(|TemplateLookup\(")
+"""A template engine constructed, or an autoescape setting, near the added lines."""
 
 _EVAL_HINT = {
     PYTHON: re.compile(r"\b(?:eval|exec)\b"),
@@ -53,10 +74,14 @@ class ShellInjection(FileRule):
     cwe = "CWE-78"
     question = "Can this be an argv list?"
     languages = (PYTHON, JAVASCRIPT)
-    needles = ("system", "popen", "shell", "exec", "spawn", "getoutput", "pty")
+    needles = ("system", "popen", "shell", "exec", "spawn", "getoutput", "pty", "subprocess", "run_process",
+               "open_process")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
         if fi.lang == PYTHON:
+            if ARGV_HINT.search(fi.near_added_text) and fi.tree is not None:
+                for line, msg in python_argv(fi):
+                    yield self.hit(fi, line, msg)
             if not _PY_SHELL_HINT.search(fi.near_added_lower):
                 return  # no shell call, and no shell=True, near the added lines
         elif "child_process" not in fi.text and "shelljs" not in fi.text:
@@ -69,7 +94,8 @@ class ShellInjection(FileRule):
                 q = qualify(fi, name)
                 args = ts.args(i)
                 if q in direct or q == "asyncio.create_subprocess_shell":
-                    if args and not plain_literal(fi, *args[0]):
+                    if args and not plain_literal(fi, *args[0]) and not arg_safe(
+                            fi, ts.toks[i].line, name, "shell", names=_plain_names(ts, *args[0])):
                         yield self.hit(fi, ts.toks[i].line, f"{q}() runs {truncate(ts.source(*args[0]), 50)} through a shell")
                     continue
                 if q in with_kw or name in with_kw:
@@ -78,6 +104,8 @@ class ShellInjection(FileRule):
                     kw = ts.kwarg(i, "shell")
                     if kw and ts.toks[kw[0]].value == "True":
                         literal = bool(args) and plain_literal(fi, *args[0])
+                        if not literal and args and arg_safe(fi, ts.toks[i].line, name, "shell", names=_plain_names(ts, *args[0])):
+                            continue  # built only from constants and shlex.quote()d values
                         sev = "medium" if literal else None
                         yield self.hit(fi, ts.toks[kw[0]].line, f"{q}(..., shell=True) runs a command string through a shell", sev)
         else:
@@ -99,6 +127,8 @@ class ShellInjection(FileRule):
                         v = keys.get("shell")
                         if v is not None and v < len(ts.toks) and ts.toks[v].value not in ("false", "undefined", "null"):
                             yield self.hit(fi, ts.toks[v].line, f"{name}() with shell: {ts.toks[v].value} runs its command through a shell")
+            for line, msg in sorted(js_argv(fi)):
+                yield self.hit(fi, line, msg, "medium")
 
 
 @register
@@ -124,7 +154,8 @@ class EvalExec(FileRule):
                 q = qualify(fi, name)
                 if name in names or q in names:
                     args = ts.args(i)
-                    if args and not plain_literal(fi, *args[0]):
+                    if args and not plain_literal(fi, *args[0]) and not arg_safe(
+                            fi, toks[i].line, name, "code", names=_plain_names(ts, *args[0])):
                         yield self.hit(fi, toks[i].line, f"{name}() runs dynamic code built from {truncate(ts.source(*args[0]), 50)}")
             return
         names = _calls("eval", "javascript", "calls")
@@ -176,8 +207,11 @@ class UnsafeDeserialization(FileRule):
                 continue
             q = qualify(fi, name)
             if q in names or name in names:
-                yield self.hit(fi, toks[i].line, f"{q}() can run code embedded in the data it loads")
-            elif q in yaml_load or name in yaml_load:
+                args = ts.args(i)
+                if not (args and arg_safe(fi, toks[i].line, name, "deser", names=_plain_names(ts, *args[0]))):
+                    yield self.hit(fi, toks[i].line, f"{q}() can run code embedded in the data it loads")
+            elif (q in yaml_load or name in yaml_load) and not (ts.args(i) and arg_safe(
+                    fi, toks[i].line, name, "deser", names=_plain_names(ts, *ts.args(i)[0]))):
                 args = ts.args(i)
                 loader = ts.kwarg(i, "Loader")
                 if loader is None and len(args) >= 2 and toks[args[1][0]].value != "Loader":
@@ -200,7 +234,12 @@ class UnsafeDeserialization(FileRule):
                     yield self.hit(fi, toks[kw[0]].line, "numpy.load(allow_pickle=True) unpickles arbitrary objects")
 
 
-_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*[\s>/]")
+_HTML_TAGS = ("a|abbr|article|aside|audio|b|blockquote|body|br|button|canvas|caption|center|code|dd|details|div|dl|dt|"
+              "em|embed|fieldset|font|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|input|label|legend|li|link|"
+              "main|mark|meta|nav|noscript|object|ol|optgroup|option|p|pre|q|s|script|section|select|small|source|span|"
+              "strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|thead|title|tr|u|ul|video")
+_HTML = re.compile(rf"<\s*/?\s*(?:{_HTML_TAGS})[\s>/]", re.I)
+"""An HTML tag (``<p>``, ``</div>``, ``<a href``), not ``<Page 1 of 3>`` in a ``repr``."""
 _PY_MARKUP = {"mark_safe", "Markup", "markupsafe.Markup", "SafeString", "django.utils.safestring.mark_safe",
               "django.utils.safestring.SafeString", "flask.Markup", "jinja2.Markup", "render_template_string",
               "flask.render_template_string"}
@@ -222,18 +261,30 @@ class XssUnescapedRender(FileRule):
     cwe = "CWE-79"
     question = "Where is this escaped for its output context?"
     needles = ("innerhtml", "outerhtml", "document.write", "dangerouslysetinnerhtml", "v-html", "insertadjacenthtml",
-               "mark_safe", "markup", "render_template_string", "safestring", "<", ".html(")
+               "mark_safe", "markup", "render_template_string", "safestring", "<", ".html(", "return", "response",
+               ".write(", "autoescape", "environment(", "template(", "templatelookup(")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if is_vendored_path(fi.path):
+            return  # a vendored library (jquery.js) is not the change's code to review line by line
         if fi.lang == JAVASCRIPT:
             if _JS_HTML_SINK.search(fi.near_added_text):
                 yield from self._js(fi)
         elif fi.lang == PYTHON:
             near = fi.near_added_text
+            seen: set[int] = set()
             if _PY_MARKUP_HINT.search(near) or (
                 "<" in near and (_PY_MARKUP_HINT.search(fi.text) or _is_web_python(fi))
             ):
-                yield from self._py(fi)
+                for f in self._py(fi):
+                    seen.add(f.line)
+                    yield f
+            if (has_request_source(fi) and has_view(fi) or _PY_MARKUP_HINT.search(near)) and fi.tree is not None:
+                for line, msg in python_xss(fi, seen):
+                    yield self.hit(fi, line, msg)
+        if _AUTOESCAPE_HINT.search(fi.near_added_text):
+            for line, msg in autoescape_off(fi):
+                yield self.hit(fi, line, msg)
         if "v-html" in fi.text:
             for n, line in enumerate(fi.lines, 1):
                 if n in fi.added and len(line) < 4000:
@@ -244,6 +295,9 @@ class XssUnescapedRender(FileRule):
     def _nonliteral(self, fi: FileInfo, a: int, b: int) -> bool:
         if a >= b or plain_literal(fi, a, b):
             return False
+        toks = fi.stream.toks
+        if b - a == 1 and toks[a].kind == "name" and re.fullmatch(r"[A-Z][A-Z0-9_]*", toks[a].value):
+            return False  # an UPPER_CASE constant: markup the code itself defines
         src = " ".join(t.value + " " + " ".join(t.interps) for t in fi.stream.toks[a:b])
         return not _SANITIZE.search(src)
 
@@ -293,7 +347,9 @@ class XssUnescapedRender(FileRule):
             q = qualify(fi, name)
             if name in _PY_MARKUP or q in _PY_MARKUP:
                 args = ts.args(i)
-                if args and self._nonliteral(fi, *args[0]) and toks[i].line not in seen:
+                built = name.rsplit(".", 1)[-1] == "render_template_string" or builds_html_unsafely(fi, toks[i].line, name)
+                if args and self._nonliteral(fi, *args[0]) and toks[i].line not in seen and built \
+                        and not arg_safe(fi, toks[i].line, name, "html"):
                     seen.add(toks[i].line)
                     seen.update(range(toks[args[0][0]].line, toks[args[0][1] - 1].end + 1))
                     yield self.hit(fi, toks[i].line, f"{name}() marks {truncate(ts.source(*args[0]), 40)} as safe HTML without escaping")
@@ -313,18 +369,14 @@ class XssUnescapedRender(FileRule):
                 tail = " ".join(x.value for x in toks[i + 1:b])
                 if _SANITIZE.search(tail):
                     continue
-            returned = toks[a].value == "return"
+            returned = toks[a].value == "return" and enclosing_function(fi, t.line) not in ("__repr__", "__str__")
             in_response = False
             for k in range(a, i):
                 if toks[k].kind == "name" and toks[k].value.split(".")[-1] in _PY_HTML_RESPONSES and k + 1 < len(toks) and toks[k + 1].value == "(":
                     in_response = True
-            if (returned or in_response) and not (seen & set(range(t.line, t.end + 1))):
+            if (returned or in_response) and not (seen & set(range(t.line, t.end + 1))) \
+                    and not built_text_safe(fi, t.line, t.end, "html"):
                 seen.update(range(t.line, t.end + 1))
                 what = ", ".join(interps[:3]) if interps else ts.source(i + 1, b, 40)
                 line = fi.anchor(t.interp_lines or [t.line], (t.line, t.end))
                 yield self.hit(fi, line, f"HTML built from {truncate(what, 40)} is returned without escaping")
-
-
-def _is_web_python(fi: FileInfo) -> bool:
-    fws = load("calls").get("web", {}).get("python_frameworks", [])
-    return any(re.search(rf"^\s*(?:from|import)\s+{re.escape(f)}\b", fi.text[:200_000], re.M) for f in fws)

@@ -4,10 +4,15 @@ Read through :class:`~triage.rules.base.RepoContext` (``ctx.read`` and
 ``ctx.paths``), never from the working tree:
 
 * Python: ``pyproject.toml`` (``[project]`` dependencies and optional
-  dependencies, ``[dependency-groups]``, ``[build-system] requires``, Poetry, PDM,
-  uv and Hatch tables), ``requirements*.txt`` (following ``-r``; ``-c``
-  constraints count as pins), ``setup.cfg``, ``setup.py``, ``Pipfile``; lockfiles
-  ``poetry.lock``, ``uv.lock``, ``pdm.lock``, ``Pipfile.lock``;
+  dependencies, ``[dependency-groups]`` (PEP 735), ``[build-system] requires``, Poetry
+  groups, PDM dev-dependencies, uv and Hatch tables), requirements files
+  (``requirements*.txt``, ``dev-requirements.txt``, ``requirements/*.txt``, following
+  ``-r``; ``-c`` constraints count as pins), ``setup.cfg`` (``install_requires``,
+  ``tests_require``, ``setup_requires``, extras), ``setup.py`` (read from its syntax
+  tree, never run: ``setup()``'s keywords through module-level names, ``+`` and
+  ``**kwargs``, extras included), ``tox.ini`` (``deps`` of every ``testenv``),
+  ``Pipfile``; lockfiles ``poetry.lock``, ``uv.lock``, ``pdm.lock``, ``pylock.toml``
+  (PEP 751), ``requirements*.lock``, ``Pipfile.lock``;
 * JavaScript: every ``package.json`` (all dependency tables; workspace package
   names are first-party), ``tsconfig.json``/``jsconfig.json`` path aliases;
   lockfiles ``package-lock.json``, ``yarn.lock``, ``pnpm-lock.yaml``;
@@ -21,6 +26,7 @@ manifest candidates are the same blobs at the same paths.
 
 from __future__ import annotations
 
+import ast
 import configparser
 import json
 import posixpath
@@ -41,15 +47,19 @@ _SKIP_DIRS = re.compile(r"(^|/)(node_modules|\.venv|venv|\.tox|site-packages|ven
 _MAYBE_MANIFEST = re.compile(
     r"(?:^|/)(?:pyproject\.toml|setup\.cfg|setup\.py|pipfile(?:\.lock)?|package(?:-lock)?\.json|go\.(?:mod|sum)"
     r"|[tj]sconfig\.json|poetry\.lock|uv\.lock|pdm\.lock|yarn\.lock|pnpm-lock\.yaml|npm-shrinkwrap\.json"
-    r"|[^/]*\.(?:txt|in))$",
+    r"|tox\.ini|pylock(?:\.[^/]+)?\.toml|requirements[^/]*\.lock|[^/]*\.(?:txt|in))$",
     re.I,
 )
 """A superset of the manifest and lockfile names below: one regex instead of path arithmetic per file."""
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _ROOT_PROBES = (
     "pyproject.toml", "requirements.txt", "requirements-dev.txt", "requirements/base.txt", "setup.cfg",
-    "setup.py", "Pipfile", "package.json", "go.mod", "tsconfig.json", "jsconfig.json",
+    "setup.py", "Pipfile", "package.json", "go.mod", "tsconfig.json", "jsconfig.json", "tox.ini",
+    "dev-requirements.txt", "test-requirements.txt", "requirements/dev.txt", "requirements/test.txt",
 )
+_REQUIREMENTS_FILE = re.compile(r"requirements?[^/]*\.(?:txt|in)$")
+"""A pip requirements file by its (lower-cased) base name: ``requirements-dev.txt``,
+``dev-requirements.txt``, ``test_requirements.in``, ``docs-requirements.txt``."""
 
 
 def normalize(name: str) -> str:
@@ -187,7 +197,7 @@ def _read(read, path: str, limit: int = MAX_MANIFEST_BYTES) -> str | None:
 def _parse_lock(path: str, text: str) -> set[str]:
     base = posixpath.basename(path)
     out: set[str] = set()
-    if base in ("poetry.lock", "uv.lock", "pdm.lock"):
+    if base in ("poetry.lock", "uv.lock", "pdm.lock") or re.fullmatch(r"pylock(?:\.[^/]+)?\.toml", base):
         out = {normalize(m) for m in re.findall(r'(?m)^name\s*=\s*"([^"]+)"', text)}
     elif base == "Pipfile.lock":
         d = _json_loose(text) or {}
@@ -207,7 +217,7 @@ def _parse_lock(path: str, text: str) -> set[str]:
             out.add(m.group(1))
     elif base == "go.sum":
         out = {line.split()[0] for line in text.splitlines() if line.strip()}
-    elif base.startswith("requirements") or base.startswith("constraints"):
+    elif base.startswith(("requirements", "constraints")) or base.endswith((".txt", ".in", ".lock")):
         for line in text.splitlines():
             n = req_name(line)
             if n:
@@ -296,11 +306,12 @@ def _py_from_setup_cfg(text: str, names: set[str], projects: set[str]) -> None:
         return
     if cp.has_option("metadata", "name"):
         projects.add(cp.get("metadata", "name"))
-    if cp.has_option("options", "install_requires"):
-        for line in cp.get("options", "install_requires").splitlines():
-            n = req_name(line)
-            if n:
-                names.add(n)
+    for option in ("install_requires", "tests_require", "setup_requires"):
+        if cp.has_option("options", option):
+            for line in cp.get("options", option).splitlines():
+                n = req_name(line)
+                if n:
+                    names.add(n)
     if cp.has_section("options.extras_require"):
         for _k, v in cp.items("options.extras_require"):
             for line in v.splitlines():
@@ -309,7 +320,122 @@ def _py_from_setup_cfg(text: str, names: set[str], projects: set[str]) -> None:
                     names.add(n)
 
 
+_SETUP_KEYS = ("install_requires", "tests_require", "setup_requires", "extras_require")
+
+
 def _py_from_setup_py(text: str, names: set[str], projects: set[str]) -> None:
+    """``setup.py``'s requirements, read from its syntax tree (it is never run): the keywords of
+    ``setup(...)``, through module-level names (``install_requires=REQUIRES``), ``+`` of lists,
+    ``**kwargs`` dicts and the values of ``extras_require``; a regex when it does not parse."""
+    from triage.rules.python_ast import parse
+
+    tree = parse(text)
+    if tree is None:
+        _py_from_setup_py_text(text, names, projects)
+        return
+    consts: dict[str, object] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value = _setup_value(node.value, consts)
+            if value is not None:
+                consts[node.targets[0].id] = value
+    found = False
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not _names_setup(node.func):
+            continue
+        found = True
+        kwargs: dict[str, object] = {}
+        for k in node.keywords:
+            if k.arg is None:
+                spread = _setup_value(k.value, consts)
+                if isinstance(spread, dict):
+                    kwargs.update({str(a): b for a, b in spread.items()})
+            else:
+                kwargs[k.arg] = _setup_value(k.value, consts)
+        for key in _SETUP_KEYS:
+            for spec in _strings(kwargs.get(key)):
+                n = req_name(spec)
+                if n:
+                    names.add(n)
+        if isinstance(kwargs.get("name"), str):
+            projects.add(kwargs["name"])  # type: ignore[arg-type]
+    if not found:
+        _py_from_setup_py_text(text, names, projects)
+
+
+def _names_setup(func: ast.AST) -> bool:
+    return (isinstance(func, ast.Name) and func.id == "setup") or (
+        isinstance(func, ast.Attribute) and func.attr == "setup")
+
+
+def _setup_value(node: ast.AST, consts: dict[str, object], depth: int = 0):
+    """A literal-ish value: constants, lists, tuples, dicts, names bound to those, ``+`` of them."""
+    if depth > 20:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return consts.get(node.id)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return [_setup_value(e, consts, depth + 1) for e in node.elts]
+    if isinstance(node, ast.Dict):
+        return {(_setup_value(k, consts, depth + 1) if k is not None else None): _setup_value(v, consts, depth + 1)
+                for k, v in zip(node.keys, node.values)}
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        a, b = _setup_value(node.left, consts, depth + 1), _setup_value(node.right, consts, depth + 1)
+        if isinstance(a, list) and isinstance(b, list):
+            return a + b
+        return (a if isinstance(a, list) else []) + (b if isinstance(b, list) else []) or None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("list", "sorted", "set", "tuple") \
+            and node.args:
+        return _setup_value(node.args[0], consts, depth + 1)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+        return {k.arg: _setup_value(k.value, consts, depth + 1) for k in node.keywords if k.arg}
+    return None
+
+
+def _strings(value) -> Iterator[str]:
+    """Every string in a nested list/dict value (a dict's values: ``extras_require``)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            yield v
+        elif isinstance(v, list):
+            stack.extend(v)
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+
+
+def _py_from_tox_ini(read, path: str, text: str, names: set[str], locks: list[str], seen: set[str]) -> None:
+    """``tox.ini``'s ``deps`` of every ``[testenv...]`` section (``-r`` files followed)."""
+    cp = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        cp.read_string(text)
+    except (configparser.Error, ValueError):
+        return
+    base = posixpath.dirname(path)
+    for section in cp.sections():
+        if not section.startswith("testenv") or not cp.has_option(section, "deps"):
+            continue
+        for raw in cp.get(section, "deps").splitlines():
+            line = raw.split("#", 1)[0].strip()
+            if ":" in line.split(" ", 1)[0] and not line.startswith(("-", "git+", "http")):
+                line = line.split(":", 1)[1].strip()  # a factor-conditional line: "py311: pytest"
+            m = re.match(r"^(-r|--requirement|-c|--constraint)\s*(\S+)", line)
+            if m:
+                target = posixpath.normpath(posixpath.join(base, m.group(2).replace("{toxinidir}/", "")))
+                if m.group(1) in ("-r", "--requirement"):
+                    _py_from_requirements(read, target, names, locks, seen)
+                else:
+                    locks.append(target)
+                continue
+            n = req_name(line)
+            if n:
+                names.add(n)
+
+
+def _py_from_setup_py_text(text: str, names: set[str], projects: set[str]) -> None:
     for m in re.finditer(r"(?:install_requires|tests_require|setup_requires|extras_require)\s*=\s*([\[{][\s\S]{0,20000}?[\]}])\s*[,)]", text):
         for s in re.findall(r"""['"]([^'"]+)['"]""", m.group(1)):
             n = req_name(s)
@@ -392,12 +518,15 @@ def _parse(read, paths_for_manifests: Iterable[str], man: Manifests) -> set[str]
     for p in paths_for_manifests:
         base = posixpath.basename(p)
         low = base.lower()
+        is_requirements = bool(_REQUIREMENTS_FILE.search(low)) or (
+            posixpath.basename(posixpath.dirname(p)) == "requirements" and low.endswith((".txt", ".in")))
         is_manifest = (
-            base in ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile", "package.json", "go.mod", "tsconfig.json", "jsconfig.json")
-            or (low.startswith("requirements") and low.endswith((".txt", ".in")))
-            or (posixpath.basename(posixpath.dirname(p)) == "requirements" and low.endswith((".txt", ".in")))
+            base in ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile", "package.json", "go.mod", "tsconfig.json",
+                     "jsconfig.json", "tox.ini")
+            or is_requirements
         )
-        if base in ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock"):
+        if base in ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock") or re.fullmatch(
+                r"pylock(?:\.[^/]+)?\.toml|requirements[^/]*\.lock", low):
             py_locks.append(p)
             continue
         if base in ("package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap.json"):
@@ -411,7 +540,7 @@ def _parse(read, paths_for_manifests: Iterable[str], man: Manifests) -> set[str]
         count += 1
         if count > MAX_MANIFESTS:
             break
-        if low.startswith("requirements") or low.endswith((".txt", ".in")):
+        if is_requirements:
             py_found = True
             man.python_files.append(p)
             _py_from_requirements(read, p, py_names, py_locks, seen_req)
@@ -435,6 +564,12 @@ def _parse(read, paths_for_manifests: Iterable[str], man: Manifests) -> set[str]
             py_found = True
             man.python_files.append(p)
             _py_from_setup_py(text, py_names, projects)
+        elif base == "tox.ini":
+            before = len(py_names)
+            _py_from_tox_ini(read, p, text, py_names, py_locks, seen_req)
+            if len(py_names) > before:
+                py_found = True
+                man.python_files.append(p)
         elif base == "Pipfile":
             try:
                 d = tomllib.loads(text)

@@ -17,8 +17,16 @@ Each interpolation point is classified by the SQL clause it sits in. A statement
 that has placeholders *and* whose every interpolation sits in an identifier,
 ORDER BY, GROUP BY, LIMIT or OFFSET position is ``sql-partial-parameterization``;
 any other site is ``sql-interpolation``. Interpolations of literals, UPPER_CASE
-constants, ``int()``/``len()`` results, placeholder lists, lookups in literal
-dicts, and names checked against an allowlist (``if x not in ALLOWED``) are safe.
+constants, ``int()``/``len()`` results and arithmetic, placeholder lists, lookups in
+literal dicts, names checked against an allowlist (``if x not in ALLOWED``), names the
+data flow (:mod:`triage.rules.dataflow`) proves constant, escaped or quoted identifiers
+(``escape_sqlite(t)``, ``quote_name(c)``), placeholder names (``= :{key}``) and SQL
+fragments composed from SQL built elsewhere (``{where_sql}``) are safe.
+
+A string given to a SQL call (``.execute``, ``text()``, ``.raw``, ``.extra``, ``RawSQL``,
+asyncpg's ``fetch*``) is SQL when a comparison slot in it is filled (``name = '%s'``),
+and fragments that read as SQL only together (``"select " + cols + " from t"``) count.
+Test files are skipped: their SQL is fixtures.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from typing import Iterator
 
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
-from triage.rules.fileinfo import FileInfo, FileRule, truncate
+from triage.rules.fileinfo import FileInfo, FileRule, qualify, truncate
 from triage.rules.tokens import JAVASCRIPT, PYTHON, TokenStream
 
 _ITEM = r"""(?:\*|\x00|\w+\([^()]{0,80}\)|[\w.\x00"`\[\]]+)(?:\s+as\s+\w+)?"""
@@ -62,6 +70,29 @@ _LIMIT_CTX = {"limit", "offset"}
 _SAFE_CALLS = re.compile(r"^(?:int|float|len|abs|round|bool|str\(len|math\.\w+|Number|parseInt|parseFloat)\s*\(")
 _PLACEHOLDER_EXPR = re.compile(r"placeholder|qmark|marks|binds|params_sql|param_list|['\"](?:\?|%s|\$\d+)['\"]", re.I)
 _CONST = re.compile(r"^[A-Z][A-Z0-9_]*(?:\.[A-Z][A-Z0-9_]*)*$")
+_QUOTING = (r"(?:escape|quote)\w*|qn|format_(?:table|column|sequence|index|schema|label|constraint|alias)\w*"
+            r"|_?compiler_dispatch|process|(?:sql\.)?Identifier")
+_ESCAPED = re.compile(rf"^[\w.]*?(?:{_QUOTING})\s*\("
+                      rf"|^['\"][^'\"]{{0,12}}['\"]\s*\.join\(\s*\[?\s*[\w.]*?(?:{_QUOTING})\s*\(", re.I)
+"""An interpolation that escapes or quotes what it inserts (``escape_sqlite(table)``, ``quote_ident(c)``)."""
+_LIT = r"""(?:'[^'\n]*'|"[^"\n]*")"""
+_LITERAL_CHOICE = re.compile(rf"{_LIT}\s+if\s+[^\n]+?\s+else\s+{_LIT}")
+_LITERAL_JOIN = re.compile(rf"^{_LIT}\s*\.join\(\s*\(?\s*{_LIT}\s+for\b")
+_ARITHMETIC = re.compile(r"[\w.]+\s*[-+*/%]\s*\d+|\d+\s*[-+*/]\s*[\w.]+")
+"""A number: a name plus or times a numeric literal (``limit + 1``)."""
+_SQL_FRAGMENT = re.compile(
+    r"^(?:self\.)?\w*(?:sql|wheres?|clauses?|fragments?|subquery|conditions?)(?:_\w+)?$"
+    r"|^['\"][^'\"]{0,12}['\"]\s*\.join\(\s*(?:self\.)?\w*(?:sql|wheres?|clauses?|fragments?|conditions?)\w*\s*\)$",
+    re.I)
+"""An interpolated SQL fragment by its name (``{where_sql}``, ``{' AND '.join(wheres)}``)."""
+_NAMED_SLOT = re.compile(r"(?<![:\w])[:@$]$")
+"""Text just before an interpolation that makes it a placeholder *name* (``where hash = :{key}``)."""
+_OPERATOR_SLOT = re.compile(
+    r"\w[\w.\]\"`]*\s*(?:=|<>|!=|<=|>=|<|>|\blike\b|\bin\b)\s*['\"(]?\s*(?:\x00|%s|%\(\w+\)s|\{\w*\})", re.I)
+"""Inside a SQL call's argument: a value slot right after a comparison (``name = '%s'``)."""
+_SINKS = re.compile(r"(?:^|\.)(?:raw|extra|RawSQL|execute|executemany|executescript|mogrify|fetch|fetchrow|fetchval|"
+                    r"read_sql|read_sql_query)$")
+_SQLALCHEMY_TEXT = {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"}
 _SCAN_LIMIT = 20000
 
 
@@ -141,19 +172,25 @@ class _Allow:
                 out.add(m.group(1))
         return out
 
-    def safe(self, expr: str) -> bool:
+    def safe(self, expr: str, line: int = 0) -> bool:
         e = expr.strip()
         if not e:
             return True
+        if _ESCAPED.match(e) or (line and self._flow_safe(e, line)):
+            return True
+        if _SQL_FRAGMENT.match(e) and not (line and self._flow_tainted(e, line)):
+            return True  # SQL composed from SQL built elsewhere (where that is built is what to check)
         if re.fullmatch(r"-?\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\"|True|False|None|null|true|false", e):
             return True
         if _CONST.match(e):
             return True
-        if _SAFE_CALLS.match(e) or _PLACEHOLDER_EXPR.search(e):
+        if _SAFE_CALLS.match(e) or _PLACEHOLDER_EXPR.search(e) or _ARITHMETIC.fullmatch(e):
             return True
-        m = re.match(r"^([A-Za-z_$][\w$]*)\s*(?:\[|\.get\(|\?\.\[)", e)
+        m = re.match(r"^(?:(?:self|cls|this)\.)?([A-Za-z_$][\w$]*)\s*(?:\[|\.get\(|\?\.\[)", e)
         if m and (m.group(1) in self.literal_collections or _CONST.match(m.group(1))):
             return True
+        if _LITERAL_CHOICE.fullmatch(e) or _LITERAL_JOIN.match(e):
+            return True  # "IF EXISTS " if x else "";  ", ".join("?" for _ in rows)
         m = re.fullmatch(r"[A-Za-z_$][\w$]*", e)
         if m:
             n = re.escape(e)
@@ -164,6 +201,49 @@ class _Allow:
             if re.search(pat, self.fi.text[:2_000_000]):
                 return True
         return False
+
+
+    def _flow_safe(self, expr: str, line: int) -> bool:
+        """Every name in ``expr`` holds only constants there (Python, through the data flow)."""
+        fi = self.fi
+        if fi.lang != PYTHON or len(expr) > 200:
+            return False
+        try:
+            parsed = ast.parse(expr.strip(), mode="eval")
+        except (SyntaxError, ValueError, RecursionError):
+            return False
+        wanted = [n.id for n in ast.walk(parsed) if isinstance(n, ast.Name)]
+        if not wanted or any(isinstance(n, ast.Call) for n in ast.walk(parsed)):
+            return False
+        text = fi.text[:2_000_000]
+        if not all(re.search(rf"\b{re.escape(n)}\s*(?::[^=\n]{{0,60}})?(?:=[^=]|\+=)", text) for n in set(wanted)):
+            return False  # a name never assigned (a parameter) cannot hold a constant: no need to parse
+        from triage.rules.dataflow import flow_of
+
+        if fi.tree is None:
+            return False
+        flow = flow_of(fi)
+        if flow is None:
+            return False
+        found = {}
+        for node in fi.nodes(ast.Name):
+            if node.id in wanted and node.lineno == line and node.id not in found:
+                found[node.id] = node
+        return len(found) == len(set(wanted)) and all(flow.safe(n, "sql") for n in found.values())
+
+
+    def _flow_tainted(self, expr: str, line: int) -> bool:
+        """A name in ``expr`` may hold request data there (Python)."""
+        fi = self.fi
+        if fi.lang != PYTHON or "request" not in fi.text and "req" not in fi.text:
+            return False
+        from triage.rules.dataflow import flow_of
+
+        flow = flow_of(fi) if fi.tree is not None else None
+        if flow is None:
+            return False
+        names = set(re.findall(r"[A-Za-z_]\w*", expr))
+        return any(flow.tainted(n, "sql") for n in fi.nodes(ast.Name) if n.lineno == line and n.id in names)
 
 
 def _is_literal(ts: TokenStream, a: int, b: int) -> bool:
@@ -188,11 +268,14 @@ class SqlScan:
     # -------------------------------------------------------------- building
 
     def _site(self, text: str, interps: list[_Interp], span: tuple[int, int], how: str) -> None:
-        live = [x for x in interps if not self.allow.safe(x.expr)]
-        if not live or "\x00" not in text:
+        if "\x00" not in text:
             return
-        safe_idx = {i for i, x in enumerate(interps) if self.allow.safe(x.expr)}
         pieces = text.split("\x00")
+        safe_idx = {i for i, x in enumerate(interps)
+                    if self.allow.safe(x.expr, x.line) or (i < len(pieces) - 1 and _NAMED_SLOT.search(pieces[i]))}
+        live = [x for i, x in enumerate(interps) if i not in safe_idx]
+        if not live:
+            return
         kinds: list[str] = []
         for k in range(len(pieces) - 1):
             if k in safe_idx:
@@ -247,7 +330,8 @@ class SqlScan:
             if t.kind != "str" or i in done:
                 continue
             a, b, pieces = self._concat_span(i)
-            if not any(k == "str" and looks_like_sql(toks[v].text) for k, v in pieces):  # type: ignore[index]
+            if not any(k == "str" and looks_like_sql(toks[v].text) for k, v in pieces) \
+                    and not self._sqlish(a, pieces):  # type: ignore[index]
                 continue
             for k, v in pieces:
                 if k == "str":
@@ -284,21 +368,56 @@ class SqlScan:
                 if e > b + 1 and not _is_literal(ts, b + 1, e):
                     text, n = self._pct(text)
                     src = ts.source(b + 1, e, 60)
-                    interps.extend(_Interp(src, toks[b].line) for _ in range(n))
+                    ranges = ts.args(b + 1) if toks[b + 1].value == "(" else []
+                    if len(ranges) == n:
+                        interps.extend(_Interp(ts.source(x, y, 60), toks[x].line) for x, y in ranges)
+                    else:
+                        interps.extend(_Interp(src, toks[b].line) for _ in range(n))
                     hows.append("%-formatting")
                     end = e
             elif b + 2 < len(toks) and toks[b].value == "." and toks[b + 1].value == "format" and toks[b + 2].value == "(":
                 c = ts.close_of(b + 2)
                 if not _is_literal(ts, b + 3, c):
-                    text, n = self._brace(text)
-                    src = ts.source(b + 3, c, 60)
-                    interps.extend(_Interp(src, toks[b + 1].line) for _ in range(n))
+                    fields: list[str] = []
+                    text, n = self._brace(text, fields)
+                    slots = self._format_slots(b + 2, fields)
+                    interps.extend(_Interp(x, ln) for x, ln in slots)
                     hows.append(".format()")
                     end = c + 1
             if not hows:
                 continue
+            if (a > 0 and toks[a - 1].value in ("==", "!=")) or (end < len(toks) and toks[end].value in ("==", "!=")):
+                continue  # compared, not run
             span = (toks[a].line, toks[min(end, len(toks)) - 1].end)
             self._site(text, interps, span, " and ".join(hows))
+
+    def _sqlish(self, a: int, pieces: list[tuple[str, object]]) -> bool:
+        """SQL whose fragments only read as SQL together (``"select " + cols + " from t"``), or a
+        fragment given to a SQL call (``qs.extra(where=["name = '%s'" % name])``, ``text(...)``)."""
+        toks = self.ts.toks
+        text = "\x00".join(toks[v].text for k, v in pieces if k == "str")  # type: ignore[index]
+        if len(pieces) > 1 and looks_like_sql(text):
+            return True
+        return bool(_OPERATOR_SLOT.search(text[:_SCAN_LIMIT])) and self._in_sql_call(a)
+
+    def _in_sql_call(self, a: int) -> bool:
+        ts, toks = self.ts, self.ts.toks
+        depth = ts.depth
+        k = a - 1
+        level = depth[a] if a < len(depth) else 0
+        hops = 0
+        while k >= 0 and a - k < 400 and hops < 3:
+            if depth[k] < level and toks[k].value in ("(", "[", "{"):
+                if toks[k].value == "(":
+                    name, _start = ts.callee(k)
+                    if not name:
+                        return False
+                    q = qualify(self.fi, name) if ts.lang == PYTHON else name
+                    return bool(_SINKS.search(name)) or q in _SQLALCHEMY_TEXT
+                level = depth[k]
+                hops += 1
+            k -= 1
+        return False
 
     def _pct(self, text: str) -> tuple[str, int]:
         n = 0
@@ -312,7 +431,7 @@ class SqlScan:
 
         return _PCT_FMT.sub(sub, text), n
 
-    def _brace(self, text: str) -> tuple[str, int]:
+    def _brace(self, text: str, fields: list[str] | None = None) -> tuple[str, int]:
         n = 0
 
         def sub(m: re.Match) -> str:
@@ -321,9 +440,35 @@ class SqlScan:
             if g in ("{{", "}}"):
                 return g[0]
             n += 1
+            if fields is not None:
+                fields.append(re.split(r"[!:.\[]", g[1:-1], maxsplit=1)[0].strip())
             return "\x00"
 
         return _BRACE_FMT.sub(sub, text), n
+
+    def _format_slots(self, open_paren: int, fields: list[str]) -> list[tuple[str, int]]:
+        """The source (and line) of what fills each ``{field}`` of a ``.format(...)`` call at ``open_paren``."""
+        ts, toks = self.ts, self.ts.toks
+        whole = ts.source(open_paren + 1, ts.close_of(open_paren), 60)
+        positional: list[tuple[str, int]] = []
+        named: dict[str, tuple[str, int]] = {}
+        for a, b in ts.args(open_paren):
+            if b - a >= 3 and toks[a].kind == "name" and toks[a + 1].value == "=":
+                named[toks[a].value] = (ts.source(a + 2, b, 60), toks[a + 2].line)
+            elif toks[a].value not in ("*", "**"):
+                positional.append((ts.source(a, b, 60), toks[a].line))
+        out: list[tuple[str, int]] = []
+        auto = 0
+        line = toks[open_paren].line
+        for f in fields:
+            if not f:
+                out.append(positional[auto] if auto < len(positional) else (whole, line))
+                auto += 1
+            elif f.isdigit():
+                out.append(positional[int(f)] if int(f) < len(positional) else (whole, line))
+            else:
+                out.append(named.get(f, (whole, line)))
+        return out
 
     def _var_use(self, i: int) -> None:
         """``sql % args`` / ``sql.format(args)`` on a variable holding SQL text."""
@@ -331,6 +476,15 @@ class SqlScan:
         name = toks[i].value
         text = self.sql_vars[name]
         if i > 0 and toks[i - 1].value in (".", "?."):
+            return
+        if toks[i + 1].value in ("+=", "+") and toks[i + 1].kind in ("op", "punct") and i + 2 < len(toks):
+            if toks[i + 1].value == "+" and not (i >= 2 and toks[i - 1].value == "=" and toks[i - 2].value == name):
+                return  # only ``sql += x`` and ``sql = sql + x`` extend the variable's text
+            a, b = ts.stmt_bounds(i)
+            if toks[i + 2].kind != "str" and not _is_literal(ts, i + 2, b):
+                src = ts.source(i + 2, b, 60)
+                self._site(text + "\x00", [_Interp(src, toks[i + 2].line)], (toks[i].line, toks[b - 1].end),
+                           f"concatenation onto {name}")
             return
         if ts.lang == PYTHON and toks[i + 1].value == "%" and toks[i + 1].kind == "op":
             e = ts.primary_end(i + 2)
@@ -371,20 +525,26 @@ def may_hold_sql(fi: FileInfo) -> bool:
     return fi.once("may_hold_sql", lambda: _may_hold_sql(fi))
 
 
+_SINK_HINT = re.compile(r"\.(?:raw|extra|execute|executemany|executescript|fetch|fetchrow|fetchval|mogrify)\("
+                        r"|\bRawSQL\(|\btext\(|read_sql")
+"""A SQL call near the added lines: its argument is SQL even when a fragment does not read as such."""
+
+
 def _may_hold_sql(fi: FileInfo) -> bool:
     near = fi.near_added_text
-    return _sql_hint(near, fi.near_added_lower) or (
+    return _sql_hint(near, fi.near_added_lower) or bool(_SINK_HINT.search(near)) or (
         ("%" in near or ".format" in near) and _sql_hint(fi.text, fi.lower))
 
 
 class _SqlRule(FileRule):
     kind = "token"
     languages = (PYTHON, JAVASCRIPT)
-    needles = ("select", "insert", "update", "delete", "where", "order by", "create", "drop", "alter", "limit", "truncate", "replace")
+    needles = ("select", "insert", "update", "delete", "where", "order by", "create", "drop", "alter", "limit", "truncate",
+               "replace", "execute", "fetch", "raw(", "extra(", "rawsql", "text(", "read_sql")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if not may_hold_sql(fi):
-            return
+        if fi.is_test or not may_hold_sql(fi):
+            return  # a test's SQL is its fixture
         for s in sql_scan(fi).sites:
             if s.rule == self.id:
                 yield self.hit(fi, s.line, s.message)

@@ -1,0 +1,25 @@
+"""An OWASP Benchmark-style case: cmdi #21."""
+
+from flask import Flask, make_response, request, session
+import base64
+import os
+import shlex
+import subprocess
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/cmdi-21", methods=["GET", "POST"])
+def cmdi_21():
+    param = request.args.get("q", "")
+    bar = param
+    subprocess.run("echo " + shlex.quote(bar), shell=True, check=False)
+    return "done"

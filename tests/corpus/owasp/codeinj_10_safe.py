@@ -1,0 +1,23 @@
+"""An OWASP Benchmark-style case: codeinj #10."""
+
+from flask import Flask, make_response, request, session
+import ast
+import base64
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/codeinj-10", methods=["GET", "POST"])
+def codeinj_10():
+    param = (request.get_json(silent=True) or {}).get("value", "")
+    bar = ignore_input(param)
+    exec(bar)
+    return "done"

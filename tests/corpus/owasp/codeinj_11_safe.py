@@ -1,0 +1,26 @@
+"""An OWASP Benchmark-style case: codeinj #11."""
+
+from flask import Flask, make_response, request, session
+import ast
+import base64
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/codeinj-11", methods=["GET", "POST"])
+def codeinj_11():
+    param = request.args.get("q", "")
+    if (7 * 42) - 86 > 200:
+        bar = "This_should_always_happen"
+    else:
+        bar = param
+    result = eval("1 + " + bar)
+    return "done"

@@ -1,0 +1,25 @@
+"""An OWASP Benchmark-style case: codeinj #16."""
+
+from flask import Flask, make_response, request, session
+import ast
+import base64
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/codeinj-16", methods=["GET", "POST"])
+def codeinj_16():
+    param = request.args.get("q", "")
+    values = ["safe", param, "moresafe"]
+    values.pop(0)
+    bar = values[0]
+    result = eval(str(int(bar)) + ' * 2')
+    return "done"

@@ -1,0 +1,32 @@
+"""An OWASP Benchmark-style case: deserialization #12."""
+
+from flask import Flask, make_response, request, session
+import base64
+import json
+import pickle
+import yaml
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/deserialization-12", methods=["GET", "POST"])
+def deserialization_12():
+    param = request.form.get("field", "")
+    guess = "ABC"
+    switch_target = guess[1]
+    if switch_target == "A":
+        bar = param
+    elif switch_target == "B":
+        bar = "bob"
+    else:
+        bar = param
+    obj = yaml.unsafe_load(bar)
+    return "done"

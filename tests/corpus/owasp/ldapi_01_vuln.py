@@ -1,0 +1,25 @@
+"""An OWASP Benchmark-style case: ldapi #01."""
+
+from flask import Flask, make_response, request, session
+from ldap.filter import escape_filter_chars
+import base64
+import ldap
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/ldapi-01", methods=["GET", "POST"])
+def ldapi_01():
+    param = request.args.get("q", "")
+    bar = param
+    conn = ldap.initialize("ldap://localhost")
+    found = conn.search_s("ou=users,dc=example,dc=org", ldap.SCOPE_SUBTREE, "(uid=" + bar + ")")
+    return "done"

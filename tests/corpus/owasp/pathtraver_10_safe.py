@@ -1,0 +1,28 @@
+"""An OWASP Benchmark-style case: pathtraver #10."""
+
+from flask import Flask, make_response, request, session
+from werkzeug.utils import secure_filename
+import base64
+import os
+import pathlib
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/pathtraver-10", methods=["GET", "POST"])
+def pathtraver_10():
+    param = (request.get_json(silent=True) or {}).get("value", "")
+    values = ["safe", param, "moresafe"]
+    values.pop(0)
+    bar = values[1]
+    with open(os.path.join("/srv/files", bar)) as fh:
+        content = fh.read()
+    return "done"

@@ -1,0 +1,27 @@
+"""An OWASP Benchmark-style case: pathtraver #15."""
+
+from flask import Flask, make_response, request, session
+from werkzeug.utils import secure_filename
+import base64
+import os
+import pathlib
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/pathtraver-15", methods=["GET", "POST"])
+def pathtraver_15():
+    param = (request.get_json(silent=True) or {}).get("value", "")
+    num = 106
+    bar = "This_should_always_happen" if (7 * 18) + num > 200 else param
+    with open(f"/srv/files/{bar}", "w") as fh:
+        fh.write("x")
+    return "done"

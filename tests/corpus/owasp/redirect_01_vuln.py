@@ -1,0 +1,22 @@
+"""An OWASP Benchmark-style case: redirect #01."""
+
+from flask import Flask, make_response, request, session
+from flask import redirect, url_for
+import base64
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/redirect-01", methods=["GET", "POST"])
+def redirect_01():
+    param = request.args.get("q", "")
+    bar = param
+    return redirect(bar)

@@ -1,0 +1,24 @@
+"""An OWASP Benchmark-style case: redirect #08."""
+
+from flask import Flask, make_response, request, session
+from flask import redirect, url_for
+import base64
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/redirect-08", methods=["GET", "POST"])
+def redirect_08():
+    param = request.headers.get("X-Custom", "")
+    values = ["safe", param, "moresafe"]
+    values.pop(0)
+    bar = values[1]
+    return redirect(bar)

@@ -1,0 +1,27 @@
+"""An OWASP Benchmark-style case: sqli #10."""
+
+from flask import Flask, make_response, request, session
+from sqlalchemy import text
+import base64
+import sqlite3
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/sqli-10", methods=["GET", "POST"])
+def sqli_10():
+    param = (request.get_json(silent=True) or {}).get("value", "")
+    values = ["safe", param, "moresafe"]
+    values.pop(0)
+    bar = values[1]
+    conn = sqlite3.connect("app.db")
+    rows = conn.execute("SELECT * FROM users WHERE name = '" + bar + "'").fetchone()
+    return "done"

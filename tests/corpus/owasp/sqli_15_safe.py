@@ -1,0 +1,25 @@
+"""An OWASP Benchmark-style case: sqli #15."""
+
+from flask import Flask, make_response, request, session
+from sqlalchemy import text
+import base64
+import sqlite3
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/sqli-15", methods=["GET", "POST"])
+def sqli_15():
+    param = (request.get_json(silent=True) or {}).get("value", "")
+    num = 106
+    bar = "This_should_always_happen" if (7 * 18) + num > 200 else param
+    query = text("SELECT * FROM users WHERE name = '" + bar + "'")
+    return "done"

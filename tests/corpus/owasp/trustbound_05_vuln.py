@@ -1,0 +1,23 @@
+"""An OWASP Benchmark-style case: trustbound #05."""
+
+from flask import Flask, make_response, request, session
+import base64
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/trustbound-05", methods=["GET", "POST"])
+def trustbound_05():
+    param = (request.get_json(silent=True) or {}).get("value", "")
+    mapping = {"keyA": "a_Value", "keyB": param}
+    bar = mapping["keyB"]
+    session.update({"user": bar})
+    return "done"

@@ -1,0 +1,23 @@
+"""An OWASP Benchmark-style case: trustbound #09."""
+
+from flask import Flask, make_response, request, session
+import base64
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/trustbound-09", methods=["GET", "POST"])
+def trustbound_09():
+    param = request.cookies.get("pref", "")
+    mapping = {"keyA": "a_Value", "keyB": param}
+    bar = mapping["keyA"]
+    session[bar] = "10340"
+    return "done"

@@ -1,0 +1,22 @@
+"""An OWASP Benchmark-style case: trustbound #14."""
+
+from flask import Flask, make_response, request, session
+import base64
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/trustbound-14", methods=["GET", "POST"])
+def trustbound_14():
+    param = request.cookies.get("pref", "")
+    bar = param.strip()
+    session["count"] = int(bar) if bar.isdigit() else 0
+    return "done"

@@ -1,0 +1,28 @@
+"""An OWASP Benchmark-style case: weakrand #02."""
+
+from flask import Flask, make_response, request, session
+import base64
+import random
+import secrets
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/weakrand-02", methods=["GET", "POST"])
+def weakrand_02():
+    param = request.form.get("field", "")
+    bar = do_something(param)
+    value = random.random()
+    remember_me = str(value)[2:]
+    session["rememberMe"] = remember_me
+    response = make_response("ok")
+    response.set_cookie("rememberMe", remember_me, secure=True, httponly=True)
+    return response

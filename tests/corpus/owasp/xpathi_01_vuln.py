@@ -1,0 +1,24 @@
+"""An OWASP Benchmark-style case: xpathi #01."""
+
+from flask import Flask, make_response, request, session
+from lxml import etree
+import base64
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/xpathi-01", methods=["GET", "POST"])
+def xpathi_01():
+    param = request.args.get("q", "")
+    bar = param
+    tree = etree.parse("employees.xml")
+    found = tree.xpath("/Employees/Employee[@emplid='" + bar + "']")
+    return "done"

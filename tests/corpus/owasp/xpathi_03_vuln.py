@@ -1,0 +1,25 @@
+"""An OWASP Benchmark-style case: xpathi #03."""
+
+from flask import Flask, make_response, request, session
+from lxml import etree
+import base64
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/xpathi-03", methods=["GET", "POST"])
+def xpathi_03():
+    param = request.headers.get("X-Custom", "")
+    bar = do_something(param)
+    tree = etree.parse("employees.xml")
+    expression = f"//user[name/text()='{bar}']"
+    found = tree.xpath(expression)
+    return "done"

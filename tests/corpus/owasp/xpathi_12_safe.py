@@ -1,0 +1,31 @@
+"""An OWASP Benchmark-style case: xpathi #12."""
+
+from flask import Flask, make_response, request, session
+from lxml import etree
+import base64
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/xpathi-12", methods=["GET", "POST"])
+def xpathi_12():
+    param = request.form.get("field", "")
+    guess = "ABC"
+    switch_target = guess[1]
+    if switch_target == "A":
+        bar = param
+    elif switch_target == "B":
+        bar = "bob"
+    else:
+        bar = param
+    root = etree.parse("employees.xml").getroot()
+    found = root.findall(".//Employee[@emplid='" + bar + "']")
+    return "done"

@@ -1,0 +1,27 @@
+"""An OWASP Benchmark-style case: xss #15."""
+
+from flask import Flask, make_response, request, session
+from flask import jsonify, render_template
+from markupsafe import Markup, escape
+import base64
+import html
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/xss-15", methods=["GET", "POST"])
+def xss_15():
+    param = (request.get_json(silent=True) or {}).get("value", "")
+    if (7 * 42) - 86 > 200:
+        bar = "This_should_always_happen"
+    else:
+        bar = param
+    return bar

@@ -1,0 +1,29 @@
+"""An OWASP Benchmark-style case: xss #18."""
+
+from flask import Flask, make_response, request, session
+from flask import jsonify, render_template
+from markupsafe import Markup, escape
+import base64
+import html
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/xss-18", methods=["GET", "POST"])
+def xss_18():
+    param = request.headers.get("X-Custom", "")
+    values = ["safe", param, "moresafe"]
+    values.pop(0)
+    bar = values[1]
+    output = "<ul>"
+    output += "<li>" + bar + "</li>"
+    output += "</ul>"
+    return output

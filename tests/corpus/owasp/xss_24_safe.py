@@ -1,0 +1,26 @@
+"""An OWASP Benchmark-style case: xss #24."""
+
+from flask import Flask, make_response, request, session
+from flask import jsonify, render_template
+from markupsafe import Markup, escape
+import base64
+import html
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/xss-24", methods=["GET", "POST"])
+def xss_24():
+    param = request.cookies.get("pref", "")
+    values = ["safe", param, "moresafe"]
+    values.pop(0)
+    bar = values[0]
+    return "<p>Hello " + str(escape(bar)) + "</p>"

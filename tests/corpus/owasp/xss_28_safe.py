@@ -1,0 +1,27 @@
+"""An OWASP Benchmark-style case: xss #28."""
+
+from flask import Flask, make_response, request, session
+from flask import jsonify, render_template
+from markupsafe import Markup, escape
+import base64
+import html
+
+app = Flask(__name__)
+
+
+def do_something(value):
+    return value.replace("\x00", "")
+
+
+def ignore_input(value):
+    return "constant_value"
+
+
+@app.route("/xss-28", methods=["GET", "POST"])
+def xss_28():
+    param = request.headers.get("X-Custom", "")
+    parts = []
+    parts.append("x")
+    parts.append(param)
+    bar = parts[-1]
+    return jsonify(value=bar)
