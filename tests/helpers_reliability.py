@@ -26,7 +26,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
-PROGRESS = re.compile(rb"ingesting (\d+)/(\d+)")
+PROGRESS = re.compile(rb"(\d+)/(\d+)(?:\x1b\[[0-9;]*m)* commits")
+"""The ingest progress bar's count (Rich draws it on stderr once an ingest has run for a second)."""
 
 
 def triage_argv(*args: str) -> list[str]:

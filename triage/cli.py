@@ -103,22 +103,14 @@ def print_queue(items, *, now: float | None = None) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from triage.ingest import ingest
+    from tui.progress import ProgressBar
     from triage.timeparse import parse_since
 
     since = parse_since(args.since) if args.since else None
-    show_progress = sys.stderr.isatty()
-
-    def progress(n: int, total: int) -> None:
-        if show_progress:
-            sys.stderr.write(f"\ringesting {n}/{total} commits")
-            sys.stderr.flush()
-
     external = _sarif_results(args.repo, args.sarif)
-    with open_store(args) as store:
+    with open_store(args) as store, ProgressBar("ingesting", "commits") as bar:
         result = ingest(store, args.repo, rev_range=args.range, since=since, include_all=args.all,
-                        progress=progress, external=external)
-    if show_progress:
-        sys.stderr.write("\n")
+                        progress=bar.update, external=external)
     for warning in result.warnings:
         sys.stderr.write(f"triage: warning: {display(warning)}\n")
     _out(f"ingested {display(result.repo)}: {result.analysed} analysed, {result.skipped_known} already stored, "

@@ -46,6 +46,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from triage.forges import open_forge
     from triage.forges.cache import cache_path_for
     from triage.forges.redact import install
+    from tui.progress import ProgressBar
     from triage.sampling import load_secret
     from triage.sync import review_label, sync
     from triage.timeparse import parse_since
@@ -58,11 +59,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         forge = open_forge(args.forge, args.repo, args.url, cache_file=cache_path_for(_db_path(args)),
                            notify=_notify)
+        bar = ProgressBar(f"syncing {args.repo}", "changes", enabled=not args.json and sys.stderr.isatty())
         try:
-            progress = None if args.json or not sys.stderr.isatty() else _notify
             result = sync(store, forge, since=since, label=label, include_all=args.all, cfg=cfg, secret=secret,
-                          progress=progress)
+                          progress=lambda text: bar.update(bar.done + 1, note=text))
         finally:
+            bar.close()
             forge.close()
     if args.json:
         sys.stdout.write(json.dumps({

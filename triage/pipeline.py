@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from triage.git import db_text
 from triage.models import TIER_RANK, Change, FileDiff, Finding, Provenance, RiskScore
 from triage.risk import RiskInput, score_change
-from triage.rules import RepoContext, SourceFile, added_suppressions, analyze, release
+from triage.rules import RepoContext, SourceFile, added_suppressions, analyze, generated, release
 from triage.sampling import draw, sample_key
 
 
@@ -49,8 +49,12 @@ def source_files(files: list[FileDiff], read_new) -> list[SourceFile]:
         data = read_new(f)
         if data is None:
             continue
-        out.append(SourceFile(path=f.path, text=data.decode("utf-8", "replace"), added_lines=added,
-                              inserted_lines=inserted_lines(f)))
+        text = data.decode("utf-8", "replace")
+        kind = generated.classify(f.path, text)
+        if kind and generated.note(kind) not in f.notes:
+            f.notes.append(generated.note(kind))
+        out.append(SourceFile(path=f.path, text=text, added_lines=added, inserted_lines=inserted_lines(f),
+                              blob=f.new_oid or "", generated=kind))
     return out
 
 

@@ -1,4 +1,4 @@
-"""The benchmark for issue #7: triage's speed at the scale of a large repository, measured against git.
+"""The benchmark for issues #7 and #18: triage's speed at the scale of a large repository, measured against git.
 
 Run it from the project's virtualenv::
 
@@ -29,7 +29,17 @@ tui-queue-end       ``G`` on the Queue: cursor on the last change          ``git
 tui-review-paint    the Review screen's first paint, 50,000-line diff    ``git show`` of that commit         none
 tui-review-scroll   End key to the diff's last line on screen            ``git show`` of that commit         none
 tui-review-rss      peak RSS (MB) with the 50,000-line diff open         the same with a 5,000-line diff     none
+real-ingest-all     cold ``ingest --all`` of the real-code history        ``git log -p --no-merges``          ≤ 5×
+real-ingest-ai      cold AI-only ``ingest`` of it                         ``git log -p --no-merges``          ≤ 0.3×
+real-reingest-warm  warm re-ingest of it                                  its cold ``ingest --all``           ≤ 0.05×
+real-diff-libgit2   triage's diff step on it (libgit2, parsed)            ``git log -p --no-merges``          none
+real-diff-git       ``git diff-tree --stdin -p`` on it, parsed            ``git log -p --no-merges``          none
+repo-*              the same five rows on ``--repo PATH [--range A..B]``   the same baselines                  same
 ==================  ===================================================  =================================  ======
+
+The real-code history is built from the installed packages' own files (see
+:mod:`triage.bench.realsrc`); ``--repo`` runs only the ``repo-*`` rows. The
+ingest rows note CPU time over every process and peak RSS.
 
 Short measurements are the best of ``--repeat`` runs (3); a run that takes
 longer than 20 s is not repeated. The app rows run

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from triage.bench import synth
+from triage.bench import realsrc, synth
 from triage.bench.timing import BenchError, best_of, isolated_env, remove_db, run, triage_cmd
 
 
@@ -67,6 +67,16 @@ MEASUREMENTS: dict[str, tuple[str, str, float | None]] = {
     "libgit2-floor-ai": ("AI-only floor: headers, provenance, libgit2's diffs, {cores} processes",
                          "git log -p --no-merges", None),
     "reingest-warm": ("warm re-ingest, nothing new", "cold `ingest --all`", 0.05),
+    "real-ingest-all": ("real code: cold `ingest --all`, {real} commits", "git log -p --no-merges", 5.0),
+    "real-ingest-ai": ("real code: cold `ingest` (AI changes only)", "git log -p --no-merges", 0.3),
+    "real-reingest-warm": ("real code: warm re-ingest, nothing new", "real code: cold `ingest --all`", 0.05),
+    "real-diff-libgit2": ("real code: the diff step (libgit2, parsed), one core", "git log -p --no-merges", None),
+    "real-diff-git": ("real code: `git diff-tree --stdin -p`, parsed, one core", "git log -p --no-merges", None),
+    "repo-ingest-all": ("{repo}: cold `ingest --all`, {repo_n} commits", "git log -p --no-merges", 5.0),
+    "repo-ingest-ai": ("{repo}: cold `ingest` (AI changes only)", "git log -p --no-merges", 0.3),
+    "repo-reingest-warm": ("{repo}: warm re-ingest, nothing new", "{repo}: cold `ingest --all`", 0.05),
+    "repo-diff-libgit2": ("{repo}: the diff step (libgit2, parsed), one core", "git log -p --no-merges", None),
+    "repo-diff-git": ("{repo}: `git diff-tree --stdin -p`, parsed, one core", "git log -p --no-merges", None),
     "queue-json": ("`queue --json --all`, {items} items", "git log --oneline", None),
     "tui-queue-paint": ("app: Queue first paint, {items} items", "git log --oneline", None),
     "tui-queue-end": ("app: Queue G to the last of {items} items", "git log --oneline", None),
@@ -75,6 +85,23 @@ MEASUREMENTS: dict[str, tuple[str, str, float | None]] = {
     "tui-review-rss": ("app: peak RSS, {big}- vs {small}-line diff", "peak RSS, {small}-line diff", None),
 }
 """name -> (label, baseline label, target ratio or None)."""
+
+SUBJECT_ROWS = {"real": "real code", "repo": "--repo"}
+"""Row-name prefixes measured on another repository than the synthetic one: ``real-*`` on the
+real-code history (:mod:`triage.bench.realsrc`), ``repo-*`` on ``--repo PATH``."""
+
+
+@dataclass
+class Subject:
+    """A repository the ingest rows run on, and the commits they cover."""
+
+    path: Path
+    rev: str
+    """What ``git log`` walks (a branch, ``HEAD`` or a range)."""
+    rng: str | None = None
+    """``ingest --range`` (None: ingest walks HEAD, as ``git log HEAD`` does)."""
+    commits: int = 0
+    """Commits ingest --all analyses (merges included: they are diffed against their first parent)."""
 
 
 QUEUE_SCREEN = 40
@@ -99,13 +126,19 @@ class Bench:
         self.baselines: dict[str, tuple[float, list[float]]] = {}
         self.big: dict[int, tuple[Path, str, Path]] = {}
         self.app_check: dict | None = None
+        self.subjects: dict[str, Subject] = {}
+        self.cold: dict[str, tuple[float, list[float]]] = {}
 
     # ------------------------------------------------------------- helpers
 
     def fmt(self, text: str) -> str:
         a = self.args
+        repo = Path(a.repo).name if a.repo else "repo"
+        repo_n = f"{self.subjects['repo'].commits:,}" if "repo" in self.subjects else "N"
+        real_n = f"{self.subjects['real'].commits:,}" if "real" in self.subjects else f"{a.real_commits:,}"
         return text.format(n=f"{a.commits:,}", items=f"{a.commits:,}", big=f"{a.diff_lines:,}",
-                           small=f"{a.small_diff_lines:,}", cores=self.cores)
+                           small=f"{a.small_diff_lines:,}", cores=self.cores, real=real_n, repo=repo,
+                           repo_n=repo_n)
 
     @property
     def cores(self) -> int:
@@ -209,6 +242,128 @@ class Bench:
 
         best, runs = self.best(once)
         return best, runs, results
+
+    # ----------------------------------------------- other repositories
+
+    def subject(self, kind: str) -> Subject:
+        """The real-code history (``real``) or ``--repo`` (``repo``), with its commits counted."""
+        if kind not in self.subjects:
+            if kind == "real":
+                self.log(f"real-code repository: {self.args.real_commits} commits (seed {self.args.seed})")
+                try:
+                    info = realsrc.build(self.cache, self.args.real_commits, self.args.seed)
+                except RuntimeError as exc:
+                    raise _Unavailable(str(exc)) from None
+                self.log(f"  {'reused' if info.reused else f'built in {info.seconds:.1f}s'}: {info.path}")
+                subj = Subject(info.path, "main")
+            else:
+                if not self.args.repo:
+                    raise _Unavailable("no --repo PATH given")
+                subj = Subject(Path(self.args.repo).resolve(), self.args.range or "HEAD", self.args.range)
+            self.git = self.git or shutil.which("git")
+            count = run([*self._git_at(subj.path), "rev-list", "--count", subj.rev], self.env, capture=True)
+            subj.commits = int(count.stdout.decode().strip() or 0)
+            self.subjects[kind] = subj
+        return self.subjects[kind]
+
+    def _git_at(self, path: Path) -> list[str]:
+        if not self.git:
+            raise BenchError("git is not installed: the baselines need it")
+        return [self.git, "-C", str(path), "-c", "core.pager=cat"]
+
+    def subject_log_p(self, kind: str) -> tuple[float, list[float]]:
+        subj = self.subject(kind)
+        return self.baseline(f"git log -p {kind}", [*self._git_at(subj.path), "log", "-p", "--no-merges",
+                                                      "--no-color", subj.rev])
+
+    def _ingest_cmd(self, subj: Subject, db: Path, all_: bool) -> list[str]:
+        return triage_cmd("ingest", "--repo", str(subj.path), "--db", str(db), *(["--all"] if all_ else []),
+                          *(["--range", subj.rng] if subj.rng else []))
+
+    def subject_ingest(self, kind: str, row: Row, *, all_: bool) -> None:
+        """A cold ingest of a subject, its CPU time and peak memory in the row's note."""
+        subj = self.subject(kind)
+        db = self.work / f"{kind}-{'all' if all_ else 'ai'}.db"
+        last: list = []
+
+        def once() -> float:
+            remove_db(db)
+            t = run(self._ingest_cmd(subj, db, all_), self.env, capture=True, monitor=True)
+            m = re.search(rb"(\d+) analysed", t.stdout)
+            analysed = int(m.group(1)) if m else -1
+            if all_ and analysed != subj.commits:
+                raise BenchError(f"ingest --all analysed {analysed} commits, expected {subj.commits}")
+            last[:] = [t, analysed]
+            return t.seconds
+
+        row.ours, row.runs["ours"] = self.best(once)
+        row.baseline, row.runs["baseline"] = self.subject_log_p(kind)
+        t, analysed = last
+        if all_:
+            self.cold[kind] = (row.ours, row.runs["ours"])
+        row.note = _usage_note(t, analysed)
+        row.runs["cpu"] = t.cpu
+        row.runs["peak_rss_mb"] = None if t.peak_rss is None else t.peak_rss / 2**20
+        row.runs["analysed"] = analysed
+
+    def subject_warm(self, kind: str, row: Row) -> None:
+        if kind not in self.cold:
+            self.subject_ingest(kind, self.row(f"{kind}-ingest-all"), all_=True)
+        subj = self.subject(kind)
+        cmd = self._ingest_cmd(subj, self.work / f"{kind}-all.db", True)
+        self.log(f"{kind}: warm re-ingest")
+        row.ours, row.runs["ours"] = self.best(lambda: run(cmd, self.env).seconds)
+        row.baseline, row.runs["baseline"] = self.cold[kind]
+
+    def subject_diff(self, kind: str, row: Row, *flags: str) -> None:
+        subj = self.subject(kind)
+        cmd = [sys.executable, "-m", "triage.bench.diff_floor", *flags, str(subj.path),
+               *(["--range", subj.rng] if subj.rng else [])]
+
+        def once() -> float:
+            out = run(cmd, self.env, capture=True)
+            got = json.loads(out.stdout.decode().strip().splitlines()[-1])
+            row.note = f"{got['commits']:,} commits (merges left out, as git log --no-merges does)"
+            return float(got["seconds"])
+
+        row.ours, row.runs["ours"] = self.best(once)
+        row.baseline, row.runs["baseline"] = self.subject_log_p(kind)
+
+    def m_real_ingest_all(self, row: Row) -> None:
+        self.log("real code: cold ingest --all")
+        self.subject_ingest("real", row, all_=True)
+
+    def m_real_ingest_ai(self, row: Row) -> None:
+        self.log("real code: cold ingest (AI only)")
+        self.subject_ingest("real", row, all_=False)
+
+    def m_real_reingest_warm(self, row: Row) -> None:
+        self.subject_warm("real", row)
+
+    def m_real_diff_libgit2(self, row: Row) -> None:
+        self.log("real code: the diff step, libgit2")
+        self.subject_diff("real", row)
+
+    def m_real_diff_git(self, row: Row) -> None:
+        self.log("real code: the diff step, git diff-tree")
+        self.subject_diff("real", row, "--git")
+
+    def m_repo_ingest_all(self, row: Row) -> None:
+        self.log(f"{self.args.repo}: cold ingest --all")
+        self.subject_ingest("repo", row, all_=True)
+
+    def m_repo_ingest_ai(self, row: Row) -> None:
+        self.log(f"{self.args.repo}: cold ingest (AI only)")
+        self.subject_ingest("repo", row, all_=False)
+
+    def m_repo_reingest_warm(self, row: Row) -> None:
+        self.subject_warm("repo", row)
+
+    def m_repo_diff_libgit2(self, row: Row) -> None:
+        self.subject_diff("repo", row)
+
+    def m_repo_diff_git(self, row: Row) -> None:
+        self.subject_diff("repo", row, "--git")
 
     # ------------------------------------------------------- measurements
 
@@ -337,6 +492,7 @@ class Bench:
         row = self.row(name)
         try:
             getattr(self, "m_" + name.replace("-", "_"))(row)
+            row.label, row.baseline_label = self.row(name).label, self.row(name).baseline_label  # counts now known
         except _Unavailable as exc:
             row.ours = row.baseline = None
             row.note = f"not available: {exc}"
@@ -348,6 +504,15 @@ class Bench:
 
 class _Unavailable(Exception):
     pass
+
+
+def _usage_note(t, analysed: int) -> str:
+    """What a monitored ingest cost: CPU in every process, per analysed commit, and peak memory."""
+    if t.cpu is None:
+        return f"{analysed:,} analysed"
+    per = f", {1000 * t.cpu / analysed:.1f} ms per analysed commit" if analysed > 0 else ""
+    rss = f"; peak RSS {t.peak_rss / 2**20:.0f} MB over all processes" if t.peak_rss else ""
+    return f"{analysed:,} analysed; CPU {t.cpu:.1f}s over all processes{per}{rss}"
 
 
 # ---------------------------------------------------------------- report
@@ -388,10 +553,12 @@ def _machine() -> dict:
             "git": gv}
 
 
-def select(only: list[str] | None) -> list[str]:
-    """The measurement names matching ``--only`` (names or shell patterns, comma-separated)."""
+def select(only: list[str] | None, repo: str | None = None) -> list[str]:
+    """The measurement names matching ``--only`` (names or shell patterns, comma-separated).
+
+    By default: every row but the ``repo-*`` ones, or, with ``--repo``, only those."""
     if not only:
-        return list(MEASUREMENTS)
+        return [n for n in MEASUREMENTS if n.startswith("repo-") == bool(repo)]
     pats = [p.strip() for o in only for p in o.split(",") if p.strip()]
     names = [n for n in MEASUREMENTS if any(fnmatch.fnmatch(n, p) for p in pats)]
     unknown = [p for p in pats if not any(fnmatch.fnmatch(n, p) for n in MEASUREMENTS)]
@@ -416,12 +583,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--diff-lines", type=int, default=50_000, metavar="L", help="lines of the big diff (50000)")
     p.add_argument("--small-diff-lines", type=int, default=5_000, metavar="L",
                    help="lines of the diff the big one's memory is compared with (5000)")
+    p.add_argument("--real-commits", type=int, default=2_000, metavar="N",
+                   help="commits in the real-code history of installed packages' files (2000)")
+    p.add_argument("--repo", metavar="PATH",
+                   help="time ingest on this local repository instead (the repo-* rows), against git log -p")
+    p.add_argument("--range", metavar="A..B", help="with --repo: only these commits (ingest --range, git log A..B)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--list", action="store_true", help="list the measurements and exit")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = p.parse_args(argv)
-    if args.commits < 10:
-        p.error("--commits must be at least 10")
+    if args.commits < 10 or args.real_commits < 10:
+        p.error("--commits and --real-commits must be at least 10")
+    if args.range and not args.repo:
+        p.error("--range needs --repo")
     return args
 
 
@@ -431,10 +605,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         for name, (label, base, target) in MEASUREMENTS.items():
             t = f"≤ {target:g}×" if target is not None else "no target"
-            print(f"{name:<18} {label.format(n='N', items='N', big='L', small='l', cores='C')} "
-                  f"vs {base.format(small='l')}; {t}")
+            fill = dict(n="N", items="N", big="L", small="l", cores="C", real="N", repo="PATH", repo_n="N")
+            print(f"{name:<18} {label.format(**fill)} vs {base.format(**fill)}; {t}")
         return 0
-    names = select(args.only)
+    names = select(args.only, args.repo)
     log = (lambda msg: None) if args.quiet else (lambda msg: print(f"[bench] {msg}", file=sys.stderr, flush=True))
     tmp = None
     if args.keep:
@@ -456,9 +630,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"commits": args.commits, "seed": args.seed, "repeat": args.repeat,
                           "repository": str(bench.repo) if bench.repo else None, "machine": _machine(),
+                          "subjects": {k: {"path": str(v.path), "rev": v.rev, "commits": v.commits}
+                                       for k, v in bench.subjects.items()},
                           "rows": [r.to_json() for r in rows]}, indent=2))
     else:
         print(f"triage bench: {args.commits:,} commits (seed {args.seed}), best of {args.repeat} for runs "
               f"under 20s; {_machine()['cpus']} CPUs, {_machine()['git']}")
+        for kind, subj in bench.subjects.items():
+            print(f"{SUBJECT_ROWS[kind]}: {subj.path} ({subj.rev}, {subj.commits:,} commits)")
         print(render_table(rows))
     return 1 if any(r.note.startswith("failed:") for r in rows) else 0

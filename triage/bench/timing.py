@@ -26,6 +26,85 @@ class Timed:
     returncode: int
     stdout: bytes = b""
     stderr: bytes = b""
+    cpu: float | None = None
+    """CPU seconds (user + system) of the command and every process it started (``monitor``)."""
+    peak_rss: int | None = None
+    """The largest sum of resident bytes over the command's processes at one time (``monitor``)."""
+
+
+class TreeMonitor:
+    """Samples a process and its descendants from ``/proc`` while it runs.
+
+    A pool worker is not reaped by the command itself (it is a child of the
+    forkserver), so ``getrusage`` would miss it; the samples do not. CPU time is
+    the last value seen for each process (a process that exits loses at most one
+    interval); peak RSS is the largest total over the tree at one sample.
+    """
+
+    INTERVAL = 0.05
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self.root = pid
+        self.cpu: dict[int, float] = {}
+        self.peak = 0
+        self._tick = os.sysconf("SC_CLK_TCK")
+        self._page = os.sysconf("SC_PAGE_SIZE")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self.available = os.path.isdir(f"/proc/{pid}")
+        if self.available:
+            self._thread.start()
+
+    def _stat(self, pid: int) -> tuple[int, float, int] | None:
+        """(parent pid, CPU seconds, resident bytes) of ``pid``, or None when it is gone."""
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                raw = f.read()
+        except OSError:
+            return None
+        fields = raw[raw.rfind(b")") + 2:].split()
+        ppid, utime, stime, rss = int(fields[1]), int(fields[11]), int(fields[12]), int(fields[21])
+        return ppid, (utime + stime) / self._tick, rss * self._page
+
+    def sample(self) -> None:
+        stats = {}
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                st = self._stat(int(name))
+                if st is not None:
+                    stats[int(name)] = st
+        tree = {self.root}
+        grew = True
+        while grew:
+            grew = False
+            for pid, (ppid, _c, _r) in stats.items():
+                if ppid in tree and pid not in tree:
+                    tree.add(pid)
+                    grew = True
+        total = 0
+        for pid in tree:
+            if pid in stats:
+                self.cpu[pid] = stats[pid][1]
+                total += stats[pid][2]
+        self.peak = max(self.peak, total)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.INTERVAL):
+            self.sample()
+
+    def finish(self, rusage) -> tuple[float | None, int | None]:
+        """Stop sampling; (CPU seconds, peak resident bytes). ``rusage`` is the root's own,
+        from ``wait4``: it counts the root and the children it reaped exactly."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        if not self.available:
+            return None, None
+        own = rusage.ru_utime + rusage.ru_stime
+        others = sum(c for pid, c in self.cpu.items() if pid != self.root)
+        return own + others, max(self.peak, rusage.ru_maxrss * 1024)
 
 
 class BenchError(RuntimeError):
@@ -63,18 +142,49 @@ def triage_cmd(*args: str) -> list[str]:
 
 
 def run(cmd: Sequence[str], env: dict[str, str], *, capture: bool = False, cwd: Path | None = None,
-        check: bool = True) -> Timed:
-    """Run ``cmd``, its output to /dev/null unless ``capture``; time it with a monotonic clock."""
+        check: bool = True, monitor: bool = False) -> Timed:
+    """Run ``cmd``, its output to /dev/null unless ``capture``; time it with a monotonic clock.
+
+    ``monitor`` also measures the CPU time and peak memory of the command and every
+    process it starts (see :class:`TreeMonitor`); output then goes through files, so
+    that the command can be reaped with ``wait4``.
+    """
+    if monitor:
+        return _run_monitored(cmd, env, capture=capture, cwd=cwd, check=check)
     out = subprocess.PIPE if capture else subprocess.DEVNULL
     started = time.perf_counter()
     proc = subprocess.run(list(cmd), env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out,
                           stderr=subprocess.PIPE)
     seconds = time.perf_counter() - started
-    if check and proc.returncode != 0:
-        err = (proc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise BenchError(f"{' '.join(map(str, cmd[:6]))} … exited {proc.returncode}: "
-                         f"{err[-1] if err else 'no error output'}")
+    _check(cmd, check, proc.returncode, proc.stderr)
     return Timed(seconds, proc.returncode, proc.stdout or b"", proc.stderr or b"")
+
+
+def _check(cmd: Sequence[str], check: bool, returncode: int, stderr: bytes | None) -> None:
+    if check and returncode != 0:
+        err = (stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise BenchError(f"{' '.join(map(str, cmd[:6]))} … exited {returncode}: "
+                         f"{err[-1] if err else 'no error output'}")
+
+
+def _run_monitored(cmd: Sequence[str], env: dict[str, str], *, capture: bool, cwd: Path | None,
+                   check: bool) -> Timed:
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), env=env, cwd=cwd, stdin=subprocess.DEVNULL,
+                                stdout=out if capture else subprocess.DEVNULL, stderr=err)
+        mon = TreeMonitor(proc.pid)
+        _pid, status, rusage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        cpu, peak = mon.finish(rusage)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    _check(cmd, check, proc.returncode, stderr)
+    return Timed(seconds, proc.returncode, stdout, stderr, cpu=cpu, peak_rss=peak)
 
 
 def best_of(once: Callable[[], float], repeat: int) -> tuple[float, list[float]]:

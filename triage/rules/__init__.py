@@ -135,7 +135,7 @@ def analyze(
                 continue
             continue
         for f in files:
-            if f.is_binary:
+            if f.is_binary or (getattr(f, "generated", "") and not rule.cheap):
                 continue
             try:
                 raw.extend(rule.check(f, ctx))

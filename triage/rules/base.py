@@ -41,6 +41,13 @@ class SourceFile:
     inserted_lines: frozenset[int] = frozenset()
     """The added lines that replace no deleted line (new lines, not edited ones): a
     suppression comment above one was written for another line, so it does not cover it."""
+    blob: str = ""
+    """The post-image's git blob id, when known: the same id is the same bytes, so what the
+    rules derive from the text alone (syntax tree, whole-file tokens) is shared by every
+    file with that id (see :mod:`triage.rules.blobcache`)."""
+    generated: str = ""
+    """Why the file gets only the cheap checks (a lockfile, a snapshot, minified code, an
+    SVG, a huge file; see :mod:`triage.rules.generated`), or "" for a file every rule reads."""
     cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     """Per-file analysis cache (token stream, AST, ...) shared by the rules of one
     :func:`~triage.rules.analyze` call; filled by :mod:`triage.rules.fileinfo`."""
@@ -90,6 +97,9 @@ class Rule:
     languages: ClassVar[tuple[str, ...]] = ()  # empty: any language
     per_change: ClassVar[bool] = False
     """True for rules that look at the change as a whole (``check_change``)."""
+    cheap: ClassVar[bool] = False
+    """True for rules that only scan lines or code points (no lexer, no parser): the only
+    ones run on a generated or huge file (see :mod:`triage.rules.generated`)."""
 
     def check(self, file: SourceFile, ctx: RepoContext) -> Iterable[Finding]:
         """Yield findings for one file (any line; the driver filters)."""

@@ -103,6 +103,8 @@ class HardcodedSecret(FileRule):
     cwe = "CWE-798"
     question = "Where does this come from in production, and was it rotated?"
     demote_in_tests = True
+    cheap = True
+    """On a generated file only the line scans run (the known key formats, ``name = value``)."""
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
         seen: set[int] = set()
@@ -118,7 +120,9 @@ class HardcodedSecret(FileRule):
                     seen.add(n)
                     yield self.hit(fi, n, f"{label} in the source ({_redact(m.group(0))})")
                     break
-        if fi.lang in (PYTHON, JAVASCRIPT):
+        if getattr(fi.file, "generated", ""):
+            yield from self._generic(fi, seen)
+        elif fi.lang in (PYTHON, JAVASCRIPT):
             if _names_a_secret(fi):
                 yield from self._tokens(fi, seen)
         else:
@@ -145,8 +149,11 @@ class HardcodedSecret(FileRule):
         ts = fi.stream
         toks = ts.toks
         n = len(toks)
+        added = fi.added
         for i, t in enumerate(toks):
-            if t.kind != "str" or t.interps or t.line in seen:
+            # Every finding here is on its literal's first line: only literals starting on
+            # an added line can give one the driver keeps.
+            if t.kind != "str" or t.line not in added or t.interps or t.line in seen:
                 continue
             name = ""
             prev = toks[i - 1] if i else None

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Iterable, Iterator
 
 from triage.models import Finding
-from triage.rules import python_ast
+from triage.rules import blobcache, python_ast
 from triage.rules.base import RepoContext, Rule, SourceFile
 from triage.rules.tokens import FULL_LEX_CHARS, PYTHON, TokenStream, language_of, lex, lexer_for
 
@@ -124,8 +124,30 @@ class FileInfo:
         return language_of(self.lexer)
 
     @cached_property
+    def shared(self) -> dict | None:
+        """This content's parsed forms, shared across files with the same blob id
+        (:mod:`triage.rules.blobcache`), or None when the id is unknown."""
+        lexer = self.lexer
+        return blobcache.entry(getattr(self.file, "blob", ""), lexer.__name__ if lexer else "", self.text)
+
+    def _from_shared(self, key: str, compute):
+        shared = self.shared
+        if shared is None:
+            return compute()
+        try:
+            return shared[key]
+        except KeyError:
+            got = shared[key] = compute()
+            return got
+
+    @cached_property
     def stream(self) -> TokenStream:
-        """The cooked token stream (lexed once)."""
+        """The cooked token stream (lexed once; a file lexed whole, once per blob id)."""
+        if len(self.text) <= FULL_LEX_CHARS:  # always lexed whole: the same tokens whatever was added
+            return self._from_shared("stream", self._lex)
+        return self._lex()
+
+    def _lex(self) -> TokenStream:
         snap = None
         if self.lang == PYTHON and len(self.text) > FULL_LEX_CHARS and self.tree is not None:
             starts = self._statement_lines
@@ -141,13 +163,20 @@ class FileInfo:
         """The Python ``ast`` (None for other languages or a syntax error)."""
         if self.lang != PYTHON:
             return None
-        return python_ast.parse(self.text)
+        return self._from_shared("tree", lambda: python_ast.parse(self.text))
 
     @cached_property
     def _statement_lines(self) -> list[int]:
         """The sorted lines on which a Python statement starts, at any depth. Statements
         hold statements only in their bodies (directly, or in an ``except`` handler or a
         ``case``), so this walks them alone, not every expression as :meth:`nodes` does."""
+        shared = self.shared
+        if shared is not None and "by_type" in shared:
+            return shared.setdefault("stmt_lines", sorted(
+                {n.lineno for t, ns in shared["by_type"].items() if issubclass(t, ast.stmt) for n in ns}))
+        return self._from_shared("stmt_lines", self._walk_statements)
+
+    def _walk_statements(self) -> list[int]:
         if "_by_type" in vars(self):
             return sorted({n.lineno for t, ns in self._by_type.items() if issubclass(t, ast.stmt) for n in ns})
         lines: set[int] = set()
@@ -166,6 +195,9 @@ class FileInfo:
 
     @cached_property
     def _by_type(self) -> dict[type, list[ast.AST]]:
+        return self._from_shared("by_type", self._index)
+
+    def _index(self) -> dict[type, list[ast.AST]]:
         out: dict[type, list[ast.AST]] = defaultdict(list)
         if self.tree is None:
             return out

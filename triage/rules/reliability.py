@@ -411,8 +411,11 @@ class FloatMoney(FileRule):
                 seen.add(line)
                 yield self.hit(fi, line, msg)
 
+        added = fi.added
         for i, t in enumerate(toks):
-            if t.kind != "name":
+            # Every finding is on the line of the name that starts its pattern: only names
+            # on added lines can give one the driver keeps.
+            if t.kind != "name" or t.line not in added:
                 continue
             v = t.value
             # float(price) / parseFloat(amount)

@@ -127,6 +127,7 @@ class HiddenUnicode(FileRule):
     cwe = "CWE-451"
     question = "Why does this line contain invisible or direction-changing characters, and does the code do what it appears to do?"
     demote_in_tests = False
+    cheap = True
 
     def check(self, file, ctx):  # any language, even files no lexer knows
         if not file.added_lines or file.is_binary:
