@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import importlib.util
 import io
 import json
 import random
@@ -47,6 +46,7 @@ import pygit2
 
 from triage.bench import synth
 from triage.bench.synth import COMPLETE_MARKER, FILE_MODE, BuildInfo, _Generator, _log_uniform
+from triage.realcode import installed
 
 GENERATOR_VERSION = 2
 """Bumped whenever the replay changes what it writes (invalidates caches)."""
@@ -87,14 +87,7 @@ def _npm_lib() -> Path | None:
 def sources() -> list[tuple[str, Path]]:
     """``(path in the repository, installed file)`` of every source file, sorted."""
     out: list[tuple[str, Path]] = []
-    for name in SOURCE_PACKAGES:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            continue
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        base = Path(list(spec.submodule_search_locations)[0])
+    for name, base in installed(SOURCE_PACKAGES):
         for f in sorted(base.rglob("*")):
             if f.suffix in TEXT_SUFFIXES and f.is_file() and "__pycache__" not in f.parts \
                     and f.stat().st_size <= MAX_SOURCE_BYTES:
