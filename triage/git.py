@@ -143,9 +143,13 @@ def root_key(repo: pygit2.Repository) -> str | None:
     if head is None:
         return None
     root = None
-    for commit in repo.walk(head.id, pygit2.enums.SortMode.TOPOLOGICAL | pygit2.enums.SortMode.REVERSE):
-        root = commit
-        break
+    try:
+        for commit in repo.walk(head.id, pygit2.enums.SortMode.TOPOLOGICAL | pygit2.enums.SortMode.REVERSE):
+            root = commit
+            break
+    except (pygit2.GitError, KeyError, ValueError) as exc:
+        raise TriageError(f"cannot read the history of {repo_root(repo)} to find its root commit, which names a "
+                          f"repository without a remote ({exc}); name it with `git config {CLONE_KEY} NAME`") from None
     return f"root-{str(root.id)[:12]}" if root is not None else None
 
 
