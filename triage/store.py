@@ -320,6 +320,14 @@ def m008_repo_ids(db: sqlite_utils.Database) -> None:
             rekey_repo(db.conn, old, new)
 
 
+@migrations()
+def m009_shared_verdicts(db: sqlite_utils.Database) -> None:
+    """Verdicts shared through the forge or git: ``posted_by`` names the account that carried a
+    teammate's verdict here (``github:alice-gh``, ``git:alice@example.com``); ``''`` for one
+    recorded on this machine."""
+    db.execute("ALTER TABLE verdicts ADD COLUMN posted_by TEXT NOT NULL DEFAULT ''")
+
+
 _CHANGE_ID_TABLES = ("findings", "verdicts", "checklist_answers", "outbox", "review_sessions", "escapes",
                      "assignments", "viewed_files")
 _APPEND_ONLY = ("verdicts", "checklist_answers", "assignments")
@@ -657,7 +665,7 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (vid, change_id, verdict, note, reviewer, now, seconds_spent, head[0] or None))
             if outbox is None:
-                outbox = _plan_outbox(self, change_id, verdict, note, vid)
+                outbox = _plan_outbox(self, change_id, verdict, note, vid, reviewer, now)
             if seconds_spent:
                 conn.execute(
                     "INSERT INTO review_sessions (change_id, reviewer, started_at, seconds) VALUES (?, ?, ?, ?)",
@@ -670,32 +678,77 @@ class Store:
                      item.get("body", ""), now, now))
         return vid
 
+    def import_verdict(self, change_id: str, verdict_id: str, verdict: str, reviewer: str, sha: str | None,
+                       created_at: float, posted_by: str, note: str = "") -> bool:
+        """Append a teammate's verdict carried here by a forge post or a git note, unless one with
+        its id is already stored (imports are idempotent; nothing is ever updated). No outbox rows:
+        it was already posted. Returns True when it was new."""
+        if verdict not in VERDICTS and verdict != WITHDRAWN:
+            raise TriageError(f"unknown verdict {verdict!r}")
+        with self.write() as conn:
+            if not conn.execute("SELECT 1 FROM changes WHERE id = ?", (change_id,)).fetchone():
+                return False
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO verdicts (id, change_id, verdict, note, reviewer, created_at, seconds_spent, "
+                "sha, posted_by) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                (verdict_id, change_id, verdict, note, reviewer, created_at, sha or None, posted_by))
+            return cur.rowcount == 1
+
     def verdicts_for(self, change_id: str) -> list[dict]:
         """Every verdict recorded on a change, oldest first (``sha``: the head it was given at;
         ``superseded``: 1 when the change has had new commits since)."""
         return self.query(
-            f"SELECT v.id, v.verdict, v.note, v.reviewer, v.created_at, v.seconds_spent, v.sha, "
+            f"SELECT v.id, v.verdict, v.note, v.reviewer, v.created_at, v.seconds_spent, v.sha, v.posted_by, "
             f"{_SUPERSEDED} AS superseded FROM verdicts v JOIN changes c ON c.id = v.change_id "
             "WHERE v.change_id = ? ORDER BY v.created_at, v.rowid", (change_id,))
 
-    def _last_verdicts(self, current: bool) -> dict[str, dict]:
+    def _verdict_state(self) -> tuple[dict[str, dict], dict[str, dict]]:
+        """``(current, superseded)``: see :meth:`latest_verdicts` and :meth:`superseded_verdicts`."""
         rows = self.query(
-            "SELECT v.change_id, v.verdict, v.note, v.reviewer, v.created_at, v.sha FROM verdicts v "
-            "JOIN (SELECT change_id, MAX(rowid) AS r FROM verdicts GROUP BY change_id) last ON v.rowid = last.r "
-            f"JOIN changes c ON c.id = v.change_id WHERE {'NOT ' if current else ''}({_SUPERSEDED}) "
-            "AND v.verdict != ?", (WITHDRAWN,))
-        return {r["change_id"]: r for r in rows}
+            "SELECT v.change_id, v.verdict, v.note, v.reviewer, v.created_at, v.sha, v.posted_by, "
+            f"{_SUPERSEDED} AS superseded FROM verdicts v JOIN changes c ON c.id = v.change_id "
+            "ORDER BY v.change_id, v.created_at, v.rowid")
+        current: dict[str, dict] = {}
+        old: dict[str, dict] = {}
+        i = 0
+        while i < len(rows):
+            j = i
+            while j < len(rows) and rows[j]["change_id"] == rows[i]["change_id"]:
+                j += 1
+            group = rows[i:j]
+            cid = group[0]["change_id"]
+            by: dict[str, dict] = {}
+            for r in group:  # each reviewer's own latest verdict (a withdrawal takes theirs back)
+                by[r["reviewer"]] = r
+            standing = [r for r in by.values() if not r["superseded"] and r["verdict"] != WITHDRAWN]
+            last = group[-1]
+            if standing:
+                top = max(standing, key=lambda r: r["created_at"])
+                row = {k: v for k, v in top.items() if k != "superseded"}
+                row["given"] = [{"reviewer": r["reviewer"], "verdict": r["verdict"], "posted_by": r["posted_by"]}
+                                for r in sorted(standing, key=lambda r: r["created_at"])]
+                row["conflict"] = len({r["verdict"] for r in standing}) > 1
+                current[cid] = row
+            elif last["superseded"] and last["verdict"] != WITHDRAWN:
+                old[cid] = {k: v for k, v in last.items() if k != "superseded"}
+            i = j
+        return current, old
 
     def latest_verdicts(self) -> dict[str, dict]:
         """change id -> its latest verdict row, when that verdict was given at the change's
         current head. A pull request that got new commits since (a sync moved its head)
         has none: it is unreviewed again, and :meth:`superseded_verdicts` has the old one.
-        Nor has a change whose latest verdict was withdrawn (:meth:`withdraw_verdict`)."""
-        return self._last_verdicts(current=True)
+        Nor has a change whose latest verdict was withdrawn (:meth:`withdraw_verdict`).
+
+        Each reviewer's own latest verdict stands (a teammate's, imported by ``sync``, beside
+        yours); the row is the most recent of them, with ``given`` (every standing verdict:
+        ``reviewer``, ``verdict``, ``posted_by``) and ``conflict`` (True when they disagree at
+        this head: shown as a conflict, never settled by which came last)."""
+        return self._verdict_state()[0]
 
     def superseded_verdicts(self) -> dict[str, dict]:
         """change id -> its latest verdict row, for changes whose head moved after it."""
-        return self._last_verdicts(current=False)
+        return self._verdict_state()[1]
 
     def withdraw_verdict(self, change_id: str, verdict_id: str, reviewer: str = "", note: str = "") -> int:
         """Undo verdict ``verdict_id``: append a superseding ``withdrawn`` verdict (the change is
@@ -709,8 +762,10 @@ class Store:
         """
         now = time.time()
         with self.write() as conn:
-            last = conn.execute("SELECT id, verdict FROM verdicts WHERE change_id = ? ORDER BY rowid DESC LIMIT 1",
-                                (change_id,)).fetchone()
+            last = conn.execute(  # the latest of that reviewer's own (a teammate's may have come since)
+                "SELECT id, verdict FROM verdicts WHERE change_id = ? AND reviewer = "
+                "(SELECT reviewer FROM verdicts WHERE id = ?) ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                (change_id, verdict_id)).fetchone()
             if last is None or last[0] != verdict_id:
                 raise TriageError("a later verdict was recorded on this change since; record a new one instead")
             head = conn.execute("SELECT sha FROM changes WHERE id = ?", (change_id,)).fetchone()
@@ -812,7 +867,8 @@ class Store:
                 (change_id, reviewer, time.time() - seconds, seconds))
 
 
-def _plan_outbox(store: "Store", change_id: str, verdict: str, note: str, verdict_id: str) -> list[dict]:
+def _plan_outbox(store: "Store", change_id: str, verdict: str, note: str, verdict_id: str, reviewer: str = "",
+                 at: float = 0.0) -> list[dict]:
     """The forge posts a verdict calls for (none for local commits).
 
     Planned inside the verdict's transaction, so a verdict and its outbox rows
@@ -825,7 +881,7 @@ def _plan_outbox(store: "Store", change_id: str, verdict: str, note: str, verdic
         from triage.publish import plan_outbox
     except ImportError:  # pragma: no cover - publishing ships with the forge support
         return []
-    return plan_outbox(row, verdict, note, verdict_id, store.findings_for(change_id))
+    return plan_outbox(row, verdict, note, verdict_id, store.findings_for(change_id), reviewer=reviewer, at=at)
 
 
 def _like(text: str) -> str:
