@@ -335,6 +335,9 @@ def cmd_review(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
         from triage.git import open_repo
 
         open_repo(args.repo)  # a one-line error for a path that is not a repository, before the app opens
+    from triage.config import trusted_config
+
+    trusted_config()  # a bad value in your config: its one line now, not inside the app
     Store(db).close()  # fail early, with a one-line error, on a bad database
     return open_tui(db=db, repo=args.repo, digest=getattr(args, "digest", False),
                     deep_dive=getattr(args, "deep_dive", False))

@@ -171,8 +171,7 @@ class _Checker:
         names = {k for k, _, _ in known}
         for key in raw:
             if key not in names:
-                close = difflib.get_close_matches(str(key), sorted(names), n=1)
-                hint = f" (did you mean {close[0]}?)" if close else ""
+                hint = _did_you_mean(str(key), names)
                 what = "table" if isinstance(raw[key], dict) else "key"
                 at = f"{label} {key}" if label else f"[{key}]"
                 self.warn(f"{self.where}: {at}: unknown {what}; ignored{hint}")
@@ -222,8 +221,7 @@ class _Checker:
             sub = _sub(label, key)
             for k, v in value.items():
                 if allowed is not None and k not in allowed:
-                    close = difflib.get_close_matches(str(k), [str(a) for a in allowed], n=1)
-                    hint = f" (did you mean {close[0]}?)" if close else ""
+                    hint = _did_you_mean(str(k), [str(a) for a in allowed])
                     raise ConfigError(f"{self.where}: {sub} {k}: expected {m['keys_what'] or 'a known name'} as the "
                                       f"key, got {shown(k)}{hint}")
                 inner_m = {**m, "keys": None}
@@ -259,6 +257,13 @@ class _Checker:
             except (re.error, RecursionError, OverflowError):
                 return False
         return True
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean X?)`` for the known name closest to ``name`` (ignoring case), or ""."""
+    by_low = {k.lower(): k for k in sorted(known)}
+    close = difflib.get_close_matches(name.lower(), list(by_low), n=1)
+    return f" (did you mean {by_low[close[0]]}?)" if close else ""
 
 
 def _sub(label: str, key: str) -> str:
