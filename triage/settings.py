@@ -247,6 +247,14 @@ class Team:
 
 
 @dataclass(frozen=True)
+class Git:
+    """``[git]``: local repositories."""
+
+    ids: dict[str, str]
+    """Clone path or remote URL -> the repository key in change ids (see :func:`triage.git.repo_key`)."""
+
+
+@dataclass(frozen=True)
 class Clipboard:
     """``[clipboard]``: whether ``y`` may copy through the terminal (OSC 52)."""
 
@@ -273,6 +281,7 @@ class Config:
     provenance: Provenance
     team: Team
     keymap: dict[str, str]
+    git: Git
     clipboard: Clipboard
     environment: Environment
     external: tuple = field(default=(), metadata=spec(internal=True))
