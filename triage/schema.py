@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import re
 import types
 import typing
@@ -140,8 +141,7 @@ def shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        text = value if len(value) <= 40 else value[:37] + "…"
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return json.dumps(value if len(value) <= 40 else value[:37] + "...")  # escapes control and non-ASCII characters
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
@@ -157,7 +157,7 @@ class _Checker:
         self.warn = warn
 
     def fail(self, label: str, key: str, tp, m: dict, value: Any) -> None:
-        at = f"{label} {key}" if label else str(key)
+        at = f"{label} {key}" if label else f"[{key}]"
         why = ""
         if m["regex"] and isinstance(value, str):
             try:
