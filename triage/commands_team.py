@@ -49,12 +49,14 @@ def roster_from_config(cfg: dict):
     return roster
 
 
-def rotation_key(cfg: dict) -> bytes | None:
-    """The team secret (as for sampling), so authors cannot predict who reviews them."""
-    from triage.sampling import load_secret
+def rotation_key(cfg: dict, command: str | None = None) -> bytes | None:
+    """The team secret (as for sampling), so authors cannot predict who reviews them. For
+    ``command`` (``assign``) a configured team must share one (:func:`triage.sampling.team_secret`
+    refuses otherwise); an escalation's tie-break never stops a verdict from being recorded."""
+    from triage.sampling import load_secret, team_secret
 
     try:
-        return load_secret(cfg)
+        return team_secret(cfg, command) if command else load_secret(cfg)
     except OSError:
         return None
 
@@ -163,7 +165,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
     day = parse_day(args.day)
     with _store(args) as store:
         result = assign_pending(store, roster, day, include_all=args.all, repo=args.repo,
-                                key=rotation_key(cfg), dry_run=args.dry_run)
+                                key=rotation_key(cfg, "assign"), dry_run=args.dry_run)
         titles = _titles(store, [a.change_id for a in result])
     if args.json:
         _out(json.dumps({"day": day, "dry_run": args.dry_run, "assignments": [a.to_dict() for a in result]},
