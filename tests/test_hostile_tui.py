@@ -20,6 +20,8 @@ import re
 
 import pytest
 
+from triage.git import open_repo, repo_key
+
 from hostile import assert_no_marker
 from hostile.fixtures import corpus, no_spawn  # noqa: F401 - fixtures
 from triage.sanitize import char_class
@@ -134,7 +136,7 @@ async def test_every_review_screen_opens_and_shows_the_evidence(corpus, frames, 
         await settle(pilot, app)
         table = _find(app, "DataTable")
         for s in scenarios:
-            cid = f"git:{repo.path.name}:{s.sha}"
+            cid = f"git:{repo_key(open_repo(repo.path))}:{s.sha}"  # the repository's own key, not its directory
             if chunk == 0 and hasattr(table, "get_row_index"):  # the way a person opens it
                 table.move_cursor(row=table.get_row_index(cid))
                 table.focus()

@@ -250,7 +250,7 @@ def cmd_gate(args: argparse.Namespace) -> int:
     repo = open_repo(args.repo)
     cfg = load_config(repo)
     commit = resolve(repo, args.rev)
-    change = change_from_commit(commit, repo_key(repo))
+    change = change_from_commit(commit, repo_key(repo, cfg))
     prov = detect(change, ProvenanceRules.from_config(cfg["provenance"]))
     external = _sarif_results(args.repo, args.sarif)
     if external:

@@ -47,7 +47,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from triage.forges.cache import cache_path_for
     from triage.forges.redact import install
     from tui.progress import ProgressBar
-    from triage.sampling import load_secret
+    from triage.sampling import team_secret
     from triage.sync import review_label, sync
     from triage.timeparse import parse_since
 
@@ -55,7 +55,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     cfg = load_config(None)
     since = parse_since(args.since) if args.since else None
     label = args.label if args.label is not None else review_label(cfg)
-    secret = load_secret(cfg)
+    secret = team_secret(cfg, "sync")
     with open_store(args) as store:
         forge = open_forge(args.forge, args.repo, args.url, cache_file=cache_path_for(_db_path(args)),
                            notify=_notify)

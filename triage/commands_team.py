@@ -79,11 +79,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_assign(args: argparse.Namespace) -> int:
     """``triage assign``: give every unassigned, unreviewed queue item a reviewer from the roster."""
     from triage.rotation import parse_day
-    from triage.services.team import assign
+    from triage.services.team import assign, roster_from_config, rotation_key, team_config
 
+    cfg = team_config()
+    roster = roster_from_config(cfg)
     day = parse_day(args.day)
     with _store(args) as store:
-        result = assign(store, day, include_all=args.all, repo=args.repo, dry_run=args.dry_run)
+        result = assign(store, roster, day, include_all=args.all, repo=args.repo,
+                        key=rotation_key(cfg, "assign"), dry_run=args.dry_run)
         titles = store.change_titles([a.change_id for a in result])
     if args.json:
         _out(json.dumps({"day": day, "dry_run": args.dry_run, "assignments": [a.to_dict() for a in result]},

@@ -70,6 +70,7 @@ def build(dest: Path, spec: Path | None = None) -> Path:
     marker = dest / ".git" / MARKER
     if marker.exists():
         if marker.read_text().strip() == digest:
+            _name(pygit2.Repository(str(dest)))
             return dest
         shutil.rmtree(dest / ".git")
         for child in dest.iterdir():
@@ -106,5 +107,18 @@ def build(dest: Path, spec: Path | None = None) -> Path:
         when += step
     repo.set_head("refs/heads/main")
     repo.checkout_head(strategy=pygit2.enums.CheckoutStrategy.FORCE)
+    _name(repo)
     marker.write_text(digest + "\n")
     return dest
+
+
+DEMO_KEY = "shopapi"
+"""The demo's repository key (it has no remote): ids ``git:shopapi:<sha>`` wherever it is built."""
+
+
+def _name(repo: pygit2.Repository) -> None:
+    """Give the demo clone its key (``git config triage.id``; see :func:`triage.git.repo_key`)."""
+    from triage.git import CLONE_KEY
+
+    if CLONE_KEY not in repo.config:
+        repo.config[CLONE_KEY] = DEMO_KEY

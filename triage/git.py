@@ -11,8 +11,11 @@ merge is attributed to an agent when its message names an agent's branch.
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 import pygit2
 
@@ -82,13 +85,128 @@ def repo_root(repo: pygit2.Repository) -> Path:
     return Path(repo.workdir or repo.path).resolve()
 
 
-def repo_key(repo: pygit2.Repository) -> str:
-    """The short name used in change ids: the work tree's directory name."""
+_KEY_CHARS = re.compile(r"[^A-Za-z0-9._/-]+")
+_SCP = re.compile(r"^(?:[^@/]+@)?([A-Za-z0-9.-]+):(?!//)(.+)$")
+MAX_KEY = 200
+
+
+def remote_url(repo: pygit2.Repository) -> str | None:
+    """The URL of the ``origin`` remote, else of the only remote; None without one."""
+    try:
+        names = list(repo.remotes.names())
+    except pygit2.GitError:
+        return None
+    name = "origin" if "origin" in names else (names[0] if len(names) == 1 else None)
+    if name is None:
+        return None
+    try:
+        return repo.remotes[name].url or None
+    except (KeyError, pygit2.GitError):
+        return None
+
+
+def key_text(text: str) -> str:
+    """``text`` as a repository key: only ``A-Z a-z 0-9 . _ / -`` (ids split on ``:``), no empty parts."""
+    parts = [_KEY_CHARS.sub("-", p).strip("-") for p in text.split("/")]
+    return "/".join(p for p in parts if p and p not in (".", ".."))[:MAX_KEY]
+
+
+def normalize_remote(url: str, base: Path | None = None) -> str:
+    """The repository key a remote URL names: ``host/owner/name`` for ``https://``, ``ssh://`` and
+    ``git@host:owner/name.git`` alike (no user, password or port, no ``.git``), so teammates who
+    clone over different protocols agree; a local path (``/srv/shop.git``, ``file://``, relative
+    to ``base``) becomes that absolute path without the leading ``/``."""
+    url = url.strip()
+    host, path = "", url
+    scp = _SCP.match(url)
+    if "://" in url:
+        parts = urlsplit(url)
+        if parts.scheme == "file":
+            path = parts.path
+        else:
+            host, path = (parts.hostname or "").lower(), parts.path
+    elif scp and not Path(url).exists():
+        host, path = scp.group(1).lower(), scp.group(2)
+    if not host:  # a local path: absolute, so clones made from different directories agree
+        local = Path(path)
+        if not local.is_absolute() and base is not None:
+            local = base / local
+        path = os.path.normpath(str(local))
+    path = path.strip("/")
+    path = path[:-4] if path.endswith(".git") else path
+    return key_text(f"{host}/{path}" if host else path)
+
+
+def root_key(repo: pygit2.Repository) -> str | None:
+    """``root-<sha12>``: the first root commit reachable from HEAD, the same in every clone."""
+    head = head_commit(repo)
+    if head is None:
+        return None
+    root = None
+    try:
+        for commit in repo.walk(head.id, pygit2.enums.SortMode.TOPOLOGICAL | pygit2.enums.SortMode.REVERSE):
+            root = commit
+            break
+    except (pygit2.GitError, KeyError, ValueError) as exc:
+        raise TriageError(f"cannot read the history of {repo_root(repo)} to find its root commit, which names a "
+                          f"repository without a remote ({exc}); name it with `git config {CLONE_KEY} NAME`") from None
+    return f"root-{str(root.id)[:12]}" if root is not None else None
+
+
+def configured_key(repo: pygit2.Repository, cfg: dict | None) -> str | None:
+    """The key the reviewer's own config names for this repository (``[git.ids]``, by clone path or
+    remote URL), or None. Only the trusted config is read: a repository's ``.triage.toml`` cannot
+    rename itself."""
+    ids = ((cfg or {}).get("git") or {}).get("ids") or {}
+    if not isinstance(ids, dict) or not ids:
+        return None
     root = repo_root(repo)
-    name = root.name
-    if name.endswith(".git") and repo.is_bare:
-        name = name[:-4]
-    return name or "repo"
+    url = remote_url(repo)
+    wanted = [str(root)]
+    if url:
+        wanted += [url, normalize_remote(url, root)]
+    for name, value in ids.items():
+        here = str(Path(os.path.expanduser(name)).resolve()) if name.startswith(("/", "~", ".")) else name
+        if here in wanted or name in wanted:
+            key = key_text(str(value)) if isinstance(value, str) else ""
+            if not key:
+                raise TriageError(f"[git.ids] {name!r} must name a key of letters, digits, '.', '_', '/' or '-'")
+            return key
+    return None
+
+
+CLONE_KEY = "triage.id"
+"""The clone's own git config entry (``git config triage.id shop``) naming its key. It lives in
+``.git/config``, beside the remote URL, which no commit can change."""
+
+
+def clone_key(repo: pygit2.Repository) -> str | None:
+    """The key ``git config triage.id`` sets in this clone, or None."""
+    try:
+        value = repo.config[CLONE_KEY]
+    except (KeyError, pygit2.GitError, ValueError):
+        return None
+    key = key_text(str(value))
+    if not key:
+        raise TriageError(f"git config {CLONE_KEY} {value!r} is not a key of letters, digits, '.', '_', '/' or '-'")
+    return key
+
+
+def repo_key(repo: pygit2.Repository, cfg: dict | None = None) -> str:
+    """The repository's name in change ids, the same in every clone: the key the reviewer's config
+    names (:func:`configured_key`), else the clone's ``triage.id`` (:func:`clone_key`), else the
+    remote's URL (:func:`normalize_remote`), else its root commit (:func:`root_key`). Never the
+    clone's directory name (two clones named ``shop`` and ``shop-bob`` must give the same ids,
+    samples and assignments)."""
+    key = configured_key(repo, cfg) or clone_key(repo)
+    if key:
+        return key
+    url = remote_url(repo)
+    if url:
+        key = normalize_remote(url, repo_root(repo))
+        if key:
+            return key
+    return root_key(repo) or "empty"
 
 
 def change_id(key: str, sha: str) -> str:

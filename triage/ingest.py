@@ -253,8 +253,9 @@ def ingest(
     started = time.perf_counter()
     repo = open_repo(path)
     root = repo_root(repo)
-    key = repo_key(repo)
     cfg = cfg if cfg is not None else load_config(repo)
+    key = repo_key(repo, cfg)
+    store.rekey_moved_repo(str(root), key)  # a key from before stable ids, or a renamed remote
     secret = secret if secret is not None else load_secret(cfg)
     if external:
         cfg = with_external(cfg, external)

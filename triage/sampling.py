@@ -13,7 +13,8 @@ estimates later.
 The secret is the reviewer's: ``TRIAGE_SAMPLING_SECRET``, ``[sampling] secret``
 in their own config (a repository's ``.triage.toml`` cannot set it), or a random
 one generated once into the user config directory. An empty or short one is an
-error, never a weak key.
+error, never a weak key. A team (``[team]`` configured) must share one:
+:func:`team_secret` refuses the machine's own random one.
 """
 
 from __future__ import annotations
@@ -101,8 +102,9 @@ def _checked(value: bytes, where: str, fix: str) -> bytes:
 _SET_ONE = "set one of 16+ characters (e.g. the output of `python -c 'import secrets; print(secrets.token_hex(32))'`)"
 
 
-def load_secret(cfg: dict) -> bytes:
-    """The team secret: ``TRIAGE_SAMPLING_SECRET``, the config, or a kept random one."""
+def shared_secret(cfg: dict) -> bytes | None:
+    """The secret a person set, ``TRIAGE_SAMPLING_SECRET`` or ``[sampling] secret`` in their own
+    config (the same on every machine that sets it alike), or None when neither is set."""
     env = os.environ.get("TRIAGE_SAMPLING_SECRET")
     if env is not None:
         return _checked(env.encode(), "TRIAGE_SAMPLING_SECRET", _SET_ONE + " or unset it")
@@ -112,6 +114,43 @@ def load_secret(cfg: dict) -> bytes:
         if not isinstance(configured, str):
             raise TriageError("[sampling] secret in your config must be a string")
         return _checked(configured.encode(), "[sampling] secret of your config", _SET_ONE + " or remove it")
+    return None
+
+
+def team_configured(cfg: dict) -> bool:
+    """True when the reviewer's config has a ``[team]`` roster with members."""
+    team = cfg.get("team")
+    return isinstance(team, dict) and bool(team.get("members"))
+
+
+def team_secret(cfg: dict, command: str) -> bytes:
+    """The secret ``command`` (``assign``, ``sync``) draws with: for a configured team, only a
+    shared one (:func:`shared_secret`), since a secret each machine made for itself gives every
+    reviewer different samples and assignments; alone, :func:`load_secret`.
+
+    Raises:
+        TriageError: a team is configured and no shared secret is set (the message says how).
+    """
+    if not team_configured(cfg):
+        return load_secret(cfg)
+    secret = shared_secret(cfg)
+    if secret is None:
+        from triage.config import user_config_path
+
+        raise TriageError(
+            f"`triage {command}` refuses to run for a team ([team] is configured) without a shared sampling "
+            "secret: a secret each machine makes for itself gives every reviewer different deep-dive samples and "
+            "assignments. Set the same secret on every reviewer's machine, `[sampling] secret = \"...\"` in "
+            f"{user_config_path()} or TRIAGE_SAMPLING_SECRET (16+ characters; make one with `python -c 'import "
+            "secrets; print(secrets.token_hex(32))'` and share it privately, never in the repository)")
+    return secret
+
+
+def load_secret(cfg: dict) -> bytes:
+    """The sampling secret: ``TRIAGE_SAMPLING_SECRET``, the config, or a kept random one."""
+    secret = shared_secret(cfg)
+    if secret is not None:
+        return secret
     path = secret_path()
     try:
         return _read_secret_file(path)

@@ -28,12 +28,14 @@ def roster_from_config(cfg: dict):
     return roster
 
 
-def rotation_key(cfg: dict) -> bytes | None:
-    """The team secret (as for sampling), so authors cannot predict who reviews them."""
-    from triage.sampling import load_secret
+def rotation_key(cfg: dict, command: str | None = None) -> bytes | None:
+    """The team secret (as for sampling), so authors cannot predict who reviews them. For
+    ``command`` (``assign``) a configured team must share one (:func:`triage.sampling.team_secret`
+    refuses otherwise); an escalation's tie-break never stops a verdict from being recorded."""
+    from triage.sampling import load_secret, team_secret
 
     try:
-        return load_secret(cfg)
+        return team_secret(cfg, command) if command else load_secret(cfg)
     except OSError:
         return None
 
@@ -61,11 +63,9 @@ def handover(store, change_id: str, to: str, note: str = "") -> dict:
     return hand(store, roster_from_config(team_config()), change_id, to, note=note)
 
 
-def assign(store, day: str, *, include_all: bool = False, repo: str | None = None, dry_run: bool = False) -> list:
-    """Give every unassigned, unreviewed queue item a reviewer from the roster (``triage assign``)."""
+def assign(store, roster, day: str, *, include_all: bool = False, repo: str | None = None,
+           key: bytes | None = None, dry_run: bool = False) -> list:
+    """Give every unassigned, unreviewed queue item a reviewer from ``roster`` (``triage assign``)."""
     from triage.services.assignments import assign_pending
 
-    cfg = team_config()
-    roster = roster_from_config(cfg)
-    return assign_pending(store, roster, day, include_all=include_all, repo=repo, key=rotation_key(cfg),
-                          dry_run=dry_run)
+    return assign_pending(store, roster, day, include_all=include_all, repo=repo, key=key, dry_run=dry_run)

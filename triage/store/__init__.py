@@ -31,7 +31,7 @@ from __future__ import annotations
 from triage.store.changes import QUEUE_COLUMNS, ChangesTable, QueueReads
 from triage.store.connection import BUSY_TIMEOUT_S, FRESH_EMPTY_S, Connection, describe_sqlite_error
 from triage.store.forge import ForgeTable
-from triage.store.migrations import MIGRATION_SET, apply_migrations, migrations, pending_migrations
+from triage.store.migrations import MIGRATION_SET, apply_migrations, migrations, pending_migrations, rekey_repo
 from triage.store.outbox import OutboxTable
 from triage.store.reports import ReportsTable
 from triage.store.rows import JSON_COLUMNS, AssignmentRow, decode_change
@@ -41,7 +41,7 @@ from triage.store.verdicts import PlanPosts, VerdictsTable
 __all__ = [
     "BUSY_TIMEOUT_S", "FRESH_EMPTY_S", "IDENTITY_COLUMNS", "JSON_COLUMNS", "MIGRATION_SET", "QUEUE_COLUMNS",
     "AssignmentRow", "PlanPosts", "Store", "apply_migrations", "decode_change",
-    "describe_sqlite_error", "migrations", "pending_migrations",
+    "describe_sqlite_error", "migrations", "pending_migrations", "rekey_repo",
 ]
 
 

@@ -6,6 +6,7 @@ import time
 from typing import Iterable
 
 from triage.errors import TriageError
+from triage.store.migrations import _like, rekey_repo
 from triage.store.rows import decode_change
 
 
@@ -58,6 +59,20 @@ class ChangesTable:
             "INSERT OR REPLACE INTO ingest_heads (repo, repo_path, head, updated_at) VALUES (?, ?, ?, ?)",
             (repo, repo_path, head, time.time()))
 
+    def rekey_moved_repo(self, repo_path: str, key: str) -> list[str]:
+        """Rename (:func:`rekey_repo`) every other key this clone path was ingested under to ``key``;
+        returns the old keys. Run by ``ingest`` before it looks at what is stored."""
+        old = {r[0] for r in self.conn.execute(
+            "SELECT DISTINCT repo FROM changes WHERE source = 'git' AND repo_path = ? AND repo != ?", (repo_path, key))}
+        old.update(r[0].rsplit(":", 1)[0] for r in self.conn.execute(
+            "SELECT repo FROM ingest_heads WHERE repo_path = ?", (repo_path,)))
+        old = sorted(o for o in old if o and o != key)
+        if old:
+            with self.write() as conn:
+                for name in old:
+                    rekey_repo(conn, name, key)
+        return old
+
     def ingest_head(self, repo: str) -> str | None:
         """The head recorded by the last complete ingest of ``repo``."""
         row = self.conn.execute("SELECT head FROM ingest_heads WHERE repo = ?", (repo,)).fetchone()
@@ -94,11 +109,6 @@ class ChangesTable:
         for r in rows:
             r["suppressed"] = bool(r["suppressed"])
         return rows
-
-
-
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 

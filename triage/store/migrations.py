@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Callable
 
+from triage.errors import TriageError
+
 if TYPE_CHECKING:  # sqlite_utils costs ~0.3 s to import: only migrations need it
     import sqlite_utils
 
@@ -264,3 +266,79 @@ def m007_forge_faults(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE changes ADD COLUMN provenance_note TEXT NOT NULL DEFAULT ''")
 
 
+@migrations()
+def m008_repo_ids(db: sqlite_utils.Database) -> None:
+    """Stable ids for local commits: a change's repository key comes from the repository itself
+    (the reviewer's ``[git.ids]`` key, its remote's URL, else its root commit), no longer from the
+    clone's directory name. Every repository whose clone is still where it was ingested from is
+    renamed here, with its verdicts, answers, posts and assignments; one that cannot be opened now
+    is renamed by the next ``triage ingest`` of it (:func:`rekey_repo`)."""
+    from triage.config import trusted_config
+    from triage.git import open_repo, repo_key
+
+    try:
+        cfg = trusted_config()
+    except TriageError:
+        cfg = {}
+    places = db.execute("SELECT DISTINCT repo, repo_path FROM changes WHERE source = 'git' AND repo_path != ''"
+                        ).fetchall()
+    done: set[str] = set()
+    for old, path in places:
+        if old in done:
+            continue
+        try:
+            new = repo_key(open_repo(path), cfg)
+        except (TriageError, OSError, ValueError):
+            continue
+        done.add(old)
+        if new != old:
+            rekey_repo(db.conn, old, new)
+
+
+_CHANGE_ID_TABLES = ("findings", "verdicts", "checklist_answers", "outbox", "review_sessions", "escapes",
+                     "assignments", "viewed_files")
+_APPEND_ONLY = ("verdicts", "checklist_answers", "assignments")
+
+
+def rekey_repo(conn: sqlite3.Connection, old: str, new: str) -> int:
+    """Rename local repository ``old`` to ``new`` in every table (change ids ``git:old:<sha>`` become
+    ``git:new:<sha>``); call inside a write transaction. The append-only tables' guards are lifted
+    for this one rename and put back in the same transaction. Returns how many changes moved.
+    A change stored under both names keeps the new one's row; the old one's history joins it."""
+    prefix_old, prefix_new = f"git:{old}:", f"git:{new}:"
+    ids = [r[0] for r in conn.execute("SELECT id FROM changes WHERE source = 'git' AND repo = ?", (old,))]
+    if not ids:
+        conn.execute("UPDATE OR IGNORE ingest_heads SET repo = ? || substr(repo, ?) WHERE repo LIKE ? ESCAPE '\\'",
+                     (new, len(old) + 1, _like(old) + ":%"))
+        return 0
+    conn.execute("PRAGMA defer_foreign_keys = ON")  # findings follow their change within the transaction
+    for table in _APPEND_ONLY:
+        for op in ("update", "delete"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_{op}")
+    moved = 0
+    for cid in ids:
+        nid = prefix_new + cid[len(prefix_old):] if cid.startswith(prefix_old) else cid
+        taken = conn.execute("SELECT 1 FROM changes WHERE id = ?", (nid,)).fetchone()
+        if taken:
+            conn.execute("DELETE FROM findings WHERE change_id = ?", (cid,))
+            conn.execute("DELETE FROM changes WHERE id = ?", (cid,))
+        else:
+            conn.execute("UPDATE findings SET change_id = ? WHERE change_id = ?", (nid, cid))
+            conn.execute("UPDATE changes SET id = ?, repo = ? WHERE id = ?", (nid, new, cid))
+        for table in _CHANGE_ID_TABLES:
+            if table != "findings":
+                conn.execute(f"UPDATE OR IGNORE {table} SET change_id = ? WHERE change_id = ?", (nid, cid))
+        moved += 1
+    conn.execute("DELETE FROM viewed_files WHERE change_id LIKE ? ESCAPE '\\'", (_like(prefix_old) + "%",))
+    conn.execute("UPDATE OR IGNORE ingest_heads SET repo = ? || substr(repo, ?) WHERE repo LIKE ? ESCAPE '\\'",
+                 (new, len(old) + 1, _like(old) + ":%"))
+    conn.execute("DELETE FROM ingest_heads WHERE repo LIKE ? ESCAPE '\\'", (_like(old) + ":%",))
+    for table in _APPEND_ONLY:
+        for op in ("UPDATE", "DELETE"):
+            conn.execute(f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                         f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END")
+    return moved
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
