@@ -10,6 +10,7 @@ from test_rotation import cli  # noqa: F401 - the shared `cli` fixture
 from triage.deepdive import check_verdict, deep_dive_items, in_scope, verdict_allowed
 from triage.services.verdicts import escalate
 from triage.errors import TriageError
+from triage.config import config_with
 from triage.rotation import Roster
 from triage.store import Store
 
@@ -19,9 +20,9 @@ CHECKLIST = [
     {"id": "gen-tests", "kind": "general", "area": "tests", "text": "Do tests cover the change?"},
 ]
 
-ROSTER = Roster.from_config({"team": {"members": [
+ROSTER = Roster.from_config(config_with({"team": {"members": [
     {"name": n, "emails": [f"{n}@example.com"]} for n in ("alice", "bruno", "chen", "dana")],
-    "security": ["bruno", "chen"]}})
+    "security": ["bruno", "chen"]}}))
 
 
 def test_in_scope():

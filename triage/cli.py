@@ -251,14 +251,14 @@ def cmd_gate(args: argparse.Namespace) -> int:
     cfg = load_config(repo)
     commit = resolve(repo, args.rev)
     change = change_from_commit(commit, repo_key(repo, cfg))
-    prov = detect(change, ProvenanceRules.from_config(cfg["provenance"]))
+    prov = detect(change, ProvenanceRules.from_config(cfg.provenance))
     external = _sarif_results(args.repo, args.sarif)
     if external:
         from triage.ingest import with_external
 
         cfg = with_external(cfg, external)
     a = assess_commit(repo, commit, change, prov, cfg, load_secret(cfg))
-    code, word = gate_decision(a.risk.tier, a.sampled, cfg.get("gate", {}))
+    code, word = gate_decision(a.risk.tier, a.sampled, cfg.gate)
     # The deep-dive draw is not printed (nor in --json): an author who could see it in CI could
     # push again until it came out their way. The reviewer sees it in the queue (★).
     if args.json:
@@ -273,15 +273,15 @@ def cmd_gate(args: argparse.Namespace) -> int:
     return code
 
 
-def gate_decision(tier: str, sampled: bool, gate: dict) -> tuple[int, str]:
+def gate_decision(tier: str, sampled: bool, gate) -> tuple[int, str]:
     """``(exit code, words)`` of ``triage gate`` for a change of ``tier`` under the ``[gate]`` table.
 
     A deep-dive draw changes nothing unless ``hold_sampled = true``: a drawn LOW change
     may merge, and its deep dive happens from the queue.
     """
-    if tier in gate.get("blocked", ["CRITICAL"]):
+    if tier in gate.blocked:
         return 2, "blocked"
-    if tier in gate.get("auto_merge", ["LOW"]) and not (sampled and gate.get("hold_sampled") is True):
+    if tier in gate.auto_merge and not (sampled and gate.hold_sampled):
         return 0, "may auto-merge"
     return 1, "needs human review"
 
@@ -329,6 +329,9 @@ def cmd_review(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
         from triage.git import open_repo
 
         open_repo(args.repo)  # a one-line error for a path that is not a repository, before the app opens
+    from triage.config import trusted_config
+
+    trusted_config()  # a bad value in your config: its one line now, not inside the app
     Store(db).close()  # fail early, with a one-line error, on a bad database
     return open_tui(db=db, repo=args.repo, digest=getattr(args, "digest", False),
                     deep_dive=getattr(args, "deep_dive", False))

@@ -44,6 +44,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Sequence
 
 from triage.errors import TriageError
+from triage.settings import Config
+from triage.settings import Member as MemberEntry
 
 SECURITY_TIERS = frozenset({"HIGH", "CRITICAL"})
 """Tiers that go to the security group when one is configured."""
@@ -82,53 +84,38 @@ class Roster:
         return next((m for m in self.members if m.name.lower() == low), None)
 
     @classmethod
-    def from_config(cls, cfg: dict) -> "Roster":
-        """Build from the merged configuration (its ``[team]`` table); validate it."""
-        team = cfg.get("team") or {}
-        if not isinstance(team, dict):
-            raise TriageError("[team] must be a table")
-        raw = team.get("members", [])
-        if not isinstance(raw, list):
-            raise TriageError("[team] members must be a list of {name = ..., emails = [...]} tables")
+    def from_config(cls, cfg: Config) -> "Roster":
+        """Build from the configuration's ``[team]`` table (its types are checked when it is read;
+        this checks that names are unique and that ``security`` and ``capacity`` name members)."""
+        team = cfg.team
         members: list[Member] = []
         seen: set[str] = set()
-        for entry in raw:
+        for entry in team.members:
             if isinstance(entry, str):
-                entry = {"name": entry}
-            if not isinstance(entry, dict) or not str(entry.get("name", "")).strip():
+                entry = MemberEntry(name=entry)
+            name = entry.name.strip()
+            if not name:
                 raise TriageError("[team] every member needs a name: {name = \"alice\", emails = [...]}")
-            name = str(entry["name"]).strip()
             if name.lower() in seen:
                 raise TriageError(f"[team] member {name!r} is listed twice")
             seen.add(name.lower())
-            emails = entry.get("emails", [])
-            logins = entry.get("logins", [])
-            if isinstance(emails, str):
-                emails = [emails]
-            if isinstance(logins, str):
-                logins = [logins]
             members.append(Member(
                 name=name,
-                emails=frozenset(str(e).strip().lower() for e in emails if str(e).strip()),
-                logins=frozenset(str(x).strip().lower() for x in logins if str(x).strip()),
+                emails=frozenset(e.strip().lower() for e in entry.emails if e.strip()),
+                logins=frozenset(x.strip().lower() for x in entry.logins if x.strip()),
             ))
         roster = cls(members=tuple(members))
-        security = team.get("security", [])
-        if isinstance(security, str):
-            security = [security]
         sec: set[str] = set()
-        for name in security:
-            m = roster.member(str(name))
+        for name in team.security:
+            m = roster.member(name)
             if m is None:
                 raise TriageError(f"[team] security member {name!r} is not in [team] members")
             sec.add(m.name)
         caps: dict[str, int] = {}
-        for name, value in (team.get("capacity") or {}).items():
+        for name, value in team.capacity.items():
             m = roster.member(str(name))
             if m is None:
                 raise TriageError(f"[team] capacity names {name!r}, who is not in [team] members")
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise TriageError(f"[team] capacity of {name!r} must be a whole number >= 0")
             caps[m.name] = value
         return cls(members=roster.members, security=frozenset(sec), capacity=caps)
 

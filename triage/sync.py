@@ -33,6 +33,7 @@ from triage.models import FileDiff
 from triage.pipeline import assess, to_row
 from triage.provenance import ProvenanceRules, detect
 from triage.rules import RepoContext
+from triage.settings import Config
 from triage.store import Store
 
 DEFAULT_WINDOW_S = 7 * 86400
@@ -81,9 +82,9 @@ def read_cursor(store: Store, key: str) -> float | None:
         return None
 
 
-def review_label(cfg: dict) -> str:
-    """``[forge] review_label`` from the configuration, default ``ai-review``."""
-    return str(cfg.get("forge", {}).get("review_label") or DEFAULT_LABEL)
+def review_label(cfg: Config) -> str:
+    """``[forge] review_label`` of the configuration."""
+    return cfg.forge.review_label
 
 
 def partial_post_image(f: FileDiff) -> bytes:
@@ -103,7 +104,7 @@ class ForgeRepoContext(RepoContext):
 
     __slots__ = ("_reader", "_paths")
 
-    def __init__(self, reader: "ForgeReader", changed: tuple[str, ...], cfg: dict):
+    def __init__(self, reader: "ForgeReader", changed: tuple[str, ...], cfg: Config):
         self._reader = reader
         self._paths: tuple[str, ...] | None = None
         self.changed_paths = changed
@@ -166,7 +167,7 @@ def sync(
     since: float | None = None,
     label: str = DEFAULT_LABEL,
     include_all: bool = False,
-    cfg: dict,
+    cfg: Config,
     secret: bytes,
     clock: Callable[[], float] = time.time,
     progress: Callable[[str], None] | None = None,
@@ -184,7 +185,7 @@ def sync(
     if since is None:
         since = now - DEFAULT_WINDOW_S
     result = SyncResult(forge=forge.kind, repo=forge.repo, since=since)
-    prov_rules = ProvenanceRules.from_config(cfg["provenance"])
+    prov_rules = ProvenanceRules.from_config(cfg.provenance)
     store.record_forge_remote(forge.kind, forge.repo, forge.api_base)
     known = store.synced_heads(forge.kind, forge.repo)
     rows: list[dict] = []

@@ -16,7 +16,7 @@ Three kinds of rule exist (``Rule.kind``):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Iterator
 
 from triage.models import Finding
 
@@ -76,7 +76,8 @@ class RepoContext:
     read: Callable[[str], bytes | None] = lambda _path: None
     paths: tuple[str, ...] = ()
     changed_paths: tuple[str, ...] = ()
-    config: dict = field(default_factory=dict)
+    config: Any = None
+    """The :class:`~triage.settings.Config` the change is judged under (``None`` in a bare context)."""
     workdir: str = ""
     env_paths: tuple[str, ...] = ()
 

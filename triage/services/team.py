@@ -5,7 +5,7 @@ from __future__ import annotations
 from triage.errors import TriageError
 
 
-def team_config() -> dict:
+def team_config():
     """The effective config for team commands: the shipped defaults and the reviewer's own file.
 
     The ``[team]`` roster is never read from a repository: a change under review
@@ -16,7 +16,7 @@ def team_config() -> dict:
     return load_config()
 
 
-def roster_from_config(cfg: dict):
+def roster_from_config(cfg):
     """The ``[team]`` roster; a one-line error naming the user's config file when there is none."""
     from triage.config import user_config_path
     from triage.rotation import Roster
@@ -28,7 +28,7 @@ def roster_from_config(cfg: dict):
     return roster
 
 
-def rotation_key(cfg: dict, command: str | None = None) -> bytes | None:
+def rotation_key(cfg, command: str | None = None) -> bytes | None:
     """The team secret (as for sampling), so authors cannot predict who reviews them. For
     ``command`` (``assign``) a configured team must share one (:func:`triage.sampling.team_secret`
     refuses otherwise); an escalation's tie-break never stops a verdict from being recorded."""
