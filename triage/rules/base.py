@@ -98,6 +98,9 @@ class Rule:
     languages: ClassVar[tuple[str, ...]] = ()  # empty: any language
     per_change: ClassVar[bool] = False
     """True for rules that look at the change as a whole (``check_change``)."""
+    whole_file: ClassVar[bool] = False
+    """True for rules that read code far from the added lines (the whole module): they get
+    the file itself, the others only its changed regions (see :mod:`triage.rules.regions`)."""
     cheap: ClassVar[bool] = False
     """True for rules that only scan lines or code points (no lexer, no parser): the only
     ones run on a generated or huge file (see :mod:`triage.rules.generated`)."""
