@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from triage.config import config_for_change
 from triage.forges.base import ChangeQuery, RemoteChange
 from triage.models import FileDiff
 from triage.pipeline import assess, to_row
@@ -214,8 +215,9 @@ def sync(
             result.provenance_incomplete += 1 if rc.change.provenance_note else 0
             result.drafts += 1 if rc.change.draft else 0
             reader = ForgeReader(forge, rc.head_sha)
-            ctx = ForgeRepoContext(reader, tuple(f.path for f in rc.change.files), cfg)
-            a = assess(rc.change, prov, ctx, reader.post_image, cfg, secret)
+            change_cfg = config_for_change(cfg, rc.change.files, reader.context)
+            ctx = ForgeRepoContext(reader, tuple(f.path for f in rc.change.files), change_cfg)
+            a = assess(rc.change, prov, ctx, reader.post_image, change_cfg, secret)
             row, frows = to_row(a, repo_path="", patch=rc.patch)
             rows.append(row)
             findings[row["id"]] = frows
