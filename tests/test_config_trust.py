@@ -23,12 +23,12 @@ def use_config(monkeypatch, tmp_path, text: str):
 
 
 def categories(cfg) -> list[str]:
-    return [p["category"] for p in cfg["risk"]["paths"]]
+    return [p.category for p in cfg.risk.paths]
 
 
 def score(paths, cfg):
     files = tuple(FileDiff("A", None, p, new_raw_path=p.encode(), added=1) for p in paths)
-    return score_change(RiskInput(files, (), Provenance("ai", "claude")), cfg["risk"])
+    return score_change(RiskInput(files, (), Provenance("ai", "claude")), cfg.risk)
 
 
 # ----------------------------------------------------------------- the reviewer's own file
@@ -48,7 +48,7 @@ def test_a_user_category_with_a_default_name_replaces_that_one_only(monkeypatch,
     use_config(monkeypatch, tmp_path, '[[risk.paths]]\ncategory = "auth"\npoints = 40\npattern = \'^auth/\'\n')
     cfg = load_config()
     assert categories(cfg) == defaults
-    assert next(p for p in cfg["risk"]["paths"] if p["category"] == "auth")["points"] == 40
+    assert next(p for p in cfg.risk.paths if p.category == "auth").points == 40
 
 
 def test_paths_replace_replaces_the_defaults(monkeypatch, tmp_path):
@@ -137,8 +137,8 @@ def test_every_table_that_lowers_review_is_ignored_with_one_warning():
 def test_a_new_ai_agent_may_be_added(monkeypatch, tmp_path):
     b = repo_with(tmp_path, '[[provenance.agents]]\nid = "acme"\nbranch_prefixes = ["acme/"]\n')
     use_config(monkeypatch, tmp_path, '[trust]\nref = "main"\n')
-    agent = next(a for a in load_config(b.path)["provenance"]["agents"] if a["id"] == "acme")
-    assert agent["kind"] == "ai"
+    agent = next(a for a in load_config(b.path).provenance.agents if a.id == "acme")
+    assert agent.kind == "ai"
 
 
 def test_the_change_that_wrote_the_file_is_scored_without_it(monkeypatch, tmp_path, capsys):

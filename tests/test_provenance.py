@@ -8,7 +8,7 @@ from triage.config import load_config
 from triage.models import Change
 from triage.provenance import ProvenanceRules, detect, merge_branch, parse_trailers
 
-RULES = ProvenanceRules.from_config(load_config()["provenance"])
+RULES = ProvenanceRules.from_config(load_config().provenance)
 
 
 def change(message="Fix it", name="Alice", email="alice@example.com", committer=None, branch="", labels=(),
@@ -107,7 +107,7 @@ def test_repo_config_adds_an_agent_only_from_the_trusted_ref(tmp_path, monkeypat
     user = tmp_path / "config.toml"
     user.write_text('[trust]\nref = "main"\n')
     monkeypatch.setenv("TRIAGE_CONFIG", str(user))
-    rules = ProvenanceRules.from_config(load_config(tmp_path / "r")["provenance"])
+    rules = ProvenanceRules.from_config(load_config(tmp_path / "r").provenance)
     p = detect(change(branch="acme/do-thing"), rules)
     assert (p.kind, p.agent) == ("ai", "acme-bot")
     assert detect(change(branch="claude/x"), rules).agent == "claude"  # defaults are kept
@@ -135,12 +135,12 @@ def test_a_bot_alone_is_still_a_bot_and_has_no_conflict():
 def test_the_conflict_raises_the_risk():
     from triage.risk import RiskInput, score_change
 
-    cfg = load_config()["risk"]
+    cfg = load_config().risk
     spoofed = detect(change(message="x\n\nCo-Authored-By: Claude <noreply@anthropic.com>", email=DEPENDABOT), RULES)
     honest = detect(change(message="x\n\nCo-Authored-By: Claude <noreply@anthropic.com>"), RULES)
     a = score_change(RiskInput((), (), spoofed), cfg)
     b = score_change(RiskInput((), (), honest), cfg)
-    assert a.score - b.score == cfg["identity_conflict"] > 0
+    assert a.score - b.score == cfg.identity_conflict > 0
     assert "identity-conflict" in {f.name for f in a.factors}
 
 

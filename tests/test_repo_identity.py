@@ -12,17 +12,19 @@ import pytest
 from hypothesis import given, strategies as st
 
 from gitrepo import RepoBuilder
+from triage.config import config_with
 from triage.errors import TriageError
 from triage.git import key_text, normalize_remote, open_repo, repo_key
 from triage.ingest import ingest
 from triage.links import safe_id
-from triage.rotation import Roster, assign_pending
+from triage.rotation import Roster
+from triage.services.assignments import assign_pending
 from triage.store import Store
 
 SECRET = b"shared-team-secret-0123456789"
 DAY = "2026-03-02"
-ROSTER = Roster.from_config({"team": {"members": [{"name": n, "emails": [f"{n}@team.test"]}
-                                                  for n in ("alice", "bob", "carol")]}})
+ROSTER = Roster.from_config(config_with({"team": {"members": [{"name": n, "emails": [f"{n}@team.test"]}
+                                                              for n in ("alice", "bob", "carol")]}}))
 
 
 def _upstream(tmp_path, n: int = 12) -> str:
@@ -103,11 +105,11 @@ def test_the_reviewers_config_or_the_clones_git_config_name_the_key(tmp_path):
     assert repo_key(repo) == "github.com/acme/shop"
     b.repo.config["triage.id"] = "shop"
     assert repo_key(open_repo(b.path)) == "shop"
-    cfg = {"git": {"ids": {"git@github.com:acme/shop.git": "acme-shop"}}}
+    cfg = config_with({"git": {"ids": {"git@github.com:acme/shop.git": "acme-shop"}}})
     assert repo_key(open_repo(b.path), cfg) == "acme-shop"
-    assert repo_key(open_repo(b.path), {"git": {"ids": {str(b.path): "by-path"}}}) == "by-path"
+    assert repo_key(open_repo(b.path), config_with({"git": {"ids": {str(b.path): "by-path"}}})) == "by-path"
     with pytest.raises(TriageError, match=r"\[git.ids\]"):
-        repo_key(open_repo(b.path), {"git": {"ids": {str(b.path): ":::"}}})
+        repo_key(open_repo(b.path), config_with({"git": {"ids": {str(b.path): ":::"}}}))
 
 
 def test_a_repositorys_own_config_file_cannot_rename_it(tmp_path):

@@ -4,11 +4,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from triage.config import load_config, merge
+from triage.config import config_with, load_config
 from triage.models import TIER_RANK, TIERS, FileDiff, Finding, Provenance
 from triage.risk import RiskInput, is_test_path, score_change, tier_for
 
-CFG = load_config()["risk"]
+CFG = load_config().risk
 AI = Provenance("ai", "claude")
 HUMAN = Provenance("human", None)
 
@@ -54,7 +54,7 @@ def test_findings_are_capped_but_stay_listed():
     many = [finding(rule=f"r{i}", severity="high") for i in range(10)]
     r = score([fd("tests/test_a.py")], many)
     pts = sum(f.points for f in r.factors if f.name.startswith("finding:"))
-    assert abs(pts - CFG["findings_cap"]) < 1e-6
+    assert abs(pts - CFG.findings_cap) < 1e-6
     assert sum(1 for f in r.factors if f.name.startswith("finding:")) == 10
 
 
@@ -65,7 +65,7 @@ def test_floor_lifts_a_hidden_unicode_change_to_critical():
 
 
 def test_repo_overrides_change_weights_and_thresholds():
-    cfg = merge(CFG, {"thresholds": {"MEDIUM": 1, "HIGH": 2, "CRITICAL": 3}, "ai_authored": 3})
+    cfg = config_with({"risk": {"thresholds": {"MEDIUM": 1, "HIGH": 2, "CRITICAL": 3}, "ai_authored": 3}}).risk
     assert score([fd("tests/test_a.py")], cfg=cfg).tier == "CRITICAL"
 
 
@@ -78,12 +78,12 @@ def test_test_path_detection():
                                                                          allow_nan=False))
 def test_tier_is_monotonic_in_score(a, b):
     lo, hi = sorted((a, b))
-    assert TIER_RANK[tier_for(lo, CFG["thresholds"])] <= TIER_RANK[tier_for(hi, CFG["thresholds"])]
+    assert TIER_RANK[tier_for(lo, CFG.thresholds)] <= TIER_RANK[tier_for(hi, CFG.thresholds)]
 
 
 def test_thresholds_reach_every_tier():
-    th = CFG["thresholds"]
-    assert [tier_for(x, th) for x in (0, th["MEDIUM"], th["HIGH"], th["CRITICAL"])] == list(TIERS)
+    th = CFG.thresholds
+    assert [tier_for(x, th) for x in (0, th.MEDIUM, th.HIGH, th.CRITICAL)] == list(TIERS)
 
 
 def test_an_unreadable_file_makes_the_change_incomplete_and_never_low():

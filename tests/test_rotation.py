@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from triage.errors import TriageError
 from triage.models import TIERS
+from triage.config import config_with
+from triage.services.assignments import candidate_from_store
 from triage.rotation import (
     SECURITY_TIERS,
     Candidate,
@@ -19,7 +21,6 @@ from triage.rotation import (
     Roster,
     author_identities,
     candidate,
-    candidate_from_store,
     is_author,
     parse_day,
     plan,
@@ -33,27 +34,28 @@ DAY = "2026-11-20"
 
 
 def test_roster_from_config():
-    r = Roster.from_config({"team": {
+    r = Roster.from_config(config_with({"team": {
         "members": [{"name": "alice", "emails": ["Alice@Example.com"]}, {"name": "bob", "logins": "bobgh"}, "carol"],
-        "security": ["Carol"], "capacity": {"alice": 3}}})
+        "security": ["Carol"], "capacity": {"alice": 3}}}))
     assert r.names == ["alice", "bob", "carol"]
     assert r.member("ALICE").emails == frozenset({"alice@example.com"})
     assert r.member("bob").logins == frozenset({"bobgh"})
     assert r.security == frozenset({"carol"}) and r.capacity == {"alice": 3}
-    assert Roster.from_config({}).members == ()
+    assert Roster.from_config(config_with({})).members == ()
 
 
 @pytest.mark.parametrize("team,msg", [
-    ({"members": [{"emails": ["x@y"]}]}, "needs a name"),
+    ({"members": [{"emails": ["x@y"]}]}, "[[team.members]] #1 name: missing"),
+    ({"members": [{"name": " "}]}, "name: expected a non-empty string"),
     ({"members": ["a", "A"]}, "listed twice"),
     ({"members": ["a"], "security": ["b"]}, "not in [team] members"),
     ({"members": ["a"], "capacity": {"b": 1}}, "not in [team] members"),
-    ({"members": ["a"], "capacity": {"a": -1}}, "whole number"),
-    ({"members": "a"}, "must be a list"),
+    ({"members": ["a"], "capacity": {"a": -1}}, "[team.capacity] a: expected an integer of at least 0, got -1"),
+    ({"members": "a"}, "[team] members: expected an array"),
 ])
 def test_roster_errors_are_one_line(team, msg):
     with pytest.raises(TriageError, match=msg.replace("[", r"\[").replace("]", r"\]")) as exc:
-        Roster.from_config({"team": team})
+        Roster.from_config(config_with({"team": team}))
     assert "\n" not in str(exc.value)
 
 
@@ -272,9 +274,9 @@ def test_acceptance_five_people_hundred_changes(seed):
     """A 5-person roster (with a security pair), 100 changes by roster members, agents and co-authors."""
     rng = random.Random(seed)
     people = ["alice", "bruno", "carol", "dana", "eve"]
-    roster = Roster.from_config({"team": {
+    roster = Roster.from_config(config_with({"team": {
         "members": [{"name": p, "emails": [f"{p}@example.com", f"{p}@users.example.org"]} for p in people],
-        "security": ["carol", "eve"]}})
+        "security": ["carol", "eve"]}}))
     rows = []
     for i in range(100):
         author = rng.choice(people + ["agent"])
@@ -340,8 +342,8 @@ def test_cli_assign_writes_rows_never_to_authors_and_is_idempotent(cli):
         rows = {r["id"]: r for r in store.query("SELECT * FROM changes")}
         kept = store.query("SELECT change_id, reviewer, reason FROM assignments")
         assert len(kept) == len(plan_)
-        roster = Roster.from_config({"team": {"members": [
-            {"name": n, "emails": [f"{n}@example.com"]} for n in ("alice", "bruno", "chen", "dana")]}})
+        roster = Roster.from_config(config_with({"team": {"members": [
+            {"name": n, "emails": [f"{n}@example.com"]} for n in ("alice", "bruno", "chen", "dana")]}}))
         for a in kept:
             assert rows[a["change_id"]]["assignee"] == a["reviewer"]
             assert not is_author(roster.member(a["reviewer"]), candidate_from_store(store, rows[a["change_id"]]))
@@ -393,7 +395,7 @@ def test_cli_assign_without_a_roster_is_a_one_line_error(cli, tmp_path, monkeypa
 
 
 def test_candidate_from_store_accepts_decoded_rows(demo):
-    from triage.rotation import candidate_from_store
+    from triage.services.assignments import candidate_from_store
     from triage.store import Store
 
     _, db = demo

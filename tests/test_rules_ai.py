@@ -329,12 +329,12 @@ def test_tuning_names():
 
 
 def test_rules_below_the_real_code_bar_are_off_unless_enabled(tmp_path):
-    from triage.config import load_config, merge
+    from triage.config import config_with, load_config
     from triage.pipeline import disabled_rules
 
     cfg = load_config()
     off = disabled_rules(cfg)
     assert {"length-only-validation", "mirror-test", "round-number-timeout"} <= off
     assert not {"hallucinated-api", "token-scope-unchecked"} & off
-    on = disabled_rules(merge(cfg, {"rules": {"enabled": ["mirror-test"], "disabled": ["unresolved-todo"]}}))
+    on = disabled_rules(config_with({"rules": {"enabled": ["mirror-test"], "disabled": ["unresolved-todo"]}}))
     assert "mirror-test" not in on and {"unresolved-todo", "round-number-timeout"} <= on

@@ -34,6 +34,18 @@ def test_fstring_interpolation_is_marked_but_placeholders_are_text():
     assert p.interps == [] and p.text == "id = %s and {name}"
 
 
+def test_an_fstring_conversion_closes_its_field_and_the_code_after_it_is_read():
+    # pygments ends such a field with one token ("!r}", "=}", "!s}"): it used to leave the
+    # literal open, and every token after it in the file was lost (and so every finding)
+    text = 'raise E(f"bad reply: {message!r} {x=} {y!s:>{w}}")\nwith open(p, "rb") as fh:\n    obj = pickle.load(fh)\n'
+    ts = stream("a.py", text)
+    f = strings(ts)[0]
+    assert f.interps == ["message", "x", "y!s:>{w}"] and f.text == "bad reply: \x00 \x00 \x00"
+    assert [t.value for t in ts.toks if t.line == 3] == ["obj", "=", "pickle", ".", "load", "(", "fh", ")"]
+    found = analyze([SourceFile("a.py", "import pickle\n" + text, frozenset({4}))], RepoContext())
+    assert [(f.rule, f.line) for f in found] == [("unsafe-deserialization", 4)]
+
+
 def test_js_template_literal_interpolation():
     ts = stream("a.js", "const q = `SELECT ${req.id} FROM t`;\nconst s = 'x';\n")
     t, s = strings(ts)

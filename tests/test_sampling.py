@@ -7,13 +7,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage.errors import TriageError
+from triage.config import config_with, load_config
 from triage.sampling import draw, load_secret, secret_path, uniform
+from triage.settings import Rates
 
-RATES = {"LOW": 0.05, "MEDIUM": 0.1, "HIGH": 0.25, "CRITICAL": 0.5}
+RATES = Rates(LOW=0.05, MEDIUM=0.1, HIGH=0.25, CRITICAL=0.5)
+TIERS = ["LOW", "MEDIUM", "HIGH", "CRITICAL"]
 ids = st.text(min_size=1, max_size=40)
 
 
-@given(secret=st.binary(min_size=1, max_size=32), cid=ids, tier=st.sampled_from(list(RATES)))
+@given(secret=st.binary(min_size=1, max_size=32), cid=ids, tier=st.sampled_from(TIERS))
 def test_same_inputs_give_the_same_draw(secret, cid, tier):
     assert draw(secret, cid, tier, RATES) == draw(secret, cid, tier, RATES)
 
@@ -23,28 +26,26 @@ def test_uniform_value_is_in_the_unit_interval(cid):
     assert 0.0 <= uniform(b"k", cid) < 1.0
 
 
-@given(secret=st.binary(min_size=1, max_size=32), cid=ids, tier=st.sampled_from(list(RATES)))
+@given(secret=st.binary(min_size=1, max_size=32), cid=ids, tier=st.sampled_from(TIERS))
 def test_a_draw_is_sampled_exactly_when_u_is_below_the_tier_rate(secret, cid, tier):
     d = draw(secret, cid, tier, RATES)
-    assert d.rate == RATES[tier]
-    assert d.sampled == (d.u < RATES[tier])
+    assert d.rate == RATES.of(tier)
+    assert d.sampled == (d.u < RATES.of(tier))
 
 
 @settings(max_examples=20)
-@given(tier=st.sampled_from(list(RATES)))
+@given(tier=st.sampled_from(TIERS))
 def test_sample_rate_matches_the_configured_rate(tier):
     n = 4000
     hits = sum(draw(b"team-secret", f"git:r:{i:040x}", tier, RATES).sampled for i in range(n))
-    p = RATES[tier]
+    p = RATES.of(tier)
     sd = math.sqrt(n * p * (1 - p))
     assert abs(hits - n * p) < 5 * sd  # five standard deviations: fails only if the rate is wrong
 
 
 def test_every_tier_including_low_is_reachable_by_default():
-    from triage.config import load_config
-
-    rates = load_config()["sampling"]["rates"]
-    assert all(rates[t] > 0 for t in ("LOW", "MEDIUM", "HIGH", "CRITICAL"))
+    rates = load_config().sampling.rates
+    assert all(rates.of(t) > 0 for t in TIERS)
     low = [draw(b"s", f"id{i}", "LOW", rates).sampled for i in range(2000)]
     assert 0 < sum(low) < 2000
 
@@ -63,17 +64,17 @@ def test_the_period_redraws_the_sample():
 
 def test_a_generated_secret_is_kept_private_and_reused(monkeypatch):
     monkeypatch.delenv("TRIAGE_SAMPLING_SECRET", raising=False)
-    first = load_secret({})
-    assert load_secret({}) == first
+    first = load_secret(load_config())
+    assert load_secret(load_config()) == first
     assert len(first) >= 32
     assert secret_path().stat().st_mode & 0o777 == 0o600
 
 
 def test_env_and_config_secrets_take_precedence(monkeypatch):
     monkeypatch.setenv("TRIAGE_SAMPLING_SECRET", "from-the-environment")
-    assert load_secret({"sampling": {"secret": "from-the-config-file"}}) == b"from-the-environment"
+    assert load_secret(config_with({"sampling": {"secret": "from-the-config-file"}})) == b"from-the-environment"
     monkeypatch.delenv("TRIAGE_SAMPLING_SECRET")
-    assert load_secret({"sampling": {"secret": "from-the-config-file"}}) == b"from-the-config-file"
+    assert load_secret(config_with({"sampling": {"secret": "from-the-config-file"}})) == b"from-the-config-file"
 
 
 # ------------------------------------------------------------- what the draw is keyed on
@@ -127,7 +128,7 @@ def test_a_pull_request_is_keyed_on_its_forge_id_and_an_empty_commit_on_its_id()
 def test_an_empty_or_short_secret_from_the_environment_is_refused(monkeypatch, value, words):
     monkeypatch.setenv("TRIAGE_SAMPLING_SECRET", value)
     with pytest.raises(TriageError, match=words) as err:
-        load_secret({})
+        load_secret(load_config())
     assert "TRIAGE_SAMPLING_SECRET" in str(err.value) and "\n" not in str(err.value)
 
 
@@ -135,7 +136,7 @@ def test_an_empty_or_short_secret_from_the_environment_is_refused(monkeypatch, v
 def test_an_empty_or_short_secret_in_the_config_is_refused(monkeypatch, value, words):
     monkeypatch.delenv("TRIAGE_SAMPLING_SECRET")
     with pytest.raises(TriageError, match=words) as err:
-        load_secret({"sampling": {"secret": value}})
+        load_secret(config_with({"sampling": {"secret": value}}))
     assert "[sampling] secret" in str(err.value)
 
 
@@ -148,7 +149,7 @@ def test_an_empty_secret_file_is_refused_with_what_to_do(monkeypatch, tmp_path, 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"\n")
     with pytest.raises(TriageError, match="is empty; delete the file and triage makes a new one"):
-        load_secret({})
+        load_secret(load_config())
     b = RepoBuilder(tmp_path / "r")
     b.commit({"a.py": "A = 1\n"}, "one")
     assert main(["gate", "--repo", str(b.path)]) == 2  # the gate fails closed
@@ -159,7 +160,7 @@ def test_an_empty_secret_file_is_refused_with_what_to_do(monkeypatch, tmp_path, 
 
 def test_a_generated_secret_leaves_no_temporary_file(monkeypatch):
     monkeypatch.delenv("TRIAGE_SAMPLING_SECRET")
-    value = load_secret({})
+    value = load_secret(load_config())
     assert len(value) == 64
     assert [p.name for p in secret_path().parent.iterdir()] == ["sampling-secret"]
 

@@ -8,6 +8,8 @@ import pytest
 
 from tests.gitrepo import RepoBuilder
 from triage.cli import main
+from triage.config import load_config
+from triage.ingest import with_external
 from triage.rules import RepoContext, SourceFile, analyze
 
 CLAUDE = "\n\nCo-Authored-By: Claude <noreply@anthropic.com>"
@@ -101,12 +103,12 @@ def test_the_same_text_nearest_the_reported_line_and_suppression():
                 "text": "run(x)", "message": "m", "cwe": ""},
                {"tool": "semgrep", "rule": "r3", "severity": "low", "path": "app/m.py", "line": 3,
                 "text": "b = 2", "message": "m", "cwe": ""}]
-    got = analyze([f], RepoContext(config={"external": {"results": results}}))
+    got = analyze([f], RepoContext(config=with_external(load_config(), results)))
     assert [(x.line, x.suppressed, x.message.split("]")[0]) for x in got if x.rule == "external-finding"] == [
         (2, False, "[semgrep r2"), (4, True, "[semgrep r1")]
     # the same comment written by the change itself silences nothing
     g = SourceFile("app/m.py", text, frozenset({2, 3, 4}))
-    got = analyze([g], RepoContext(config={"external": {"results": results}}))
+    got = analyze([g], RepoContext(config=with_external(load_config(), results)))
     assert [(x.line, x.suppressed, x.suppressed_by) for x in got if x.rule == "external-finding"] == [
         (2, False, ""), (4, False, "change")]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import triage.cli
+from triage.config import config_with
 from triage.sampling import load_secret, secret_path, team_secret
 from triage.errors import TriageError
 
@@ -53,10 +54,10 @@ def test_with_a_shared_secret_the_team_assigns(demo, config, capsys):
 def test_the_environment_secret_counts_as_shared(config, monkeypatch):
     config.write_text(TEAM)
     monkeypatch.setenv("TRIAGE_SAMPLING_SECRET", "shared-through-the-environment")
-    assert team_secret({"team": {"members": ["alice"]}}, "assign") == b"shared-through-the-environment"
+    assert team_secret(config_with({"team": {"members": ["alice"]}}), "assign") == b"shared-through-the-environment"
 
 
 def test_alone_the_machines_own_secret_is_still_made(config):
-    assert team_secret({}, "assign") == load_secret({}) and secret_path().exists()
+    assert team_secret(config_with({}), "assign") == load_secret(config_with({})) and secret_path().exists()
     with pytest.raises(TriageError, match="refuses"):
-        team_secret({"team": {"members": ["alice"]}}, "sync")
+        team_secret(config_with({"team": {"members": ["alice"]}}), "sync")

@@ -24,12 +24,6 @@ from triage.models import TIERS, VERDICTS, WITHDRAWN, suppression_note
 from triage.paths import default_db_path, default_demo_dir
 from triage.sanitize import display, one_line
 
-DEMO_SECRET = b"triage-demo-sampling-secret-31673"
-"""The demo's fixed sampling secret, so its deep-dive sample is the same everywhere. The number
-was picked (by trying them in order) when draws moved from commit ids to patch ids, so that
-the demo still draws the changes its screenshots and tests show: one CRITICAL, one HIGH and
-one MEDIUM AI change, and two LOW non-AI ones."""
-
 OpenTui = Callable[..., int]
 
 COMMAND_MODULES: tuple[str, ...] = ("triage.commands_team", "triage.commands_forge")
@@ -237,7 +231,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_verdict(args: argparse.Namespace) -> int:
-    from triage.commands_team import record_verdict
+    from triage.services.verdicts import record_verdict
 
     verdict = next(v for v in VERDICTS if getattr(args, v.replace("-", "_")))
     with open_store(args) as store:
@@ -259,14 +253,14 @@ def cmd_gate(args: argparse.Namespace) -> int:
     cfg = load_config(repo)
     commit = resolve(repo, args.rev)
     change = change_from_commit(commit, repo_key(repo, cfg))
-    prov = detect(change, ProvenanceRules.from_config(cfg["provenance"]))
+    prov = detect(change, ProvenanceRules.from_config(cfg.provenance))
     external = _sarif_results(args.repo, args.sarif)
     if external:
         from triage.ingest import with_external
 
         cfg = with_external(cfg, external)
     a = assess_commit(repo, commit, change, prov, cfg, load_secret(cfg))
-    code, word = gate_decision(a.risk.tier, a.sampled, cfg.get("gate", {}))
+    code, word = gate_decision(a.risk.tier, a.sampled, cfg.gate)
     # The deep-dive draw is not printed (nor in --json): an author who could see it in CI could
     # push again until it came out their way. The reviewer sees it in the queue (★).
     if args.json:
@@ -281,21 +275,21 @@ def cmd_gate(args: argparse.Namespace) -> int:
     return code
 
 
-def gate_decision(tier: str, sampled: bool, gate: dict) -> tuple[int, str]:
+def gate_decision(tier: str, sampled: bool, gate) -> tuple[int, str]:
     """``(exit code, words)`` of ``triage gate`` for a change of ``tier`` under the ``[gate]`` table.
 
     A deep-dive draw changes nothing unless ``hold_sampled = true``: a drawn LOW change
     may merge, and its deep dive happens from the queue.
     """
-    if tier in gate.get("blocked", ["CRITICAL"]):
+    if tier in gate.blocked:
         return 2, "blocked"
-    if tier in gate.get("auto_merge", ["LOW"]) and not (sampled and gate.get("hold_sampled") is True):
+    if tier in gate.auto_merge and not (sampled and gate.hold_sampled):
         return 0, "may auto-merge"
     return 1, "needs human review"
 
 
 def cmd_demo(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
-    from triage.demo import build
+    from triage.demo import DEMO_SECRET, build
     from triage.ingest import ingest
     from triage.config import load_config
     from triage.queue import load_queue
@@ -337,6 +331,9 @@ def cmd_review(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
         from triage.git import open_repo
 
         open_repo(args.repo)  # a one-line error for a path that is not a repository, before the app opens
+    from triage.config import trusted_config
+
+    trusted_config()  # a bad value in your config: its one line now, not inside the app
     Store(db).close()  # fail early, with a one-line error, on a bad database
     return open_tui(db=db, repo=args.repo, digest=getattr(args, "digest", False),
                     deep_dive=getattr(args, "deep_dive", False))

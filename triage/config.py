@@ -22,14 +22,18 @@ from __future__ import annotations
 
 import copy
 import os
+from dataclasses import replace
 import re
 import sys
 import tomllib
 from pathlib import Path
 from typing import Callable
 
+from triage import schema, settings
 from triage.errors import TriageError
 from triage.paths import data_file, user_config_dir
+from triage.schema import ConfigError
+from triage.settings import Config, RepoLayer
 
 REPO_FILE = ".triage.toml"
 """The repository's own configuration file, at the top of its tree."""
@@ -128,28 +132,54 @@ def _path_problem(entry: object) -> str | None:
     return None
 
 
-def _check_user_paths(cfg: dict, where: Path) -> None:
-    for entry in cfg.get("risk", {}).get("paths", []):
-        problem = _path_problem(entry)
-        if problem:
-            raise TriageError(f"[[risk.paths]] in {where}: {problem}")
-
-
 def user_config_path() -> Path:
     """``TRIAGE_CONFIG`` if set, else ``config.toml`` in the user config directory."""
     env = os.environ.get("TRIAGE_CONFIG")
     return Path(env) if env else user_config_dir() / "config.toml"
 
 
-def trusted_config() -> dict:
-    """The shipped defaults and the reviewer's own file: everything a repository cannot touch."""
-    cfg = read_toml(data_file("rules.toml"))
-    cfg["provenance"] = read_toml(data_file("provenance.toml"))
+def shipped_defaults() -> dict:
+    """``data/rules.toml`` with ``data/provenance.toml`` as its ``[provenance]``, checked to be complete."""
+    rules_path, prov_path = data_file("rules.toml"), data_file("provenance.toml")
+    prov = read_toml(prov_path)
+    schema.check(settings.Provenance, prov, str(prov_path), _defaults_warn, label="[provenance]", partial=False)
+    cfg = read_toml(rules_path)
+    schema.check(settings.Config, {**cfg, "provenance": prov}, str(rules_path), _defaults_warn, partial=False)
+    cfg["provenance"] = prov
+    return cfg
+
+
+def _defaults_warn(message: str) -> None:
+    raise ConfigError(f"{message} (in the shipped defaults)")
+
+
+def check_user_file(raw: dict, path: Path, warn: Warn) -> None:
+    """Check the reviewer's parsed file against the schema: every key it sets has the right type and
+    range (else :class:`ConfigError`); unknown tables and keys are told to ``warn``."""
+    schema.check(settings.Config, raw, str(path), warn, partial=True)
+
+
+def trusted_table(*, warn: Warn | None = None) -> dict:
+    """The shipped defaults merged with the reviewer's own file, checked, as plain TOML values."""
+    cfg = shipped_defaults()
     user = user_config_path()
     if user.exists() or os.environ.get("TRIAGE_CONFIG"):
-        cfg = merge_user(cfg, read_toml(user))
-        _check_user_paths(cfg, user)
+        raw = read_toml(user)
+        check_user_file(raw, user, warn or warn_on_stderr)
+        cfg = merge_user(cfg, raw)
     return cfg
+
+
+def trusted_config(*, warn: Warn | None = None) -> Config:
+    """The shipped defaults and the reviewer's own file: everything a repository cannot touch."""
+    return schema.build(Config, trusted_table(warn=warn))
+
+
+def config_with(overrides: dict) -> Config:
+    """The shipped defaults with ``overrides`` applied as the reviewer's file would be (checked the same
+    way; ``ConfigError`` names ``overrides``). For tests and tools that need a variant."""
+    check_user_file(overrides, Path("overrides"), _defaults_warn)
+    return schema.build(Config, merge_user(shipped_defaults(), overrides))
 
 
 def warn_on_stderr(message: str) -> None:
@@ -159,27 +189,30 @@ def warn_on_stderr(message: str) -> None:
     sys.stderr.write(f"triage: warning: {display(message)}\n")
 
 
-def load_config(repo=None, *, warn: Warn | None = None) -> dict:
+def load_config(repo=None, *, warn: Warn | None = None) -> Config:
     """The effective configuration, for a repository (a path or a ``pygit2.Repository``) or none.
 
     The repository adds only what :func:`repo_additions` accepts, read from the
     trusted revision (:func:`trusted_revision`); ``warn`` (default: stderr) is
-    told about everything it tried to set and may not.
+    told about unknown keys in the reviewer's file and about everything the
+    repository tried to set and may not. A wrong value in the reviewer's file is a
+    :class:`ConfigError` naming the file and the key.
     """
-    cfg = trusted_config()
+    warn = warn or warn_on_stderr
+    cfg = trusted_config(warn=warn)
     if repo is None:
         return cfg
     if not hasattr(repo, "revparse_single"):
         from triage.git import open_repo
 
         repo = open_repo(repo)
-    return apply_repo_layer(cfg, repo, warn or warn_on_stderr)
+    return apply_repo_layer(cfg, repo, warn)
 
 
 # --------------------------------------------------------------- repository layer
 
 
-def trusted_revision(repo, cfg: dict, warn: Warn):
+def trusted_revision(repo, cfg: Config, warn: Warn):
     """``(name, commit)`` of the revision a repository's ``.triage.toml`` is read from, or None.
 
     ``[trust] ref`` in the reviewer's config names it (``""`` reads none); without
@@ -187,11 +220,8 @@ def trusted_revision(repo, cfg: dict, warn: Warn):
     """
     import pygit2
 
-    trust = cfg.get("trust", {})
-    named = trust.get("ref") if isinstance(trust, dict) else None
+    named = cfg.trust.ref
     if named is not None:
-        if not isinstance(named, str):
-            raise TriageError("[trust] ref in your config must be a string such as \"origin/main\"")
         if not named:
             return None
         try:
@@ -209,7 +239,7 @@ def trusted_revision(repo, cfg: dict, warn: Warn):
         return None
 
 
-def repo_additions(raw: dict, cfg: dict, where: str) -> tuple[list[dict], list[dict], list[str]]:
+def repo_additions(raw: dict, cfg: Config, where: str) -> tuple[list[dict], list[dict], list[str]]:
     """``(paths, agents, warnings)``: what a repository's parsed ``.triage.toml`` may add to ``cfg``.
 
     Accepted: ``[[risk.paths]]`` entries with a new category and points > 0, and
@@ -220,8 +250,8 @@ def repo_additions(raw: dict, cfg: dict, where: str) -> tuple[list[dict], list[d
     problems: list[str] = []
     paths: list[dict] = []
     agents: list[dict] = []
-    categories = {p.get("category") for p in cfg.get("risk", {}).get("paths", [])}
-    agent_ids = {a.get("id") for a in cfg.get("provenance", {}).get("agents", [])}
+    categories = {p.category for p in cfg.risk.paths}
+    agent_ids = {a.id for a in cfg.provenance.agents}
     for key, value in raw.items():
         if key not in ("risk", "provenance") or not isinstance(value, dict):
             forbidden.append(f"[{key}]")
@@ -286,7 +316,7 @@ def _agent_problem(entry: object, known: set) -> str | None:
     return None
 
 
-def apply_repo_layer(cfg: dict, repo, warn: Warn) -> dict:
+def apply_repo_layer(cfg: Config, repo, warn: Warn) -> Config:
     """``cfg`` with what ``repo``'s ``.triage.toml`` at the trusted revision may add (see the module doc)."""
     import pygit2
 
@@ -306,8 +336,52 @@ def apply_repo_layer(cfg: dict, repo, warn: Warn) -> dict:
     if blob.size > REPO_FILE_MAX:
         warn(f"{where} is larger than {REPO_FILE_MAX // 1024} KiB; ignored")
         return cfg
+    return apply_repo_file(cfg, blob.data, where, str(entry.id), warn)
+
+
+def apply_forge_layer(cfg: Config, forge, warn: Warn) -> Config:
+    """``cfg`` with what a forge repository's ``.triage.toml`` may add, read from the forge at the
+    trusted branch: ``[trust] ref`` (``"origin/main"`` or ``"main"`` name the branch ``main``; ``""``
+    reads none), else the repository's default branch, as ``origin/HEAD`` is for a clone. Never
+    from a pull request's head."""
+    from triage.forges.errors import ForgeError
+
+    ref = cfg.trust.ref
+    if ref == "":
+        return cfg
+    if ref is None:
+        try:
+            branch = str(forge.repo_info().get("default_branch") or "")
+        except ForgeError as exc:
+            warn(f"{forge.repo}: the forge did not say which branch is the default ({exc}): "
+                 f"its {REPO_FILE} is not read")
+            return cfg
+        if not branch:
+            return cfg
+    else:
+        branch = ref.removeprefix("refs/remotes/").removeprefix("refs/heads/").removeprefix("origin/")
+    data = forge.read_file(REPO_FILE, branch)
+    if data is None:
+        return cfg
+    where = f"{REPO_FILE} at {branch} of {forge.repo}"
+    if len(data) > REPO_FILE_MAX:
+        warn(f"{where} is larger than {REPO_FILE_MAX // 1024} KiB; ignored")
+        return cfg
+    return apply_repo_file(cfg, data, where, blob_id(data), warn)
+
+
+def blob_id(data: bytes) -> str:
+    """The git blob id of ``data`` (what a commit's tree would name it by)."""
+    import pygit2
+
+    return str(pygit2.hash(data))
+
+
+def apply_repo_file(cfg: Config, data: bytes, where: str, blob: str, warn: Warn) -> Config:
+    """``cfg`` with what the ``.triage.toml`` bytes ``data`` (blob id ``blob``, described as ``where``)
+    may add; everything else it sets is told to ``warn``."""
     try:
-        raw = tomllib.loads(blob.data.decode("utf-8"))
+        raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         warn(f"{where} is not UTF-8; ignored")
         return cfg
@@ -319,22 +393,31 @@ def apply_repo_layer(cfg: dict, repo, warn: Warn) -> dict:
         warn(w)
     if not paths and not agents:
         return cfg
-    out = copy.deepcopy(cfg)
-    out["risk"]["paths"] = out["risk"].get("paths", []) + paths
-    out["provenance"]["agents"] = out["provenance"].get("agents", []) + agents
-    out["_repo_layer"] = {"where": where, "blob": str(entry.id),
-                          "without": {"risk": cfg["risk"], "provenance": cfg["provenance"]}}
-    return out
+    risk = replace(cfg.risk, paths=cfg.risk.paths + tuple(schema.build(settings.PathCategory, p) for p in paths))
+    prov = replace(cfg.provenance,
+                   agents=cfg.provenance.agents + tuple(schema.build(settings.Agent, a) for a in agents))
+    return replace(cfg, risk=risk, provenance=prov, repo_layer=RepoLayer(where=where, blob=blob, without=cfg))
 
 
-def config_for_change(cfg: dict, files) -> dict:
+def config_for_change(cfg: Config, files, read_new: Callable | None = None) -> Config:
     """``cfg`` for scoring a change with these files: without the repository layer when the
     change itself wrote the ``.triage.toml`` that layer was read from (a change never
-    configures its own review)."""
-    layer = cfg.get("_repo_layer")
-    if not layer:
+    configures its own review).
+
+    A file without a full blob id (a forge's diff names abbreviated ones, which a change could
+    forge to match) is read with ``read_new(path)``: the same bytes are the same file; a file
+    that cannot be read counts as the one the layer came from.
+    """
+    layer = cfg.repo_layer
+    if layer is None:
         return cfg
     for f in files:
-        if f.path == REPO_FILE and f.new_oid == layer["blob"]:
-            return {**cfg, **layer["without"]}
+        if f.path != REPO_FILE:
+            continue
+        oid = f.new_oid
+        if len(oid or "") < 40 and read_new is not None:
+            data = read_new(f.path)
+            oid = blob_id(data) if data is not None else layer.blob
+        if oid == layer.blob:
+            return replace(layer.without, external=cfg.external)
     return cfg

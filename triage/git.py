@@ -153,12 +153,12 @@ def root_key(repo: pygit2.Repository) -> str | None:
     return f"root-{str(root.id)[:12]}" if root is not None else None
 
 
-def configured_key(repo: pygit2.Repository, cfg: dict | None) -> str | None:
+def configured_key(repo: pygit2.Repository, cfg) -> str | None:
     """The key the reviewer's own config names for this repository (``[git.ids]``, by clone path or
     remote URL), or None. Only the trusted config is read: a repository's ``.triage.toml`` cannot
     rename itself."""
-    ids = ((cfg or {}).get("git") or {}).get("ids") or {}
-    if not isinstance(ids, dict) or not ids:
+    ids = cfg.git.ids if cfg is not None else {}
+    if not ids:
         return None
     root = repo_root(repo)
     url = remote_url(repo)
@@ -192,7 +192,7 @@ def clone_key(repo: pygit2.Repository) -> str | None:
     return key
 
 
-def repo_key(repo: pygit2.Repository, cfg: dict | None = None) -> str:
+def repo_key(repo: pygit2.Repository, cfg=None) -> str:
     """The repository's name in change ids, the same in every clone: the key the reviewer's config
     names (:func:`configured_key`), else the clone's ``triage.id`` (:func:`clone_key`), else the
     remote's URL (:func:`normalize_remote`), else its root commit (:func:`root_key`). Never the

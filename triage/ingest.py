@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -29,6 +29,7 @@ from triage.pipeline import Assessment, assess, to_row
 from triage.provenance import ProvenanceRules, detect
 from triage.rules import RepoContext
 from triage.sampling import load_secret
+from triage.settings import Config
 from triage.store import Store
 from triage.treeindex import TreeFacts, list_paths, tree_facts
 
@@ -40,7 +41,7 @@ class GitRepoContext(RepoContext):
 
     __slots__ = ("_tree", "_facts", "_paths")
 
-    def __init__(self, repo: pygit2.Repository, commit: pygit2.Commit, changed: tuple[str, ...], cfg: dict):
+    def __init__(self, repo: pygit2.Repository, commit: pygit2.Commit, changed: tuple[str, ...], cfg: Config):
         self._tree = commit.tree
         self._facts: TreeFacts | None = None
         self._paths: tuple[str, ...] | None = None
@@ -79,7 +80,7 @@ def _read_blob(tree: pygit2.Tree, path: str) -> bytes | None:
 _worker_state: dict = {}
 
 
-def _worker_init(root: str, key: str, cfg: dict, secret: bytes) -> None:
+def _worker_init(root: str, key: str, cfg: Config, secret: bytes) -> None:
     """Per-process set-up: one Repository per worker (pygit2 objects are not shareable)."""
     _worker_state.clear()
     _worker_state.update(repo=open_repo(root), root=root, key=key, cfg=cfg, secret=secret)
@@ -98,7 +99,7 @@ and the repository context holds no bound method of itself), so refcounting free
 and the collector has next to nothing to find."""
 
 
-def _warm_worker(root: str, key: str, cfg: dict, secret: bytes) -> None:
+def _warm_worker(root: str, key: str, cfg: Config, secret: bytes) -> None:
     """A pool worker's set-up: :func:`_worker_init`, the collector's thresholds
     (:data:`WORKER_GC_THRESHOLDS`), then the imports, rules and lexers every worker
     needs (its first commits would pay for them otherwise)."""
@@ -115,10 +116,10 @@ def _warm_worker(root: str, key: str, cfg: dict, secret: bytes) -> None:
             cls(stripnl=False, ensurenl=False, stripall=False, tabsize=0)
 
 
-def with_external(cfg: dict, results: list) -> dict:
+def with_external(cfg: Config, results: list) -> Config:
     """``cfg`` with other analyzers' results for the ``external-finding`` rule (a copy: the
     results travel to the analysis workers with the configuration)."""
-    return {**cfg, "external": {"results": [r.to_dict() if hasattr(r, "to_dict") else dict(r) for r in results]}}
+    return replace(cfg, external=tuple(r.to_dict() if hasattr(r, "to_dict") else dict(r) for r in results))
 
 
 def read_head(repo: pygit2.Repository):
@@ -130,7 +131,7 @@ def read_head(repo: pygit2.Repository):
     return partial(_read_blob, tree)
 
 
-def assess_commit(repo: pygit2.Repository, commit: pygit2.Commit, change, prov: Provenance, cfg: dict,
+def assess_commit(repo: pygit2.Repository, commit: pygit2.Commit, change, prov: Provenance, cfg: Config,
                   secret: bytes) -> Assessment:
     """Diff ``commit`` (its headers already in ``change``) and run the pipeline on it.
 
@@ -165,7 +166,7 @@ def _pool_size(workers: int | None) -> int:
     return workers if workers is not None else (os.cpu_count() or 1)
 
 
-def start_pool(root: str, key: str, cfg: dict, secret: bytes, workers: int | None) -> ProcessPoolExecutor:
+def start_pool(root: str, key: str, cfg: Config, secret: bytes, workers: int | None) -> ProcessPoolExecutor:
     """A pool of analysis workers, started now: each sets itself up (:func:`_warm_worker`)
     while the caller goes on, e.g. reading commit headers for provenance."""
     n = _pool_size(workers)
@@ -178,7 +179,7 @@ def start_pool(root: str, key: str, cfg: dict, secret: bytes, workers: int | Non
     return pool
 
 
-def _assess_all(root: str, key: str, cfg: dict, secret: bytes, todo: list, pool: ProcessPoolExecutor | None):
+def _assess_all(root: str, key: str, cfg: Config, secret: bytes, todo: list, pool: ProcessPoolExecutor | None):
     """Yield the rows of every commit in ``todo``: in ``pool`` when there is one, else here."""
     if pool is None:
         _worker_init(root, key, cfg, secret)
@@ -236,7 +237,7 @@ def ingest(
     rev_range: str | None = None,
     since: float | None = None,
     include_all: bool = False,
-    cfg: dict | None = None,
+    cfg: Config | None = None,
     secret: bytes | None = None,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
@@ -259,7 +260,7 @@ def ingest(
     secret = secret if secret is not None else load_secret(cfg)
     if external:
         cfg = with_external(cfg, external)
-    prov_rules = ProvenanceRules.from_config(cfg["provenance"])
+    prov_rules = ProvenanceRules.from_config(cfg.provenance)
     mode_key = f"{key}:{'all' if include_all else 'ai'}"
     incremental = rev_range is None and since is None
     hide = store.ingest_head(mode_key) if incremental else None

@@ -18,6 +18,7 @@ from triage.models import TIER_RANK, Change, FileDiff, Finding, Provenance, Risk
 from triage.risk import RiskInput, score_change
 from triage.rules import RepoContext, SourceFile, added_suppressions, analyze, generated, release
 from triage.sampling import draw, sample_key
+from triage.settings import Config
 
 
 @dataclass
@@ -58,12 +59,9 @@ def source_files(files: list[FileDiff], read_new) -> list[SourceFile]:
     return out
 
 
-def disabled_rules(cfg: dict) -> set[str]:
+def disabled_rules(cfg: Config) -> set[str]:
     """The rules not to run: ``[rules] disabled``, and ``off_by_default`` unless ``enabled`` names them."""
-    rules = cfg.get("rules", {}) or {}
-    off = {str(r) for r in rules.get("disabled", []) or []}
-    enabled = {str(r) for r in rules.get("enabled", []) or []}
-    return off | ({str(r) for r in rules.get("off_by_default", []) or []} - enabled)
+    return cfg.rules.not_run()
 
 
 def inserted_lines(f: FileDiff) -> frozenset[int]:
@@ -98,7 +96,7 @@ def assess(
     provenance: Provenance,
     ctx: RepoContext,
     read_new,
-    cfg: dict,
+    cfg: Config,
     secret: bytes,
 ) -> Assessment:
     """Analyse, score, sample and pick checklists for one diffed change."""
@@ -113,10 +111,9 @@ def assess(
     risk = score_change(
         RiskInput(files=tuple(files), findings=tuple(findings), provenance=provenance, is_merge=change.is_merge,
                   suppressions=suppressions),
-        cfg["risk"],
+        cfg.risk,
     )
-    samp = cfg.get("sampling", {})
-    d = draw(secret, sample_key(change), risk.tier, samp.get("rates", {}), str(samp.get("period", "")))
+    d = draw(secret, sample_key(change), risk.tier, cfg.sampling.rates, cfg.sampling.period)
     checklist = _checklist(findings, [f.path for f in files])
     return Assessment(change, provenance, findings, risk, d.sampled, d.u, d.rate, checklist)
 

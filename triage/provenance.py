@@ -20,7 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from triage import settings
 from triage.models import Change, Evidence, Provenance
+from triage.schema import to_toml_dict
 
 _NOREPLY = re.compile(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$", re.I)
 _ANGLE_EMAIL = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
@@ -59,29 +61,29 @@ class ProvenanceRules:
     threshold: int = 50
 
     @classmethod
-    def from_config(cls, cfg: dict) -> "ProvenanceRules":
-        """Build from the merged ``provenance`` configuration table."""
+    def from_config(cls, cfg: settings.Provenance) -> "ProvenanceRules":
+        """Build from the configuration's ``[provenance]`` table."""
         low = lambda xs: {x.lower() for x in xs}  # noqa: E731
         agents = []
-        for a in cfg.get("agents", []):
+        for a in cfg.agents:
             agents.append(
                 AgentPattern(
-                    id=a["id"],
-                    name=a.get("name", a["id"]),
-                    kind=a.get("kind", "ai"),
-                    trailer_emails=low(a.get("trailer_emails", [])),
-                    trailer_domains=low(a.get("trailer_domains", [])),
-                    trailer_keys=low(a.get("trailer_keys", [])),
-                    emails=low(a.get("emails", [])),
-                    email_domains=low(a.get("email_domains", [])),
-                    bot_logins=low(a.get("bot_logins", [])),
-                    branch_prefixes=tuple(p.lower() for p in a.get("branch_prefixes", [])),
-                    footers=tuple(a.get("footers", [])),
-                    labels=low(a.get("labels", [])),
-                    name_suffixes=tuple(a.get("name_suffixes", [])),
+                    id=a.id,
+                    name=a.name if a.name is not None else a.id,
+                    kind=a.kind,
+                    trailer_emails=low(a.trailer_emails),
+                    trailer_domains=low(a.trailer_domains),
+                    trailer_keys=low(a.trailer_keys),
+                    emails=low(a.emails),
+                    email_domains=low(a.email_domains),
+                    bot_logins=low(a.bot_logins),
+                    branch_prefixes=tuple(p.lower() for p in a.branch_prefixes),
+                    footers=a.footers,
+                    labels=low(a.labels),
+                    name_suffixes=a.name_suffixes,
                 )
             )
-        return cls(agents=agents, weights=dict(cfg.get("weights", {})), threshold=int(cfg.get("threshold", 50)))
+        return cls(agents=agents, weights=to_toml_dict(cfg.weights), threshold=cfg.threshold)
 
 
 _ISSPACE = " \t\n\v\f\r"

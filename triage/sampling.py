@@ -29,6 +29,7 @@ from pathlib import Path
 
 from triage.errors import TriageError, describe_os_error
 from triage.paths import user_config_dir
+from triage.settings import Config, Rates
 
 MIN_SECRET_LENGTH = 16
 """Shorter secrets are refused: an author who sees some draws could guess a short key."""
@@ -52,11 +53,10 @@ def uniform(secret: bytes, change_id: str, period: str = "") -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def draw(secret: bytes, change_id: str, tier: str, rates: dict, period: str = "") -> Draw:
-    """Decide whether ``change_id`` (of ``tier``) is drawn for a deep dive."""
-    rate = float(rates.get(tier, 0.0))
-    if not 0.0 <= rate <= 1.0:
-        raise TriageError(f"sampling rate for {tier} must be between 0 and 1, not {rate}")
+def draw(secret: bytes, change_id: str, tier: str, rates: Rates, period: str = "") -> Draw:
+    """Decide whether ``change_id`` (of ``tier``) is drawn for a deep dive (``rates`` are checked
+    to be in [0, 1] when the configuration is read)."""
+    rate = rates.of(tier)
     u = uniform(secret, change_id, period)
     return Draw(u=u, rate=rate, sampled=u < rate)
 
@@ -102,28 +102,24 @@ def _checked(value: bytes, where: str, fix: str) -> bytes:
 _SET_ONE = "set one of 16+ characters (e.g. the output of `python -c 'import secrets; print(secrets.token_hex(32))'`)"
 
 
-def shared_secret(cfg: dict) -> bytes | None:
+def shared_secret(cfg: Config) -> bytes | None:
     """The secret a person set, ``TRIAGE_SAMPLING_SECRET`` or ``[sampling] secret`` in their own
     config (the same on every machine that sets it alike), or None when neither is set."""
     env = os.environ.get("TRIAGE_SAMPLING_SECRET")
     if env is not None:
         return _checked(env.encode(), "TRIAGE_SAMPLING_SECRET", _SET_ONE + " or unset it")
-    samp = cfg.get("sampling", {})
-    if "secret" in samp:
-        configured = samp["secret"]
-        if not isinstance(configured, str):
-            raise TriageError("[sampling] secret in your config must be a string")
+    configured = cfg.sampling.secret
+    if configured is not None:
         return _checked(configured.encode(), "[sampling] secret of your config", _SET_ONE + " or remove it")
     return None
 
 
-def team_configured(cfg: dict) -> bool:
+def team_configured(cfg: Config) -> bool:
     """True when the reviewer's config has a ``[team]`` roster with members."""
-    team = cfg.get("team")
-    return isinstance(team, dict) and bool(team.get("members"))
+    return bool(cfg.team.members)
 
 
-def team_secret(cfg: dict, command: str) -> bytes:
+def team_secret(cfg: Config, command: str) -> bytes:
     """The secret ``command`` (``assign``, ``sync``) draws with: for a configured team, only a
     shared one (:func:`shared_secret`), since a secret each machine made for itself gives every
     reviewer different samples and assignments; alone, :func:`load_secret`.
@@ -146,7 +142,7 @@ def team_secret(cfg: dict, command: str) -> bytes:
     return secret
 
 
-def load_secret(cfg: dict) -> bytes:
+def load_secret(cfg: Config) -> bytes:
     """The sampling secret: ``TRIAGE_SAMPLING_SECRET``, the config, or a kept random one."""
     secret = shared_secret(cfg)
     if secret is not None:

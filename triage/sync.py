@@ -17,9 +17,9 @@ be read (GitHub lists 250) is never skipped as human: it is kept, marked
 "provenance incomplete". Drafts are kept and marked.
 
 Then the reviews and comments of every listed pull request (and of every one
-stored in the last :data:`SHARED_WINDOW_S`) are read for the
-verdict records teammates' posts carry, and those from ``[team]`` members'
-logins are imported as verdicts (:mod:`triage.forges.shared`).
+stored in the last :data:`SHARED_WINDOW_S`) are read for the verdict records
+teammates' posts carry, and those from ``[team]`` members' logins are imported
+as verdicts (:mod:`triage.forges.shared`).
 
 Rows are saved in batches, each in one ``BEGIN IMMEDIATE`` transaction. The
 cursor advances only when every listing was read completely: an interrupted,
@@ -33,11 +33,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from triage.config import config_for_change
 from triage.forges.base import ChangeQuery, RemoteChange
 from triage.models import FileDiff
 from triage.pipeline import assess, to_row
 from triage.provenance import ProvenanceRules, detect
 from triage.rules import RepoContext
+from triage.settings import Config
 from triage.store import Store
 
 DEFAULT_WINDOW_S = 7 * 86400
@@ -86,18 +88,18 @@ def cursor_key(kind: str, api_base: str, repo: str) -> str:
 
 def read_cursor(store: Store, key: str) -> float | None:
     """The window start the next incremental sync uses, if a sync completed before."""
-    rows = store.query("SELECT cursor FROM sync_cursors WHERE source = ?", (key,))
-    if not rows:
+    cursor = store.cursor(key)
+    if cursor is None:
         return None
     try:
-        return float(json.loads(rows[0]["cursor"])["since"])
+        return float(json.loads(cursor)["since"])
     except (ValueError, KeyError, TypeError):
         return None
 
 
-def review_label(cfg: dict) -> str:
-    """``[forge] review_label`` from the configuration, default ``ai-review``."""
-    return str(cfg.get("forge", {}).get("review_label") or DEFAULT_LABEL)
+def review_label(cfg: Config) -> str:
+    """``[forge] review_label`` of the configuration."""
+    return cfg.forge.review_label
 
 
 def partial_post_image(f: FileDiff) -> bytes:
@@ -117,7 +119,7 @@ class ForgeRepoContext(RepoContext):
 
     __slots__ = ("_reader", "_paths")
 
-    def __init__(self, reader: "ForgeReader", changed: tuple[str, ...], cfg: dict):
+    def __init__(self, reader: "ForgeReader", changed: tuple[str, ...], cfg: Config):
         self._reader = reader
         self._paths: tuple[str, ...] | None = None
         self.changed_paths = changed
@@ -173,21 +175,15 @@ class ForgeReader:
         return data
 
 
-def _known(store: Store, kind: str, repo: str) -> dict[str, tuple]:
-    rows = store.query("SELECT id, sha, state, labels, draft FROM changes WHERE source = ? AND repo = ? "
-                       "AND analyzed = 1", (kind, repo))
-    return {r["id"]: (r["sha"], r["state"], tuple(json.loads(r["labels"] or "[]")), bool(r["draft"])) for r in rows}
-
-
-def _import_teammates(store: Store, forge, numbers: list[int], cfg: dict, result: SyncResult) -> None:
-    """Import the verdicts teammates posted on the listed pull requests (:mod:`triage.forges.shared`)."""
+def _import_teammates(store: Store, forge, numbers: list[int], cfg: Config, result: SyncResult) -> None:
+    """Import the verdicts teammates posted on the listed pull requests, and on those stored in the
+    last :data:`SHARED_WINDOW_S` (:mod:`triage.forges.shared`)."""
     from triage.forges.shared import import_posts
     from triage.rotation import Roster
 
     roster = Roster.from_config(cfg)
-    recent = store.query("SELECT number FROM changes WHERE source = ? AND repo = ? AND number IS NOT NULL AND "
-                         "ingested_at >= ?", (forge.kind, forge.repo, time.time() - SHARED_WINDOW_S))
-    numbers = list(dict.fromkeys([*numbers, *(int(r["number"]) for r in recent)]))
+    recent = store.forge_numbers_since(forge.kind, forge.repo, time.time() - SHARED_WINDOW_S)
+    numbers = list(dict.fromkeys([*numbers, *recent]))
     done = import_posts(store, forge, numbers, roster)
     result.imported, result.not_imported = done.imported, done.refused
     latest = store.latest_verdicts()
@@ -202,7 +198,7 @@ def sync(
     since: float | None = None,
     label: str = DEFAULT_LABEL,
     include_all: bool = False,
-    cfg: dict,
+    cfg: Config,
     secret: bytes,
     clock: Callable[[], float] = time.time,
     progress: Callable[[str], None] | None = None,
@@ -220,9 +216,9 @@ def sync(
     if since is None:
         since = now - DEFAULT_WINDOW_S
     result = SyncResult(forge=forge.kind, repo=forge.repo, since=since)
-    prov_rules = ProvenanceRules.from_config(cfg["provenance"])
+    prov_rules = ProvenanceRules.from_config(cfg.provenance)
     store.record_forge_remote(forge.kind, forge.repo, forge.api_base)
-    known = _known(store, forge.kind, forge.repo)
+    known = store.synced_heads(forge.kind, forge.repo)
     rows: list[dict] = []
     findings: dict[str, list[dict]] = {}
 
@@ -251,8 +247,9 @@ def sync(
             result.provenance_incomplete += 1 if rc.change.provenance_note else 0
             result.drafts += 1 if rc.change.draft else 0
             reader = ForgeReader(forge, rc.head_sha)
-            ctx = ForgeRepoContext(reader, tuple(f.path for f in rc.change.files), cfg)
-            a = assess(rc.change, prov, ctx, reader.post_image, cfg, secret)
+            change_cfg = config_for_change(cfg, rc.change.files, reader.context)
+            ctx = ForgeRepoContext(reader, tuple(f.path for f in rc.change.files), change_cfg)
+            a = assess(rc.change, prov, ctx, reader.post_image, change_cfg, secret)
             row, frows = to_row(a, repo_path="", patch=rc.patch)
             rows.append(row)
             findings[row["id"]] = frows
@@ -271,8 +268,6 @@ def sync(
         if renamed:
             result.renamed_to = renamed
         store.record_forge_remote(forge.kind, forge.repo, forge.api_base, forge.remote_repo)
-    with store.write() as conn:
-        conn.execute("INSERT OR REPLACE INTO sync_cursors (source, cursor, updated_at) VALUES (?, ?, ?)",
-                     (key, json.dumps({"since": now - CURSOR_OVERLAP_S}), now))
+    store.set_cursor(key, json.dumps({"since": now - CURSOR_OVERLAP_S}), now)
     result.seconds = time.perf_counter() - started
     return result

@@ -7,15 +7,15 @@ login posted it.
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
+from triage.config import config_with
 from triage.forges import open_forge
 from triage.forges.http import RetryPolicy
 from triage.forges.outbox import push
 from triage.publish import parse_records, record_marker
 from triage.queue import load_queue
+from triage.services.verdicts import record
 from triage.store import Store
 from triage.sync import sync
 
@@ -26,10 +26,9 @@ POLICY = RetryPolicy(attempts=3, wait_initial=0.001, wait_max=0.005, wait_jitter
 LOGINS = {"ana": "ana-gh", "bo": "bo-gh", "mallory": "mallory-gh"}
 
 
-def _team_cfg(cfg: dict) -> dict:
-    out = copy.deepcopy(cfg)
-    out["team"] = {"members": [{"name": "ana", "logins": ["ana-gh"]}, {"name": "bo", "logins": ["bo-gh"]}]}
-    return out
+def _team_cfg(cfg=None):
+    return config_with({"team": {"members": [{"name": "ana", "logins": ["ana-gh"]},
+                                             {"name": "bo", "logins": ["bo-gh"]}]}})
 
 
 class Reviewer:
@@ -51,8 +50,7 @@ class Reviewer:
             return sync(self.store, c, label="ai-review", cfg=self.cfg, secret=SECRET)
 
     def verdict(self, number: int, verdict: str, note: str = "") -> str:
-        return self.store.record_verdict(f"{self.forge.kind}:{REPO}#{number}", verdict, note=note,
-                                         reviewer=self.name)
+        return record(self.store, f"{self.forge.kind}:{REPO}#{number}", verdict, note=note, reviewer=self.name)
 
     def push(self):
         res = push(self.store, lambda s, r, b: self.client(), clock=self.forge.clock.time,

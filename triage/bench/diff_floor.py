@@ -152,7 +152,7 @@ def _ai_only(repo: pygit2.Repository, commits: list[pygit2.Commit]) -> list[pygi
     from triage.git import change_from_commit, repo_key
     from triage.provenance import ProvenanceRules, detect
 
-    rules = ProvenanceRules.from_config(load_config(repo)["provenance"])
+    rules = ProvenanceRules.from_config(load_config(repo).provenance)
     key = repo_key(repo)
     return [c for c in commits if detect(change_from_commit(c, key), rules).kind == "ai"]
 

@@ -51,7 +51,8 @@ def member_for_login(roster, login: str):
 
 def import_posts(store, forge, numbers, roster, *, clock=time.time) -> ImportResult:
     """Import the teammates' verdict records posted on pull requests ``numbers`` (see the module doc)."""
-    from triage.rotation import candidate_from_store, is_author
+    from triage.rotation import is_author
+    from triage.services.assignments import candidate_from_store
 
     result = ImportResult()
     for number in numbers:
@@ -67,7 +68,7 @@ def import_posts(store, forge, numbers, roster, *, clock=time.time) -> ImportRes
                 if rec["id"] in seen:
                     continue
                 seen.add(rec["id"])
-                if store.query("SELECT 1 AS x FROM verdicts WHERE id = ?", (rec["id"],)):
+                if store.has_verdict(rec["id"]):
                     continue  # ours, or imported before
                 member = member_for_login(roster, post.author)
                 who = f"{forge.kind}:{post.author}"

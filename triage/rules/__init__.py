@@ -1,7 +1,10 @@
 """Provides the analysis driver: run every enabled rule over a change.
 
-Rules analyse whole files; :func:`analyze` keeps the findings that fall on
-added lines, marks the ones a suppression comment silences (they are kept and
+Rules read the changed regions of a file (:mod:`triage.rules.regions`: for
+Python, the functions and classes holding added lines, what they call, and the
+module-level statements), or the whole file when a rule declares
+``whole_file`` or the file cannot be cut; :func:`analyze` keeps the findings
+that fall on added lines, marks the ones a suppression comment silences (they are kept and
 shown, never dropped) and sorts them by path and line.
 
 Suppression: a comment containing ``triage: ignore[rule-id]`` (several ids may
@@ -28,6 +31,7 @@ from typing import Iterable
 from dataclasses import replace
 
 from triage.models import Finding
+from triage.rules import regions
 from triage.rules.base import REGISTRY, RepoContext, Rule, SourceFile, iter_rules, register
 
 __all__ = ["analyze", "added_suppressions", "release", "RepoContext", "Rule", "SourceFile", "register", "REGISTRY", "all_rule_ids"]
@@ -116,8 +120,12 @@ def analyze(
     files: list[SourceFile],
     ctx: RepoContext | None = None,
     disabled: Iterable[str] = (),
+    whole_files: bool = False,
 ) -> list[Finding]:
     """Run the enabled rules over ``files``; return findings on added lines.
+
+    ``whole_files`` makes every rule read every file whole (what the changed
+    regions are checked against).
 
     A rule that raises is skipped for that file (analysis degrades, it never
     crashes the pipeline).
@@ -127,6 +135,7 @@ def analyze(
     by_path = {f.path: f for f in files}
     raw: list[Finding] = []
     rules = list(iter_rules(disabled))
+    cuts = {f.path: regions.region(f) for f in files} if whole_files is False else {}
     for rule in rules:
         if rule.per_change:
             try:
@@ -137,10 +146,15 @@ def analyze(
         for f in files:
             if f.is_binary or (getattr(f, "generated", "") and not rule.cheap):
                 continue
+            if not rule.whole_file:
+                f = cuts.get(f.path) or f
             try:
                 raw.extend(rule.check(f, ctx))
             except Exception:  # noqa: BLE001
                 continue
+    for cut in cuts.values():
+        if cut is not None:
+            release(cut)
     out: dict[tuple, Finding] = {}
     line_cache: dict[str, list[str]] = {}
     for fd in raw:

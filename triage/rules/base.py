@@ -16,7 +16,7 @@ Three kinds of rule exist (``Rule.kind``):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Iterator
 
 from triage.models import Finding
 
@@ -76,7 +76,8 @@ class RepoContext:
     read: Callable[[str], bytes | None] = lambda _path: None
     paths: tuple[str, ...] = ()
     changed_paths: tuple[str, ...] = ()
-    config: dict = field(default_factory=dict)
+    config: Any = None
+    """The :class:`~triage.settings.Config` the change is judged under (``None`` in a bare context)."""
     workdir: str = ""
     env_paths: tuple[str, ...] = ()
 
@@ -97,6 +98,9 @@ class Rule:
     languages: ClassVar[tuple[str, ...]] = ()  # empty: any language
     per_change: ClassVar[bool] = False
     """True for rules that look at the change as a whole (``check_change``)."""
+    whole_file: ClassVar[bool] = False
+    """True for rules that read code far from the added lines (the whole module): they get
+    the file itself, the others only its changed regions (see :mod:`triage.rules.regions`)."""
     cheap: ClassVar[bool] = False
     """True for rules that only scan lines or code points (no lexer, no parser): the only
     ones run on a generated or huge file (see :mod:`triage.rules.generated`)."""

@@ -22,9 +22,8 @@ from triage.rules.base import RepoContext, Rule, SourceFile, register
 
 
 def _results(ctx: RepoContext) -> list[dict]:
-    ext = (ctx.config or {}).get("external") if isinstance(ctx.config, dict) else None
-    got = (ext or {}).get("results") if isinstance(ext, dict) else None
-    return got if isinstance(got, list) else []
+    got = getattr(ctx.config, "external", ())
+    return [r for r in got if isinstance(r, dict)] if isinstance(got, tuple) else []
 
 
 def place(result: dict, file: SourceFile) -> int | None:

@@ -285,7 +285,7 @@ def _cook(pairs: Iterator[tuple], lang: str, line: int, out: list[Tok], comments
                 if flags & _INTERP:
                     if value.endswith("{"):
                         depth += 1
-                    elif value.startswith("}"):
+                    elif value.endswith("}"):  # "}", or a conversion or "=" with it: "!r}", "=}"
                         depth -= 1
                         if depth == 0:
                             grp.interps.append("".join(expr))
