@@ -24,12 +24,6 @@ from triage.models import TIERS, VERDICTS, WITHDRAWN, suppression_note
 from triage.paths import default_db_path, default_demo_dir
 from triage.sanitize import display, one_line
 
-DEMO_SECRET = b"triage-demo-sampling-secret-31673"
-"""The demo's fixed sampling secret, so its deep-dive sample is the same everywhere. The number
-was picked (by trying them in order) when draws moved from commit ids to patch ids, so that
-the demo still draws the changes its screenshots and tests show: one CRITICAL, one HIGH and
-one MEDIUM AI change, and two LOW non-AI ones."""
-
 OpenTui = Callable[..., int]
 
 COMMAND_MODULES: tuple[str, ...] = ("triage.commands_team", "triage.commands_forge")
@@ -235,7 +229,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_verdict(args: argparse.Namespace) -> int:
-    from triage.commands_team import record_verdict
+    from triage.services.verdicts import record_verdict
 
     verdict = next(v for v in VERDICTS if getattr(args, v.replace("-", "_")))
     with open_store(args) as store:
@@ -293,7 +287,7 @@ def gate_decision(tier: str, sampled: bool, gate) -> tuple[int, str]:
 
 
 def cmd_demo(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
-    from triage.demo import build
+    from triage.demo import DEMO_SECRET, build
     from triage.ingest import ingest
     from triage.config import load_config
     from triage.queue import load_queue

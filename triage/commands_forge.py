@@ -42,7 +42,7 @@ def _notify(text: str) -> None:
 def cmd_sync(args: argparse.Namespace) -> int:
     """Pull one repository's merged and flagged pull requests into the queue."""
     from triage.cli import open_store
-    from triage.config import load_config
+    from triage.config import apply_forge_layer, load_config, warn_on_stderr
     from triage.forges import open_forge
     from triage.forges.cache import cache_path_for
     from triage.forges.redact import install
@@ -61,6 +61,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                            notify=_notify)
         bar = ProgressBar(f"syncing {args.repo}", "changes", enabled=not args.json and sys.stderr.isatty())
         try:
+            cfg = apply_forge_layer(cfg, forge, warn_on_stderr)  # the repository's trusted .triage.toml, as ingest reads it
             result = sync(store, forge, since=since, label=label, include_all=args.all, cfg=cfg, secret=secret,
                           progress=lambda text: bar.update(bar.done + 1, note=text))
         finally:

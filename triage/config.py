@@ -182,6 +182,10 @@ def config_with(overrides: dict) -> Config:
     return schema.build(Config, merge_user(shipped_defaults(), overrides))
 
 
+def quietly(message: str) -> None:
+    """A ``warn`` that says nothing (for readers of one table, once the CLI has shown the warnings)."""
+
+
 def warn_on_stderr(message: str) -> None:
     """Print a one-line ``triage: warning: …`` (the default for :func:`load_config`)."""
     from triage.sanitize import display
@@ -336,8 +340,52 @@ def apply_repo_layer(cfg: Config, repo, warn: Warn) -> Config:
     if blob.size > REPO_FILE_MAX:
         warn(f"{where} is larger than {REPO_FILE_MAX // 1024} KiB; ignored")
         return cfg
+    return apply_repo_file(cfg, blob.data, where, str(entry.id), warn)
+
+
+def apply_forge_layer(cfg: Config, forge, warn: Warn) -> Config:
+    """``cfg`` with what a forge repository's ``.triage.toml`` may add, read from the forge at the
+    trusted branch: ``[trust] ref`` (``"origin/main"`` or ``"main"`` name the branch ``main``; ``""``
+    reads none), else the repository's default branch, as ``origin/HEAD`` is for a clone. Never
+    from a pull request's head."""
+    from triage.forges.errors import ForgeError
+
+    ref = cfg.trust.ref
+    if ref == "":
+        return cfg
+    if ref is None:
+        try:
+            branch = str(forge.repo_info().get("default_branch") or "")
+        except ForgeError as exc:
+            warn(f"{forge.repo}: the forge did not say which branch is the default ({exc}): "
+                 f"its {REPO_FILE} is not read")
+            return cfg
+        if not branch:
+            return cfg
+    else:
+        branch = ref.removeprefix("refs/remotes/").removeprefix("refs/heads/").removeprefix("origin/")
+    data = forge.read_file(REPO_FILE, branch)
+    if data is None:
+        return cfg
+    where = f"{REPO_FILE} at {branch} of {forge.repo}"
+    if len(data) > REPO_FILE_MAX:
+        warn(f"{where} is larger than {REPO_FILE_MAX // 1024} KiB; ignored")
+        return cfg
+    return apply_repo_file(cfg, data, where, blob_id(data), warn)
+
+
+def blob_id(data: bytes) -> str:
+    """The git blob id of ``data`` (what a commit's tree would name it by)."""
+    import pygit2
+
+    return str(pygit2.hash(data))
+
+
+def apply_repo_file(cfg: Config, data: bytes, where: str, blob: str, warn: Warn) -> Config:
+    """``cfg`` with what the ``.triage.toml`` bytes ``data`` (blob id ``blob``, described as ``where``)
+    may add; everything else it sets is told to ``warn``."""
     try:
-        raw = tomllib.loads(blob.data.decode("utf-8"))
+        raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         warn(f"{where} is not UTF-8; ignored")
         return cfg
@@ -352,17 +400,28 @@ def apply_repo_layer(cfg: Config, repo, warn: Warn) -> Config:
     risk = replace(cfg.risk, paths=cfg.risk.paths + tuple(schema.build(settings.PathCategory, p) for p in paths))
     prov = replace(cfg.provenance,
                    agents=cfg.provenance.agents + tuple(schema.build(settings.Agent, a) for a in agents))
-    return replace(cfg, risk=risk, provenance=prov, repo_layer=RepoLayer(where=where, blob=str(entry.id), without=cfg))
+    return replace(cfg, risk=risk, provenance=prov, repo_layer=RepoLayer(where=where, blob=blob, without=cfg))
 
 
-def config_for_change(cfg: Config, files) -> Config:
+def config_for_change(cfg: Config, files, read_new: Callable | None = None) -> Config:
     """``cfg`` for scoring a change with these files: without the repository layer when the
     change itself wrote the ``.triage.toml`` that layer was read from (a change never
-    configures its own review)."""
+    configures its own review).
+
+    A file without a full blob id (a forge's diff names abbreviated ones, which a change could
+    forge to match) is read with ``read_new(path)``: the same bytes are the same file; a file
+    that cannot be read counts as the one the layer came from.
+    """
     layer = cfg.repo_layer
     if layer is None:
         return cfg
     for f in files:
-        if f.path == REPO_FILE and f.new_oid == layer.blob:
+        if f.path != REPO_FILE:
+            continue
+        oid = f.new_oid
+        if len(oid or "") < 40 and read_new is not None:
+            data = read_new(f.path)
+            oid = blob_id(data) if data is not None else layer.blob
+        if oid == layer.blob:
             return replace(layer.without, external=cfg.external)
     return cfg

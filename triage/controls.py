@@ -93,25 +93,11 @@ def _label(row: dict) -> str:
 
 def load_rows(store, *, repo: str | None = None, include_all: bool = False, since: float | None = None) -> list[dict]:
     """Analysed changes with their latest verdict, escape count and review seconds."""
-    where, params = ["analyzed = 1"], []
-    if not include_all:
-        where.append("kind = 'ai'")
-    if repo:
-        where.append("(repo = ? OR repo_path = ?)")
-        params += [repo, repo]
-    if since is not None:
-        where.append("authored_at >= ?")
-        params.append(since)
-    rows = store.query(
-        "SELECT id, repo, tier, kind, agent, sampled, sample_rate, added, deleted, authored_at FROM changes "
-        f"WHERE {' AND '.join(where)} ORDER BY authored_at, id", params)
+    rows = store.control_rows(repo=repo, include_all=include_all, since=since)
     latest = store.latest_verdicts()
-    escapes = {r["change_id"]: r["n"] for r in store.query(
-        "SELECT change_id, COUNT(*) AS n FROM escapes GROUP BY change_id")}
-    sessions = {r["change_id"]: r["s"] for r in store.query(
-        "SELECT change_id, SUM(seconds) AS s FROM review_sessions GROUP BY change_id")}
-    spent = {r["change_id"]: r["s"] for r in store.query(
-        "SELECT change_id, SUM(seconds_spent) AS s FROM verdicts WHERE seconds_spent > 0 GROUP BY change_id")}
+    escapes = store.escape_counts()
+    sessions = store.session_seconds()
+    spent = store.verdict_seconds()
     for r in rows:
         v = latest.get(r["id"])
         r["tier"] = r["tier"] or "LOW"

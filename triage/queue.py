@@ -9,14 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from triage.models import TIER_RANK, TIERS
-from triage.store import Store, decode_change
-
-QUEUE_COLUMNS = (
-    "id, source, repo, repo_path, sha, title, author_name, author_email, author_login, authored_at, kind, agent, "
-    "evidence, tier, tier_rank, score, factors, sampled, sample_rate, files, n_files, added, deleted, n_findings, "
-    "url, number, state, branch, assignee, is_merge, draft, provenance_note"
-)
-
+from triage.store import Store
 
 @dataclass
 class QueueItem:
@@ -187,33 +180,17 @@ def load_queue(
     matches the assignee or the reviewer of the latest verdict; ``deep_dive``
     keeps the security deep dive: HIGH and CRITICAL changes plus every sampled one.
     """
-    where = ["analyzed = 1"]
-    params: list = []
-    if not include_all:
-        # A change whose provenance could not be read completely is never taken for human.
-        where.append("(kind = 'ai' OR provenance_note != '')")
     if tiers:
         bad = [t for t in tiers if t.upper() not in TIERS]
         if bad:
             from triage.errors import TriageError
 
             raise TriageError(f"unknown tier {bad[0]!r}: use one of {', '.join(TIERS)}")
-        where.append(f"tier IN ({','.join('?' * len(tiers))})")
-        params.extend(t.upper() for t in tiers)
-    if agent:
-        where.append("agent = ?")
-        params.append(agent)
-    if repo:
-        where.append("(repo = ? OR repo_path = ?)")
-        params.extend([repo, repo])
-    if sampled_only:
-        where.append("sampled = 1")
-    if deep_dive:
-        where.append("(tier IN ('HIGH', 'CRITICAL') OR sampled = 1)")
-    rows = store.query(f"SELECT {QUEUE_COLUMNS} FROM changes WHERE {' AND '.join(where)}", params)
+    rows = store.queue_rows(include_all=include_all, tiers=tiers, agent=agent, repo=repo, sampled_only=sampled_only,
+                            deep_dive=deep_dive)
     latest = store.latest_verdicts()
     old = store.superseded_verdicts()
-    items = [item_from_row(decode_change(r), latest.get(r["id"]), old.get(r["id"])) for r in rows]
+    items = [item_from_row(r, latest.get(r["id"]), old.get(r["id"])) for r in rows]
     if reviewer:
         items = [i for i in items if i.assignee == reviewer or i.reviewer == reviewer]
     if state:

@@ -599,17 +599,12 @@ def queue_stats(items: Sequence, review_seconds: Iterable[float] = ()) -> QueueS
 
 def queue_facets(store) -> dict[str, list[str]]:
     """Agents and reviewers known to ``store``, for the filter keys to cycle through."""
-    agents = [r["agent"] for r in store.query(
-        "SELECT DISTINCT agent FROM changes WHERE analyzed = 1 AND agent IS NOT NULL ORDER BY agent")]
-    reviewers = sorted({r["name"] for r in store.query(
-        "SELECT assignee AS name FROM changes WHERE assignee IS NOT NULL AND assignee != '' "
-        "UNION SELECT reviewer AS name FROM verdicts WHERE reviewer != ''")})
-    return {"agents": agents, "reviewers": reviewers}
+    return {"agents": store.agents(), "reviewers": store.reviewers()}
 
 
 def review_seconds(store) -> list[float]:
     """Seconds of every recorded review session."""
-    return [r["seconds"] for r in store.query("SELECT seconds FROM review_sessions")]
+    return store.review_seconds()
 
 
 # ------------------------------------------------------------------ digest

@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from triage.config import config_for_change
 from triage.forges.base import ChangeQuery, RemoteChange
 from triage.models import FileDiff
 from triage.pipeline import assess, to_row
@@ -73,11 +74,11 @@ def cursor_key(kind: str, api_base: str, repo: str) -> str:
 
 def read_cursor(store: Store, key: str) -> float | None:
     """The window start the next incremental sync uses, if a sync completed before."""
-    rows = store.query("SELECT cursor FROM sync_cursors WHERE source = ?", (key,))
-    if not rows:
+    cursor = store.cursor(key)
+    if cursor is None:
         return None
     try:
-        return float(json.loads(rows[0]["cursor"])["since"])
+        return float(json.loads(cursor)["since"])
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -160,12 +161,6 @@ class ForgeReader:
         return data
 
 
-def _known(store: Store, kind: str, repo: str) -> dict[str, tuple]:
-    rows = store.query("SELECT id, sha, state, labels, draft FROM changes WHERE source = ? AND repo = ? "
-                       "AND analyzed = 1", (kind, repo))
-    return {r["id"]: (r["sha"], r["state"], tuple(json.loads(r["labels"] or "[]")), bool(r["draft"])) for r in rows}
-
-
 def sync(
     store: Store,
     forge,
@@ -193,7 +188,7 @@ def sync(
     result = SyncResult(forge=forge.kind, repo=forge.repo, since=since)
     prov_rules = ProvenanceRules.from_config(cfg.provenance)
     store.record_forge_remote(forge.kind, forge.repo, forge.api_base)
-    known = _known(store, forge.kind, forge.repo)
+    known = store.synced_heads(forge.kind, forge.repo)
     rows: list[dict] = []
     findings: dict[str, list[dict]] = {}
 
@@ -220,8 +215,9 @@ def sync(
             result.provenance_incomplete += 1 if rc.change.provenance_note else 0
             result.drafts += 1 if rc.change.draft else 0
             reader = ForgeReader(forge, rc.head_sha)
-            ctx = ForgeRepoContext(reader, tuple(f.path for f in rc.change.files), cfg)
-            a = assess(rc.change, prov, ctx, reader.post_image, cfg, secret)
+            change_cfg = config_for_change(cfg, rc.change.files, reader.context)
+            ctx = ForgeRepoContext(reader, tuple(f.path for f in rc.change.files), change_cfg)
+            a = assess(rc.change, prov, ctx, reader.post_image, change_cfg, secret)
             row, frows = to_row(a, repo_path="", patch=rc.patch)
             rows.append(row)
             findings[row["id"]] = frows
@@ -239,8 +235,6 @@ def sync(
         if renamed:
             result.renamed_to = renamed
         store.record_forge_remote(forge.kind, forge.repo, forge.api_base, forge.remote_repo)
-    with store.write() as conn:
-        conn.execute("INSERT OR REPLACE INTO sync_cursors (source, cursor, updated_at) VALUES (?, ?, ?)",
-                     (key, json.dumps({"since": now - CURSOR_OVERLAP_S}), now))
+    store.set_cursor(key, json.dumps({"since": now - CURSOR_OVERLAP_S}), now)
     result.seconds = time.perf_counter() - started
     return result

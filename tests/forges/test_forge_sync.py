@@ -10,6 +10,7 @@ import pytest
 from triage.forges.errors import AuthError, ListingIncomplete
 from triage.store import Store
 from triage.sync import cursor_key, read_cursor, sync
+from triage.services.verdicts import record
 
 from forge_env import CLAUDE_TRAILER, DAY, PAY_V2, REPO
 
@@ -205,7 +206,7 @@ def test_a_reviewed_pr_that_gets_new_commits_is_in_the_queue_again(forge, tmp_pa
     cid = f"{forge.kind}:{REPO}#3"
     with Store(tmp_path / "t.db") as store:
         _sync(forge, store, cfg)
-        store.record_verdict(cid, "approve", reviewer="ana")
+        record(store, cid, "approve", reviewer="ana")
         item = next(i for i in load_queue(store) if i.id == cid)
         assert (item.state, item.shown_state) == ("approve", "approve")
         pr = forge.repo.pulls[3]

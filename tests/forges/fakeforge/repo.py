@@ -131,9 +131,9 @@ class FakeRepo:
         return out
 
     def read(self, ref: str, path: str) -> bytes | None:
-        """A file's bytes at a commit, or None."""
+        """A file's bytes at a commit or a branch (as the real forges take either), or None."""
         try:
-            commit = self.git[ref].peel(pygit2.Commit)
+            commit = self.git.revparse_single(ref).peel(pygit2.Commit)
             obj = commit.tree[path]
         except (KeyError, ValueError):
             return None
