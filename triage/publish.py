@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 
-from triage.git import db_text
+from triage.models import db_text
 from triage.sanitize import display, one_line
 
 FORGE_SOURCES = ("github", "gitea", "gitlab")
