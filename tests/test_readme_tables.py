@@ -174,3 +174,51 @@ def test_each_rows_keys_are_the_bindings_of_that_part():
                                      "bound but not in the README:", sorted(bound - documented))) \
             if documented != bound else None
     assert problems == []
+
+
+# ------------------------------------------------------------------------ configuration
+
+
+def schema_tables(cls=None, path=()) -> dict[str, set[str]]:
+    """``[table]`` (``[[table]]`` for an array of tables) -> its keys, for every table of the schema
+    (a table of free names, like ``[risk.floors]``, has none)."""
+    import dataclasses
+    import typing
+
+    from triage import schema
+    from triage.settings import Config
+
+    cls = cls or Config
+    out: dict[str, set[str]] = {}
+    scalars = set()
+    for key, _f, tp in schema.fields_of(cls):
+        here = (*path, key)
+        inner = typing.get_args(tp)[0] if typing.get_origin(tp) is tuple else None
+        entry = next((a for a in (typing.get_args(inner) or (inner,)) if dataclasses.is_dataclass(a)), None) \
+            if inner is not None else None
+        if dataclasses.is_dataclass(tp):
+            out.update(schema_tables(tp, here))
+        elif entry is not None and key not in ("members",):
+            out[f"[[{'.'.join(here)}]]"] = {k for k, _, _ in schema.fields_of(entry)}
+        elif typing.get_origin(tp) is dict:
+            out[f"[{'.'.join(here)}]"] = set()
+        else:
+            scalars.add(key)
+    if path and scalars:
+        out[f"[{'.'.join(path)}]"] = scalars
+    return out
+
+
+def documented_config() -> dict[str, set[str]]:
+    out = {}
+    for table, keys in _rows(_section("Configuration"), "table"):
+        names = set()
+        for segment in keys.split(" · "):
+            head = segment.split(":", 1)[0]  # `a`, `b`: what they take (or just `a`)
+            names.update(re.findall(r"`([A-Za-z0-9_-]+)`", head))
+        out[table.strip("`")] = names
+    return out
+
+
+def test_the_configuration_table_lists_every_table_and_key_of_the_schema():
+    assert documented_config() == schema_tables()

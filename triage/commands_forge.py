@@ -16,17 +16,13 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
+
+from triage.cliargs import db_path as _db_path
+from triage.cliargs import open_store
 
 FORGES: tuple[str, ...] = ("github", "gitea", "gitlab")  # kept here so the CLI starts without httpx
 
 EXIT_INCOMPLETE = 1
-
-
-def _db_path(args: argparse.Namespace) -> Path:
-    from triage.paths import default_db_path
-
-    return Path(args.db) if getattr(args, "db", None) else default_db_path()
 
 
 def _err(text: str) -> None:
@@ -41,7 +37,6 @@ def _notify(text: str) -> None:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Pull one repository's merged and flagged pull requests into the queue."""
-    from triage.cli import open_store
     from triage.config import apply_forge_layer, load_config, warn_on_stderr
     from triage.forges import open_forge
     from triage.forges.cache import cache_path_for
@@ -107,7 +102,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_push(args: argparse.Namespace) -> int:
     """Post recorded verdicts (the outbox) to their forges."""
-    from triage.cli import open_store
     from triage.errors import TriageError
     from triage.forges import open_forge
     from triage.forges.cache import cache_path_for
@@ -208,9 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the triage CLI with these commands registered (for ``python -m``)."""
     from triage import cli
 
-    if __name__ not in cli.COMMAND_MODULES and "triage.commands_forge" not in cli.COMMAND_MODULES:
-        cli.COMMAND_MODULES = (*cli.COMMAND_MODULES, "triage.commands_forge")
-    return cli.main(argv)
+    return cli.main(argv)  # cli.COMMAND_MODULES registers this module's commands
 
 
 if __name__ == "__main__":

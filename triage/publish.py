@@ -29,7 +29,7 @@ import json
 import re
 from urllib.parse import quote, unquote
 
-from triage.git import db_text
+from triage.models import db_text
 from triage.sanitize import display, one_line
 
 FORGE_SOURCES = ("github", "gitea", "gitlab")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from triage.models import TIER_RANK, TIERS
+from triage.present import short_id
 from triage.store import Store
 
 @dataclass
@@ -89,9 +90,7 @@ class QueueItem:
     @property
     def short_id(self) -> str:
         """What a person types: the sha prefix, or ``repo#N`` for a forge change."""
-        if self.source == "git":
-            return self.sha[:10]
-        return self.id.split(":", 1)[-1]
+        return short_id(self.id)
 
     def sort_key(self) -> tuple:
         """The queue order (see the module doc)."""

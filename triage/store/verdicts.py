@@ -190,7 +190,7 @@ class VerdictsTable:
 
     def set_viewed(self, change_id: str, path: str, viewed: bool, reviewer: str = "", at: float | None = None) -> None:
         """Mark (or unmark) one file of a change viewed by ``reviewer`` (``path`` as the change's
-        ``files`` record has it: :func:`triage.git.db_text` form). ``at`` is when the reviewer
+        ``files`` record has it: :func:`triage.models.db_text` form). ``at`` is when the reviewer
         did it: a mark older than the stored one is ignored, so writes that finish out of
         order keep the latest."""
         with self.write() as conn:
