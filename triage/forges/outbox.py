@@ -59,7 +59,7 @@ from triage.forges.errors import (
     Unprocessable,
 )
 from triage.forges.redact import contains_registered_secret, redact_post_text
-from triage.publish import marker, md_escape, status_marker
+from triage.forges.publish import marker, md_escape, status_marker
 from triage.store import Store
 
 LEASE_S = 300.0

@@ -91,7 +91,8 @@ def load_files(row: dict, repo: str | Path | None = None, *, max_lines_per_file:
     Raises:
         TriageError: when neither a patch nor a readable repository is there.
     """
-    from triage.diff import DiffError, diff_commit, parse_patch
+    from triage.diff import DiffError, diff_commit
+    from triage.patch import parse_patch
 
     patch = row.get("patch")
     if patch:

@@ -13,7 +13,7 @@ from triage.services.assignments import security_pick
 
 
 def _plan(row: dict, verdict: str, note: str, verdict_id: str, findings: list[dict]) -> list[dict]:
-    from triage.publish import plan_outbox
+    from triage.forges.publish import plan_outbox
 
     return plan_outbox(row, verdict, note, verdict_id, findings)
 
