@@ -64,6 +64,7 @@ def print_queue(items, *, now: float | None = None) -> None:
         _out(
             f"{it.tier:<8} {'★' if it.sampled else ' '} {display(it.short_id)[:12]:<12} {agent:<10} "
             f"{it.findings:>4} {size:>9} {age(it.authored_at, now):>4}  {it.shown_state:<10} {one_line(it.title, 70)}"
+            + (f"  [{one_line(it.given_by, 60)}]" if it.conflict or any(g["posted_by"] for g in it.given) else "")
         )
     sampled = sum(1 for i in items if i.sampled)
     by_tier = {t: sum(1 for i in items if i.tier == t) for t in TIERS_WORST_FIRST}
@@ -172,7 +173,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             t = datetime.fromtimestamp(v["created_at"], timezone.utc).strftime("%Y-%m-%d %H:%M")
             note = f"  “{one_line(v['note'], 120)}”" if v["note"] else ""
             old = f"  (at {display(v['sha'][:10])}, before new commits)" if v["superseded"] else ""
-            _out(f"  {t}  {v['verdict']:<9} by {display(v['reviewer'])}{old}{note}")
+            via = f" (via {display(v['posted_by'])})" if v.get("posted_by") else ""
+            _out(f"  {t}  {v['verdict']:<9} by {display(v['reviewer'])}{via}{old}{note}")
     return 0
 
 

@@ -44,6 +44,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from tui.progress import ProgressBar
     from triage.sampling import team_secret
     from triage.forges.sync import review_label, sync
+    from triage.sanitize import display
     from triage.timeparse import parse_since
 
     install()
@@ -69,6 +70,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             "not_ai": result.skipped_human, "incomplete": result.incomplete,
             "provenance_incomplete": result.provenance_incomplete, "drafts": result.drafts,
             "renamed_to": result.renamed_to or None, "ids": result.ids,
+            "imported": [{"id": c, "reviewer": r, "verdict": v} for c, r, v in result.imported],
+            "not_imported": result.not_imported, "conflicts": result.conflicts,
             "seconds": round(result.seconds, 3)}, indent=2) + "\n")
         return 0
     when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(result.since))
@@ -81,6 +84,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if result.renamed_to:
         _err(f"{result.forge}:{result.repo} was renamed or transferred on the forge: it is now "
              f"{result.renamed_to} (recorded; change ids keep {result.repo})")
+    for msg in result.not_imported:
+        _err(msg)
+    for cid, reviewer, verdict in result.imported:
+        sys.stdout.write(f"imported {display(verdict)} by {display(reviewer)} on {display(cid)}\n")
+    for cid in result.conflicts:
+        sys.stdout.write(f"conflict on {display(cid)}: reviewers disagree at its current head "
+                         f"(see `triage show {display(cid.split(':', 1)[-1])}`)\n")
+    if result.imported:
+        extra += f", {len(result.imported)} teammates' verdict(s) imported"
     sys.stdout.write(
         f"synced {result.forge}:{result.repo} since {when} UTC: {result.analysed} analysed, "
         f"{result.skipped_known} already stored, {result.skipped_human} not AI-authored (use --all to include "
