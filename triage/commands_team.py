@@ -1,7 +1,7 @@
 """Provides the team subcommands: ``digest``, ``stats``, ``assign``, ``handover`` and ``escape``.
 
 ``triage.cli`` loads this module through ``COMMAND_MODULES``; :func:`register`
-adds the subcommands. Like all of ``triage/``, it never imports textual or rich.
+adds the subcommands, whose work is done by :mod:`triage.services`. Like all of ``triage/``, it never imports textual or rich.
 """
 
 from __future__ import annotations
@@ -12,17 +12,14 @@ import os
 import sys
 import time
 
+from triage.cliargs import open_store
+from triage.cliargs import out as _out
 from triage.errors import TriageError, describe_os_error
+from triage.present import short_id
 from triage.sanitize import display, one_line
 
 
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-
-
 def _store(args: argparse.Namespace):
-    from triage.cli import open_store
-
     return open_store(args)
 
 
@@ -97,8 +94,8 @@ def cmd_assign(args: argparse.Namespace) -> int:
         return 0
     per: dict[str, int] = {}
     for a in result:
-        title, sha, source = titles.get(a.change_id, ("", "", "git"))
-        short = sha[:10] if source == "git" else a.change_id.split(":", 1)[-1]
+        title = titles.get(a.change_id, ("", "", "git"))[0]
+        short = short_id(a.change_id)
         who = a.reviewer or "—"
         why = "" if a.reason in ("rotation", "security") else f"  [{display(a.reason)}]"
         _out(f"{a.tier:<8} {display(short)[:12]:<12} → {display(who):<10} {one_line(title, 60)}{why}")

@@ -16,8 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from triage.errors import TriageError
+from triage.models import SERIOUS_TIERS
 
-DEEP_DIVE_TIERS = frozenset({"HIGH", "CRITICAL"})
+DEEP_DIVE_TIERS = SERIOUS_TIERS
 """Tiers that are always in the deep dive."""
 
 

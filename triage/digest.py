@@ -22,6 +22,7 @@ import time
 from datetime import datetime, timezone
 
 from triage.models import TIERS
+from triage.present import short_id
 from triage.sanitize import display
 
 LIMIT = 100
@@ -109,10 +110,6 @@ def _when(ts: float, with_time: bool = True) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).strftime(fmt)
 
 
-def _short(v: dict) -> str:
-    return v["sha"][:10] if v.get("source") == "git" else v["change_id"].split(":", 1)[-1]
-
-
 # ------------------------------------------------------------------ markdown
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
@@ -174,7 +171,7 @@ def render_md(d: dict) -> str:
     out += ["", "## Verdicts given", ""]
     for v in d["verdicts"]:
         note = f": “{md(v['note'])}”" if v["note"] else ""
-        out.append(f"- {_when(v['created_at'])} **{v['verdict']}** on {md_code(_short(v))} "
+        out.append(f"- {_when(v['created_at'])} **{v['verdict']}** on {md_code(short_id(v['change_id']))} "
                    f"{md(v['title'])} by {md(v['reviewer']) or 'unknown'}{note}")
     if not d["verdicts"]:
         out.append("No verdicts in this window.")
@@ -268,7 +265,7 @@ def render_html(d: dict) -> str:
     if d["verdicts"]:
         rows = "".join(
             f"<tr><td>{_when(v['created_at'])}</td><td><b>{h(v['verdict'])}</b></td>"
-            f"<td><code>{h(_short(v))}</code></td><td>{h(v['title'])}</td><td>{h(v['reviewer'])}</td>"
+            f"<td><code>{h(short_id(v['change_id']))}</code></td><td>{h(v['title'])}</td><td>{h(v['reviewer'])}</td>"
             f"<td>{h(v['note'])}</td></tr>" for v in d["verdicts"])
         body.append("<table><tr><th>When</th><th>Verdict</th><th>Id</th><th>Title</th><th>Reviewer</th>"
                     f"<th>Note</th></tr>{rows}</table>")

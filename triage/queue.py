@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from triage.models import TIER_RANK, TIERS
+from triage.present import short_id
 from triage.store import Store
 
 @dataclass
@@ -50,11 +51,23 @@ class QueueItem:
     provenance_note: str = ""
     """Why provenance could not be read completely (e.g. a truncated commit list); such a
     change is listed even when no AI signal was found, since the missing part may hold one."""
+    given: list[dict] = field(default_factory=list)
+    """Every standing verdict at the current head, one per reviewer (``reviewer``, ``verdict``,
+    ``posted_by``: the forge or git account that carried a teammate's verdict here)."""
+    conflict: bool = False
+    """Reviewers disagree at this head: shown as ``conflict``, not settled by which came last."""
 
     @property
     def state(self) -> str:
-        """``unreviewed`` or the latest verdict."""
+        """``unreviewed``, ``conflict`` (reviewers disagree at this head) or the latest verdict."""
+        if self.conflict:
+            return "conflict"
         return self.verdict or "unreviewed"
+
+    @property
+    def given_by(self) -> str:
+        """Who gave the standing verdicts, as one line: ``approve alice, needs-fix bob``."""
+        return ", ".join(f"{g['verdict']} {g['reviewer'] or '?'}" for g in self.given)
 
     @property
     def shown_state(self) -> str:
@@ -77,9 +90,7 @@ class QueueItem:
     @property
     def short_id(self) -> str:
         """What a person types: the sha prefix, or ``repo#N`` for a forge change."""
-        if self.source == "git":
-            return self.sha[:10]
-        return self.id.split(":", 1)[-1]
+        return short_id(self.id)
 
     def sort_key(self) -> tuple:
         """The queue order (see the module doc)."""
@@ -111,6 +122,8 @@ class QueueItem:
             "assignee": self.assignee,
             "state": self.state,
             "verdict": self.verdict,
+            "conflict": self.conflict,
+            "verdicts_by": [dict(g) for g in self.given],
             "superseded_verdict": None if not self.superseded else {
                 k: self.superseded[k] for k in ("verdict", "reviewer", "sha", "created_at")},
             "evidence": self.evidence,
@@ -154,6 +167,8 @@ def item_from_row(row: dict, verdict: dict | None = None, superseded: dict | Non
         superseded=superseded,
         draft=bool(row.get("draft")),
         provenance_note=row.get("provenance_note") or "",
+        given=list(verdict.get("given") or []) if verdict else [],
+        conflict=bool(verdict.get("conflict")) if verdict else False,
     )
 
 

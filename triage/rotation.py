@@ -44,10 +44,11 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Sequence
 
 from triage.errors import TriageError
+from triage.models import SERIOUS_TIERS
 from triage.settings import Config
 from triage.settings import Member as MemberEntry
 
-SECURITY_TIERS = frozenset({"HIGH", "CRITICAL"})
+SECURITY_TIERS = SERIOUS_TIERS
 """Tiers that go to the security group when one is configured."""
 
 _TRAILER_EMAIL = re.compile(

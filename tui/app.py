@@ -26,7 +26,8 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from triage.links import Link
-from triage.review import QueueFilter
+from triage.present import short_id
+from triage.review.queue import QueueFilter
 from tui.commands import TriageCommands
 from tui.messages import (
     BrowserOpened,
@@ -270,7 +271,7 @@ class TriageApp(App[None]):
             self.pop_screen()
         self.queue_screen.reload(select=message.change_id)
         self._reload_digests()
-        short = message.change_id.rsplit(":", 1)[-1][:10]
+        short = short_id(message.change_id)
         posts = "" if message.change_id.startswith("git:") else "; `triage push` posts it to the forge"
         undo = ""
         if message.one_key:
@@ -310,7 +311,7 @@ class TriageApp(App[None]):
     def on_verdict_withdrawn(self, message: VerdictWithdrawn) -> None:
         self.queue_screen.reload(select=message.change_id)
         self._reload_digests()
-        short = message.change_id.rsplit(":", 1)[-1][:10]
+        short = short_id(message.change_id)
         forge = (f"; {message.posted} forge post{'s' if message.posted != 1 else ''} of it had already been "
                  "tried by a push and may be on the forge") if message.posted else ""
         self.notify(safe_plain(f"Undid the approve of {short}: a superseding 'withdrawn' verdict is recorded and "
@@ -454,7 +455,7 @@ class TriageApp(App[None]):
                 screen.show_assignee(message.reviewer)
         self.queue_screen.reload(select=message.change_id)
         self._reload_digests()
-        short = message.change_id.rsplit(":", 1)[-1][:10]
+        short = short_id(message.change_id)
         frm = f" from {message.previous}" if message.previous else ""
         self.notify(safe_plain(f"Handed {short} over{frm} to {message.reviewer}"), title="Hand-over",
                     markup=False, timeout=4)

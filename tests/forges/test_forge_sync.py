@@ -200,7 +200,7 @@ def test_an_open_pr_that_merges_is_reassessed(github, tmp_path, cfg):
 
 
 def test_a_reviewed_pr_that_gets_new_commits_is_in_the_queue_again(forge, tmp_path, cfg):
-    from triage.cli import change_details
+    from triage.services.changes import change_details
     from triage.queue import load_queue
 
     cid = f"{forge.kind}:{REPO}#3"

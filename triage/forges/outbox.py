@@ -59,7 +59,7 @@ from triage.forges.errors import (
     Unprocessable,
 )
 from triage.forges.redact import contains_registered_secret, redact_post_text
-from triage.publish import marker, md_escape, status_marker
+from triage.publish import marker, md_escape, record_marker, status_marker
 from triage.store import Store
 
 LEASE_S = 300.0
@@ -262,6 +262,8 @@ def lines_moved(comments: list[dict]) -> str:
 def _post(forge, row: dict, payload: dict) -> str:
     action = row["action"]
     tag = marker(row["id"])
+    if isinstance(payload.get("record"), dict) and action in ("review", "comment"):
+        tag = f"{record_marker(payload['record'])}\n{tag}"  # the verdict, for teammates' sync
     if action == "review":
         comments = [{**c, "body": c["body"]} for c in payload.get("comments") or []]
         try:

@@ -12,10 +12,11 @@ from triage.rotation import Roster
 from triage.services.assignments import security_pick
 
 
-def _plan(row: dict, verdict: str, note: str, verdict_id: str, findings: list[dict]) -> list[dict]:
+def _plan(row: dict, verdict: str, note: str, verdict_id: str, findings: list[dict], *, reviewer: str = "",
+          at: float = 0.0) -> list[dict]:
     from triage.publish import plan_outbox
 
-    return plan_outbox(row, verdict, note, verdict_id, findings)
+    return plan_outbox(row, verdict, note, verdict_id, findings, reviewer=reviewer, at=at)
 
 
 def record(store, change_id: str, verdict: str, *, note: str = "", reviewer: str = "",

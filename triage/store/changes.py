@@ -6,6 +6,7 @@ import time
 from typing import Iterable
 
 from triage.errors import TriageError
+from triage.models import SERIOUS_TIERS
 from triage.store.migrations import _like, rekey_repo
 from triage.store.rows import decode_change
 
@@ -147,6 +148,7 @@ class QueueReads:
         if sampled_only:
             where.append("sampled = 1")
         if deep_dive:
-            where.append("(tier IN ('HIGH', 'CRITICAL') OR sampled = 1)")
+            where.append(f"(tier IN ({','.join('?' * len(SERIOUS_TIERS))}) OR sampled = 1)")
+            params.extend(sorted(SERIOUS_TIERS))
         return [decode_change(r) for r in
                 self.query(f"SELECT {QUEUE_COLUMNS} FROM changes WHERE {' AND '.join(where)}", params)]

@@ -50,6 +50,12 @@ class ForgeTable:
             conn.execute("INSERT OR REPLACE INTO sync_cursors (source, cursor, updated_at) VALUES (?, ?, ?)",
                          (key, cursor, time.time() if now is None else now))
 
+    def forge_numbers_since(self, source: str, repo: str, since: float) -> list[int]:
+        """The pull request numbers of one forge repository stored (synced) since ``since``."""
+        return [int(r["number"]) for r in self.query(
+            "SELECT number FROM changes WHERE source = ? AND repo = ? AND number IS NOT NULL AND ingested_at >= ? "
+            "ORDER BY number", (source, repo, since))]
+
     def synced_heads(self, source: str, repo: str) -> dict[str, tuple]:
         """change id -> ``(sha, state, labels, draft)`` of the analysed changes of one forge repository."""
         rows = self.query("SELECT id, sha, state, labels, draft FROM changes WHERE source = ? AND repo = ? "

@@ -295,6 +295,14 @@ def m008_repo_ids(db: sqlite_utils.Database) -> None:
             rekey_repo(db.conn, old, new)
 
 
+@migrations()
+def m009_shared_verdicts(db: sqlite_utils.Database) -> None:
+    """Verdicts shared through the forge or git: ``posted_by`` names the account that carried a
+    teammate's verdict here (``github:alice-gh``, ``git:alice@example.com``); ``''`` for one
+    recorded on this machine."""
+    db.execute("ALTER TABLE verdicts ADD COLUMN posted_by TEXT NOT NULL DEFAULT ''")
+
+
 _CHANGE_ID_TABLES = ("findings", "verdicts", "checklist_answers", "outbox", "review_sessions", "escapes",
                      "assignments", "viewed_files")
 _APPEND_ONLY = ("verdicts", "checklist_answers", "assignments")
