@@ -10,7 +10,7 @@ tables: ``changes`` (changes, findings, ingest heads, the queue's read),
 decides nothing: what a verdict posts is the forges' business
 (:mod:`triage.forges.publish`), passed in by :mod:`triage.services`.
 
-Durability choices (see ``shared/reference/security-and-bad-inputs.md`` §4):
+Durability choices:
 
 * ``journal_mode=WAL`` with ``synchronous=FULL``: a committed verdict survives a
   crash or power loss; ``kill -9`` never corrupts the file.

@@ -542,7 +542,7 @@ class ReviewScreen(Screen):
 
     def approval_facts(self) -> ApprovalFacts:
         """What the approval check looks at, from what this screen loaded (the Queue reads the same
-        from the store: :func:`triage.approval.gather_approval_facts`)."""
+        from the store: :func:`triage.services.changes.gather_approval_facts`)."""
         answers = {i.id: i.answer for i in self.query_one(ChecklistPanel).items}
         files = self.files if self.layout_ is not None or self.load_error else None
         return approval_facts(self.row or {}, self.findings, answers, files, self.load_error)
