@@ -337,7 +337,7 @@ class QueueScreen(Screen):
             with Store(self.triage.db_path) as store:
                 row, facts = gather_approval_facts(store, item.id, self.triage.repo)
                 blocked = (verdict_allowed(row, store.checklist_answers(item.id))[1]
-                           if deep_dive and in_scope(row) else [])
+                           if deep_dive and in_scope(row.get("tier"), row.get("sampled")) else [])
         except Exception as exc:  # noqa: BLE001 - a toast: the queue itself is still fine
             self.app.post_message(StoreFailed("check the change before a verdict", str(exc)))
             return
