@@ -43,8 +43,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from triage.forges.redact import install
     from tui.progress import ProgressBar
     from triage.sampling import team_secret
+    from triage.forges.sync import review_label, sync
     from triage.sanitize import display
-    from triage.sync import review_label, sync
     from triage.timeparse import parse_since
 
     install()

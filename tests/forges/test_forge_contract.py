@@ -18,7 +18,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from triage.forges.outbox import push
 from triage.store import Store
-from triage.sync import sync
+from triage.forges.sync import sync
 
 from forge_env import REPO
 

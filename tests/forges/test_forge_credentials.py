@@ -18,7 +18,7 @@ from triage.forges.errors import AuthError, InsecureURL
 from triage.forges.outbox import push
 from triage.forges.redact import install, redact
 from triage.store import Store
-from triage.sync import sync
+from triage.forges.sync import sync
 from triage.services.verdicts import record
 
 from forge_env import REPO

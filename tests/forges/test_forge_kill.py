@@ -18,9 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-from triage.publish import marker, status_marker
+from triage.forges.publish import marker, status_marker
 from triage.store import Store
-from triage.sync import sync
+from triage.forges.sync import sync
 from triage.services.verdicts import record
 
 from forge_env import REPO

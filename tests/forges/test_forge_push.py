@@ -7,9 +7,9 @@ import pytest
 from triage.forges.errors import AuthError
 from triage.forges.http import RetryPolicy
 from triage.forges.outbox import push
-from triage.publish import marker, status_marker
+from triage.forges.publish import marker, status_marker
 from triage.store import Store
-from triage.sync import sync
+from triage.forges.sync import sync
 from triage.services.verdicts import record
 
 from forge_env import REPO

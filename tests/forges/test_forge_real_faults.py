@@ -14,10 +14,10 @@ import time
 
 from triage.forges.http import RetryPolicy
 from triage.forges.outbox import push
-from triage.publish import marker, status_marker
+from triage.forges.publish import marker, status_marker
 from triage.queue import load_queue
 from triage.store import Store
-from triage.sync import sync
+from triage.forges.sync import sync
 from triage.services.verdicts import record
 
 from forge_env import CLAUDE_TRAILER, DAY, REPO

@@ -9,7 +9,7 @@ import pytest
 
 from triage.forges.errors import AuthError, ListingIncomplete
 from triage.store import Store
-from triage.sync import cursor_key, read_cursor, sync
+from triage.forges.sync import cursor_key, read_cursor, sync
 from triage.services.verdicts import record
 
 from forge_env import CLAUDE_TRAILER, DAY, PAY_V2, REPO

@@ -13,11 +13,11 @@ from triage.config import config_with
 from triage.forges import open_forge
 from triage.forges.http import RetryPolicy
 from triage.forges.outbox import push
-from triage.publish import parse_records, record_marker
+from triage.forges.publish import parse_records, record_marker
 from triage.queue import load_queue
 from triage.services.verdicts import record
 from triage.store import Store
-from triage.sync import sync
+from triage.forges.sync import sync
 
 from forge_env import ENV, REPO, TOKENS
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pygit2
 import pytest
 
-from triage.diff import parse_patch
+from triage.patch import parse_patch
 from triage.errors import TriageError
 from triage.present import age
 from triage.review.checklist import checklist_items, checklist_progress

@@ -1,7 +1,7 @@
 """Provides the forge as the team's shared record: teammates' verdicts imported from their posts.
 
 Every verdict's main post (a review, or a comment/note) carries a hidden record
-(:func:`triage.publish.record_marker`): verdict id, verdict, reviewer, head sha
+(:func:`triage.forges.publish.record_marker`): verdict id, verdict, reviewer, head sha
 and time. ``sync`` reads the reviews and comments of each pull request it lists
 and imports the records it may trust as verdicts, deduplicated by id and
 append-only (:meth:`triage.store.Store.import_verdict`); a head that moved
@@ -30,7 +30,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from triage.publish import parse_records
+from triage.forges.publish import parse_records
 
 
 @dataclass
@@ -52,7 +52,7 @@ def member_for_login(roster, login: str):
 def import_posts(store, forge, numbers, roster, *, clock=time.time) -> ImportResult:
     """Import the teammates' verdict records posted on pull requests ``numbers`` (see the module doc)."""
     from triage.rotation import is_author
-    from triage.services.assignments import candidate_from_store
+    from triage.rotation_store import candidate_from_store
 
     result = ImportResult()
     for number in numbers:

@@ -9,12 +9,12 @@ store never reaches up into publishing policy.
 from __future__ import annotations
 
 from triage.rotation import Roster
-from triage.services.assignments import security_pick
+from triage.rotation_store import security_pick
 
 
 def _plan(row: dict, verdict: str, note: str, verdict_id: str, findings: list[dict], *, reviewer: str = "",
           at: float = 0.0) -> list[dict]:
-    from triage.publish import plan_outbox
+    from triage.forges.publish import plan_outbox
 
     return plan_outbox(row, verdict, note, verdict_id, findings, reviewer=reviewer, at=at)
 

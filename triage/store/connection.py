@@ -1,6 +1,6 @@
 """Provides the SQLite connection of the store: one file, WAL, explicit migrations, append-only verdicts.
 
-Durability choices (see ``shared/reference/security-and-bad-inputs.md`` §4):
+Durability choices:
 
 * ``journal_mode=WAL`` with ``synchronous=FULL``: a committed verdict survives a
   crash or power loss; ``kill -9`` never corrupts the file.

@@ -6,7 +6,7 @@ import time
 from typing import Iterable
 
 from triage.errors import TriageError
-from triage.store.rows import AssignmentRow
+from triage.store.rows import AssignmentRow, decode_change
 
 IDENTITY_COLUMNS = "id, repo, source, tier, author_email, committer_email, author_login, author_name, message, parents"
 """The columns of a change that tell who wrote it (rotation never assigns a change to its author)."""
@@ -62,21 +62,21 @@ class TeamTable:
         return written
 
     def identity_rows(self, ids: Iterable[str]) -> dict[str, dict]:
-        """change id -> its :data:`IDENTITY_COLUMNS` (raw: ``parents`` is JSON text)."""
+        """change id -> its :data:`IDENTITY_COLUMNS`, decoded (``parents`` is a list)."""
         ids = list(ids)
         out: dict[str, dict] = {}
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             for r in self.query(
                     f"SELECT {IDENTITY_COLUMNS} FROM changes WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-                out[r["id"]] = r
+                out[r["id"]] = decode_change(r)
         return out
 
     def identity_rows_by_sha(self, repo: str, shas: list[str]) -> list[dict]:
-        """The :data:`IDENTITY_COLUMNS` of the stored commits ``shas`` of ``repo``."""
+        """The :data:`IDENTITY_COLUMNS` of the stored commits ``shas`` of ``repo``, decoded."""
         marks = ",".join("?" * len(shas))
-        return self.query(f"SELECT {IDENTITY_COLUMNS} FROM changes WHERE repo = ? AND sha IN ({marks})",
-                          [repo, *shas])
+        return [decode_change(r) for r in self.query(
+            f"SELECT {IDENTITY_COLUMNS} FROM changes WHERE repo = ? AND sha IN ({marks})", [repo, *shas])]
 
     def change_titles(self, ids: list[str]) -> dict[str, tuple[str, str, str]]:
         """change id -> ``(title, sha, source)``."""

@@ -162,7 +162,7 @@ def anchor_lines(patch: bytes | None, added_only: bool) -> dict[str, tuple[set[i
     """path -> (post-image lines a comment may anchor on, old path), from the patch hunks."""
     if not patch:
         return {}
-    from triage.diff import parse_patch
+    from triage.patch import parse_patch
 
     out: dict[str, tuple[set[int], str]] = {}
     for fd in parse_patch(patch):
