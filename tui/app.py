@@ -128,7 +128,7 @@ class TriageApp(App[None]):
         if keymap:
             from tui.screens.help import binding_ids
 
-            known = binding_ids()
+            known = binding_ids(type(self))
             unknown = sorted(set(keymap) - known)
             if unknown:
                 from triage.config import user_config_path

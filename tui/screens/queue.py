@@ -59,6 +59,9 @@ def change_summary(item) -> Text:
 class QueueScreen(Screen):
     """The review queue."""
 
+    PALETTE: ClassVar[str] = "queue"
+    """Which commands the palette offers here (:func:`tui.commands.commands_for`)."""
+
     AUTO_FOCUS = "#queue-table"
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -64,6 +64,9 @@ FILE_KEYS = Binding.Group("File", compact=True)
 class ReviewScreen(Screen):
     """Review one change: files, annotated diff, finding under the cursor, checklist, verdict."""
 
+    PALETTE: ClassVar[str] = "review"
+    """Which commands the palette offers here (:func:`tui.commands.commands_for`)."""
+
     AUTO_FOCUS = "#diff"
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (120, "-wide")]
