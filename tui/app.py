@@ -94,7 +94,7 @@ class TriageApp(App[None]):
         **options: object,
     ) -> None:
         super().__init__()
-        self.db_path = Path(db)
+        self.db_path = db if isinstance(db, str) and "://" in db else Path(db)
         self.repo = str(repo) if repo else None
         self.now = _timestamp(now)
         self.reviewer_source = "given when the app was started"
