@@ -115,7 +115,7 @@ def secret(args) -> int:
     env = dict(os.environ, XDG_CONFIG_HOME=config_home)
     env.pop("TRIAGE_SAMPLING_SECRET", None)
     env.pop("TRIAGE_CONFIG", None)
-    p = subprocess.run([sys.executable, "-m", "tui", "gate", "--repo", args.repo], capture_output=True,
+    p = subprocess.run([sys.executable, "-m", "triage", "gate", "--repo", args.repo], capture_output=True,
                        stdin=subprocess.DEVNULL, env=env)
     left = sorted(n for n in os.listdir(d) if n != "filler")
     print(json.dumps({"gate": {"rc": p.returncode, "out": p.stdout.decode("utf-8", "replace"),

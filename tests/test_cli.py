@@ -146,7 +146,7 @@ def test_corrupt_database_is_reported_and_kept(tmp_path, capsys):
 
 
 def test_locked_database_is_reported_and_nothing_is_lost(demo, capsys, monkeypatch):
-    import triage.store as store_mod
+    import triage.store.connection as store_mod
 
     _, db = demo
     item = queue_json(capsys, db)[0]

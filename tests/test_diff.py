@@ -17,16 +17,9 @@ import pygit2
 import pytest
 from pygit2.enums import DiffFind, DiffOption, ObjectType
 
-from triage import diff as diffmod
-from triage.diff import (
-    MERGE_POLICY,
-    DiffError,
-    diff_commit,
-    parse_hunks,
-    parse_patch,
-    post_image,
-    read_blob,
-)
+from triage import patch as patchmod
+from triage.diff import MERGE_POLICY, DiffError, diff_commit, post_image, read_blob
+from triage.patch import parse_hunks, parse_patch
 
 SIG = pygit2.Signature("Test Author", "test@example.com", 1_700_000_000, 0)
 FILE, EXEC, LINK, GITLINK, TREE = 0o100644, 0o100755, 0o120000, 0o160000, 0o040000
@@ -372,7 +365,7 @@ def test_parse_header_lookalikes_inside_a_hunk_are_content():
     ],
 )
 def test_parse_patch_never_raises_on_garbage(data):
-    result = diffmod._parse(data)  # the internal parser must not raise either
+    result = patchmod._parse(data)  # the internal parser must not raise either
     files = parse_patch(data)
     assert len(files) == len(result)
     for fd in files:

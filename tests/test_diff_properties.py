@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pygit2.enums import DiffFind, DiffOption, ObjectType
 
-from triage import diff as diffmod
-from triage.diff import diff_commit, parse_hunks, parse_patch
+from triage import patch as patchmod
+from triage.diff import diff_commit
+from triage.patch import parse_hunks, parse_patch
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 REPO = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -81,7 +82,7 @@ garbage = st.one_of(
 @FAST
 @given(garbage)
 def test_parse_patch_never_raises_and_counts_match(data):
-    internal = diffmod._parse(data)  # would raise on an internal bug
+    internal = patchmod._parse(data)  # would raise on an internal bug
     files = parse_patch(data)
     assert len(files) == len(internal)
     for fd in files:

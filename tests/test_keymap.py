@@ -23,9 +23,9 @@ def test_keys_are_trimmed_and_kept_in_order(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("text, says", [
-    ('keymap = "x"\n', "must be a table"),
-    ('[keymap]\n"app.quit" = ""\n', "'app.quit'"),
-    ('[keymap]\n"app.quit" = ["q"]\n', "must be a string"),
+    ('keymap = "x"\n', '[keymap]: expected a table of strings, got "x"'),
+    ('[keymap]\n"app.quit" = ""\n', '[keymap] app.quit: expected keys such as "x"'),
+    ('[keymap]\n"app.quit" = ["q"]\n', "[keymap] app.quit: expected a string, got an array"),
     ("[keymap\n", "invalid TOML"),
 ])
 def test_what_cannot_be_a_key_list_is_a_one_line_error_naming_the_file(tmp_path, monkeypatch, text, says):

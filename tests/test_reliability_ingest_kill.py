@@ -1,6 +1,6 @@
 """SIGKILL during ``triage ingest --all`` at random points: no corruption, no partial change, clean resume.
 
-The real CLI (``python -m tui ingest``) runs in a subprocess on a synthetic
+The real CLI (``python -m triage ingest``) runs in a subprocess on a synthetic
 repository of a few hundred commits (merges, binaries, large files, findings)
 and is killed with SIGKILL (with its analysis workers) at a seeded-random
 point: at a random time, at a random commit of its progress, or just around a

@@ -17,7 +17,8 @@ from triage.errors import TriageError
 from triage.git import key_text, normalize_remote, open_repo, repo_key
 from triage.ingest import ingest
 from triage.links import safe_id
-from triage.rotation import Roster, assign_pending
+from triage.rotation import Roster
+from triage.services.assignments import assign_pending
 from triage.store import Store
 
 SECRET = b"shared-team-secret-0123456789"

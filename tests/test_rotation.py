@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from triage.errors import TriageError
 from triage.models import TIERS
 from triage.config import config_with
+from triage.services.assignments import candidate_from_store
 from triage.rotation import (
     SECURITY_TIERS,
     Candidate,
@@ -20,7 +21,6 @@ from triage.rotation import (
     Roster,
     author_identities,
     candidate,
-    candidate_from_store,
     is_author,
     parse_day,
     plan,
@@ -395,7 +395,7 @@ def test_cli_assign_without_a_roster_is_a_one_line_error(cli, tmp_path, monkeypa
 
 
 def test_candidate_from_store_accepts_decoded_rows(demo):
-    from triage.rotation import candidate_from_store
+    from triage.services.assignments import candidate_from_store
     from triage.store import Store
 
     _, db = demo

@@ -7,7 +7,8 @@ import json
 import pytest
 from test_rotation import cli  # noqa: F401 - the shared `cli` fixture
 
-from triage.deepdive import check_verdict, deep_dive_items, escalate, in_scope, verdict_allowed
+from triage.deepdive import check_verdict, deep_dive_items, in_scope, verdict_allowed
+from triage.services.verdicts import escalate
 from triage.errors import TriageError
 from triage.config import config_with
 from triage.rotation import Roster
@@ -100,8 +101,8 @@ def test_escalate_assigns_the_security_group_never_the_author_nor_the_escalator(
 
 
 def test_record_verdict_helper_for_the_cli(cli):
-    """``triage verdict --deep-dive`` and ``--escalate`` go through commands_team.record_verdict."""
-    from triage.commands_team import record_verdict
+    """``triage verdict --deep-dive`` and ``--escalate`` go through services.verdicts.record_verdict."""
+    from triage.services.verdicts import record_verdict
 
     sampled = _with_checklist(cli.db, "ae80b117ab")
     with Store(cli.db) as store:

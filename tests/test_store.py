@@ -162,7 +162,7 @@ def test_a_corrupt_file_is_named_and_left_untouched(tmp_path):
 
 
 def test_a_locked_database_gives_a_clear_error_and_loses_nothing(tmp_path, monkeypatch):
-    import triage.store as store_mod
+    import triage.store.connection as store_mod
 
     path = tmp_path / "t.db"
     with Store(path) as s:

@@ -65,7 +65,8 @@ def approval_facts(row: Mapping, findings: Iterable[dict], answers: Mapping[str,
         files: Its diff; ``None`` while it is not loaded (``load_error`` then says why).
         load_error: Why the diff could not be read.
     """
-    from triage.review import checklist_items, hidden_counts
+    from triage.review.checklist import checklist_items
+    from triage.review.layout import hidden_counts
 
     items = checklist_items(row.get("checklist") or [], {k: {"answer": _answer(v)} for k, v in answers.items()})
     if files is None and not load_error:
@@ -94,7 +95,7 @@ def gather_approval_facts(store, change_id: str, repo: str | Path | None = None)
     Raises:
         TriageError: for an unknown change id.
     """
-    from triage.review import load_files
+    from triage.services.changes import load_files
 
     row = store.get_change(change_id)
     if row is None:

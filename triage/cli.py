@@ -13,22 +13,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Sequence
 
 from triage import __version__
+from triage.cliargs import db_path as _db_path
+from triage.cliargs import open_store
+from triage.cliargs import out as _out
 from triage.errors import TriageError
-from triage.models import TIERS, VERDICTS, WITHDRAWN, suppression_note
+from triage.models import TIERS, VERDICTS, suppression_note
 from triage.paths import default_db_path, default_demo_dir
+from triage.present import TIERS_WORST_FIRST, age
 from triage.sanitize import display, one_line
-
-DEMO_SECRET = b"triage-demo-sampling-secret-31673"
-"""The demo's fixed sampling secret, so its deep-dive sample is the same everywhere. The number
-was picked (by trying them in order) when draws moved from commit ids to patch ids, so that
-the demo still draws the changes its screenshots and tests show: one CRITICAL, one HIGH and
-one MEDIUM AI change, and two LOW non-AI ones."""
 
 OpenTui = Callable[..., int]
 
@@ -38,21 +35,6 @@ sets ``handler=`` (a function of ``args``) with ``set_defaults``."""
 
 
 # ------------------------------------------------------------------- helpers
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db) if getattr(args, "db", None) else default_db_path()
-
-
-def open_store(args: argparse.Namespace):
-    """The store named by ``--db`` / ``TRIAGE_DB`` / the default location."""
-    from triage.store import Store
-
-    return Store(_db_path(args))
 
 
 def launch_app(**options) -> int:
@@ -69,14 +51,6 @@ def default_reviewer() -> str:
     return reviewer_identity()[0]
 
 
-def _age(ts: int, now: float | None = None) -> str:
-    secs = max(0, int((now or time.time()) - ts))
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if secs >= size:
-            return f"{secs // size}{unit}"
-    return f"{secs}s"
-
-
 def print_queue(items, *, now: float | None = None) -> None:
     """The queue as a plain, sanitised table."""
     if not items:
@@ -89,10 +63,11 @@ def print_queue(items, *, now: float | None = None) -> None:
         agent = display(it.agent_label)[:10]
         _out(
             f"{it.tier:<8} {'★' if it.sampled else ' '} {display(it.short_id)[:12]:<12} {agent:<10} "
-            f"{it.findings:>4} {size:>9} {_age(it.authored_at, now):>4}  {it.shown_state:<10} {one_line(it.title, 70)}"
+            f"{it.findings:>4} {size:>9} {age(it.authored_at, now):>4}  {it.shown_state:<10} {one_line(it.title, 70)}"
+            + (f"  [{one_line(it.given_by, 60)}]" if it.conflict or any(g["posted_by"] for g in it.given) else "")
         )
     sampled = sum(1 for i in items if i.sampled)
-    by_tier = {t: sum(1 for i in items if i.tier == t) for t in reversed(TIERS)}
+    by_tier = {t: sum(1 for i in items if i.tier == t) for t in TIERS_WORST_FIRST}
     _out("")
     _out(f"{len(items)} changes: " + ", ".join(f"{n} {t}" for t, n in by_tier.items() if n)
          + f"; {sampled} drawn for a deep dive (★)")
@@ -106,8 +81,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tui.progress import ProgressBar
     from triage.timeparse import parse_since
 
+    from triage.services.changes import sarif_results
+
     since = parse_since(args.since) if args.since else None
-    external = _sarif_results(args.repo, args.sarif)
+    external = sarif_results(args.repo, args.sarif)
     with open_store(args) as store, ProgressBar("ingesting", "commits") as bar:
         result = ingest(store, args.repo, rev_range=args.range, since=since, include_all=args.all,
                         progress=bar.update, external=external)
@@ -118,22 +95,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
          + (f"{result.skipped_shallow} at the shallow clone's cut (not analysed), " if result.skipped_shallow else "")
          + f"{result.seen} commits seen in {result.seconds:.2f}s")
     return 0
-
-
-def _sarif_results(repo_path: str, files: list[str] | None) -> list:
-    """The results of the ``--sarif`` logs, for the repository at ``repo_path`` (one-line errors)."""
-    if not files:
-        return []
-    from triage import sarif
-    from triage.git import open_repo, repo_root
-    from triage.ingest import read_head
-
-    repo = open_repo(repo_path)
-    read = read_head(repo)
-    out: list = []
-    for f in files:
-        out.extend(sarif.load(f, repo_root(repo), read))
-    return out
 
 
 def json_lines_array(objects: list) -> str:
@@ -157,27 +118,9 @@ def cmd_queue(args: argparse.Namespace) -> int:
     return 0
 
 
-def change_details(store, change_id: str) -> dict:
-    """Everything ``triage show`` reports about one change."""
-    row = store.get_change(change_id)
-    row.pop("patch", None)
-    answers = store.checklist_answers(change_id)
-    for item in row["checklist"]:
-        ans = answers.get(item["id"])
-        item["answer"] = ans["answer"] if ans else None
-        item["answer_note"] = ans["note"] if ans else ""
-    from triage.review import by_severity
-
-    row["findings"] = by_severity(store.findings_for(change_id))  # the worst first, as the app lists them
-    row["verdicts"] = store.verdicts_for(change_id)
-    for v in row["verdicts"]:
-        v["superseded"] = bool(v["superseded"])  # given before new commits came
-    last = row["verdicts"][-1] if row["verdicts"] else None
-    row["verdict"] = last["verdict"] if last and not last["superseded"] and last["verdict"] != WITHDRAWN else None
-    return row
-
-
 def cmd_show(args: argparse.Namespace) -> int:
+    from triage.services.changes import change_details
+
     with open_store(args) as store:
         cid = store.resolve_id(args.id)
         d = change_details(store, cid)
@@ -230,12 +173,13 @@ def cmd_show(args: argparse.Namespace) -> int:
             t = datetime.fromtimestamp(v["created_at"], timezone.utc).strftime("%Y-%m-%d %H:%M")
             note = f"  “{one_line(v['note'], 120)}”" if v["note"] else ""
             old = f"  (at {display(v['sha'][:10])}, before new commits)" if v["superseded"] else ""
-            _out(f"  {t}  {v['verdict']:<9} by {display(v['reviewer'])}{old}{note}")
+            via = f" (via {display(v['posted_by'])})" if v.get("posted_by") else ""
+            _out(f"  {t}  {v['verdict']:<9} by {display(v['reviewer'])}{via}{old}{note}")
     return 0
 
 
 def cmd_verdict(args: argparse.Namespace) -> int:
-    from triage.commands_team import record_verdict
+    from triage.services.verdicts import record_verdict
 
     verdict = next(v for v in VERDICTS if getattr(args, v.replace("-", "_")))
     with open_store(args) as store:
@@ -247,24 +191,9 @@ def cmd_verdict(args: argparse.Namespace) -> int:
 
 
 def cmd_gate(args: argparse.Namespace) -> int:
-    from triage.config import load_config
-    from triage.git import change_from_commit, open_repo, repo_key, resolve
-    from triage.ingest import assess_commit
-    from triage.provenance import ProvenanceRules, detect
-    from triage.sampling import load_secret
+    from triage.services.changes import gate
 
-    repo = open_repo(args.repo)
-    cfg = load_config(repo)
-    commit = resolve(repo, args.rev)
-    change = change_from_commit(commit, repo_key(repo, cfg))
-    prov = detect(change, ProvenanceRules.from_config(cfg.provenance))
-    external = _sarif_results(args.repo, args.sarif)
-    if external:
-        from triage.ingest import with_external
-
-        cfg = with_external(cfg, external)
-    a = assess_commit(repo, commit, change, prov, cfg, load_secret(cfg))
-    code, word = gate_decision(a.risk.tier, a.sampled, cfg.gate)
+    change, a, code, word = gate(args.repo, args.rev, args.sarif)
     # The deep-dive draw is not printed (nor in --json): an author who could see it in CI could
     # push again until it came out their way. The reviewer sees it in the queue (★).
     if args.json:
@@ -279,21 +208,8 @@ def cmd_gate(args: argparse.Namespace) -> int:
     return code
 
 
-def gate_decision(tier: str, sampled: bool, gate) -> tuple[int, str]:
-    """``(exit code, words)`` of ``triage gate`` for a change of ``tier`` under the ``[gate]`` table.
-
-    A deep-dive draw changes nothing unless ``hold_sampled = true``: a drawn LOW change
-    may merge, and its deep dive happens from the queue.
-    """
-    if tier in gate.blocked:
-        return 2, "blocked"
-    if tier in gate.auto_merge and not (sampled and gate.hold_sampled):
-        return 0, "may auto-merge"
-    return 1, "needs human review"
-
-
 def cmd_demo(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
-    from triage.demo import build
+    from triage.demo import DEMO_SECRET, build
     from triage.ingest import ingest
     from triage.config import load_config
     from triage.queue import load_queue

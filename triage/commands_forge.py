@@ -16,17 +16,13 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
+
+from triage.cliargs import db_path as _db_path
+from triage.cliargs import open_store
 
 FORGES: tuple[str, ...] = ("github", "gitea", "gitlab")  # kept here so the CLI starts without httpx
 
 EXIT_INCOMPLETE = 1
-
-
-def _db_path(args: argparse.Namespace) -> Path:
-    from triage.paths import default_db_path
-
-    return Path(args.db) if getattr(args, "db", None) else default_db_path()
 
 
 def _err(text: str) -> None:
@@ -41,14 +37,14 @@ def _notify(text: str) -> None:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Pull one repository's merged and flagged pull requests into the queue."""
-    from triage.cli import open_store
     from triage.config import apply_forge_layer, load_config, warn_on_stderr
     from triage.forges import open_forge
     from triage.forges.cache import cache_path_for
     from triage.forges.redact import install
     from tui.progress import ProgressBar
     from triage.sampling import team_secret
-    from triage.sync import review_label, sync
+    from triage.forges.sync import review_label, sync
+    from triage.sanitize import display
     from triage.timeparse import parse_since
 
     install()
@@ -74,6 +70,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             "not_ai": result.skipped_human, "incomplete": result.incomplete,
             "provenance_incomplete": result.provenance_incomplete, "drafts": result.drafts,
             "renamed_to": result.renamed_to or None, "ids": result.ids,
+            "imported": [{"id": c, "reviewer": r, "verdict": v} for c, r, v in result.imported],
+            "not_imported": result.not_imported, "conflicts": result.conflicts,
             "seconds": round(result.seconds, 3)}, indent=2) + "\n")
         return 0
     when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(result.since))
@@ -86,6 +84,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if result.renamed_to:
         _err(f"{result.forge}:{result.repo} was renamed or transferred on the forge: it is now "
              f"{result.renamed_to} (recorded; change ids keep {result.repo})")
+    for msg in result.not_imported:
+        _err(msg)
+    for cid, reviewer, verdict in result.imported:
+        sys.stdout.write(f"imported {display(verdict)} by {display(reviewer)} on {display(cid)}\n")
+    for cid in result.conflicts:
+        sys.stdout.write(f"conflict on {display(cid)}: reviewers disagree at its current head "
+                         f"(see `triage show {display(cid.split(':', 1)[-1])}`)\n")
+    if result.imported:
+        extra += f", {len(result.imported)} teammates' verdict(s) imported"
     sys.stdout.write(
         f"synced {result.forge}:{result.repo} since {when} UTC: {result.analysed} analysed, "
         f"{result.skipped_known} already stored, {result.skipped_human} not AI-authored (use --all to include "
@@ -95,7 +102,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_push(args: argparse.Namespace) -> int:
     """Post recorded verdicts (the outbox) to their forges."""
-    from triage.cli import open_store
     from triage.errors import TriageError
     from triage.forges import open_forge
     from triage.forges.cache import cache_path_for
@@ -196,9 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the triage CLI with these commands registered (for ``python -m``)."""
     from triage import cli
 
-    if __name__ not in cli.COMMAND_MODULES and "triage.commands_forge" not in cli.COMMAND_MODULES:
-        cli.COMMAND_MODULES = (*cli.COMMAND_MODULES, "triage.commands_forge")
-    return cli.main(argv)
+    return cli.main(argv)  # cli.COMMAND_MODULES registers this module's commands
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Provides the team subcommands: ``digest``, ``stats``, ``assign``, ``handover`` and ``escape``.
 
 ``triage.cli`` loads this module through ``COMMAND_MODULES``; :func:`register`
-adds the subcommands. Like all of ``triage/``, it never imports textual or rich.
+adds the subcommands, whose work is done by :mod:`triage.services`. Like all of ``triage/``, it never imports textual or rich.
 """
 
 from __future__ import annotations
@@ -12,53 +12,15 @@ import os
 import sys
 import time
 
+from triage.cliargs import open_store
+from triage.cliargs import out as _out
 from triage.errors import TriageError, describe_os_error
+from triage.present import short_id
 from triage.sanitize import display, one_line
 
 
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-
-
 def _store(args: argparse.Namespace):
-    from triage.cli import open_store
-
     return open_store(args)
-
-
-def team_config():
-    """The effective config for team commands: the shipped defaults and the reviewer's own file.
-
-    The ``[team]`` roster is never read from a repository: a change under review
-    must not be able to edit who reviews it (see :mod:`triage.config`).
-    """
-    from triage.config import load_config
-
-    return load_config()
-
-
-def roster_from_config(cfg):
-    """The ``[team]`` roster; a one-line error naming the user's config file when there is none."""
-    from triage.config import user_config_path
-    from triage.rotation import Roster
-
-    roster = Roster.from_config(cfg)
-    if not roster.members:
-        raise TriageError("no [team] roster configured: add [team] members = [{name = \"alice\", emails = [...]}] "
-                          f"to your own config.toml, {user_config_path()} (a repository's .triage.toml cannot set it)")
-    return roster
-
-
-def rotation_key(cfg, command: str | None = None) -> bytes | None:
-    """The team secret (as for sampling), so authors cannot predict who reviews them. For
-    ``command`` (``assign``) a configured team must share one (:func:`triage.sampling.team_secret`
-    refuses otherwise); an escalation's tie-break never stops a verdict from being recorded."""
-    from triage.sampling import load_secret, team_secret
-
-    try:
-        return team_secret(cfg, command) if command else load_secret(cfg)
-    except OSError:
-        return None
 
 
 def _when(text: str | None) -> float | None:
@@ -77,51 +39,6 @@ def _write_output(text: str, path: str | None) -> None:
             fh.write(text)
     except OSError as exc:
         raise TriageError(f"cannot write {path}: {describe_os_error(exc)}") from None
-
-
-def _titles(store, ids: list[str]) -> dict[str, tuple[str, str, str]]:
-    out: dict[str, tuple[str, str, str]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        for r in store.query(f"SELECT id, title, sha, source FROM changes WHERE id IN ({','.join('?' * len(chunk))})",
-                             chunk):
-            out[r["id"]] = (r["title"], r["sha"], r["source"])
-    return out
-
-
-def record_verdict(
-    store,
-    change_id: str,
-    verdict: str,
-    *,
-    note: str = "",
-    reviewer: str = "",
-    deep_dive: bool = False,
-    seconds_spent: float | None = None,
-) -> tuple[str, str]:
-    """Record a verdict under the team rules; return ``(verdict_id, extra message)``.
-
-    In deep-dive mode a change in the deep-dive set needs its security
-    checklist answered first (one-line :class:`TriageError` otherwise).
-    ``escalate`` also assigns the change to the security group of the
-    ``[team]`` roster, when one is configured. For ``triage verdict`` and the TUI.
-    """
-    from triage.deepdive import check_verdict, escalate
-    from triage.rotation import Roster
-
-    check_verdict(store, change_id, verdict, deep_dive)
-    if verdict != "escalate":
-        return store.record_verdict(change_id, verdict, note=note, reviewer=reviewer,
-                                    seconds_spent=seconds_spent), ""
-    cfg = team_config()
-    out = escalate(store, change_id, note=note, reviewer=reviewer, roster=Roster.from_config(cfg),
-                   seconds_spent=seconds_spent, key=rotation_key(cfg))
-    extra = (f"assigned to {display(out['assignee'])} (security)" if out["assignee"]
-             else f"not assigned: {out['reason']}")
-    return out["verdict_id"], extra
-
-
-# ------------------------------------------------------------------ commands
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -158,15 +75,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_assign(args: argparse.Namespace) -> int:
     """``triage assign``: give every unassigned, unreviewed queue item a reviewer from the roster."""
-    from triage.rotation import assign_pending, parse_day
+    from triage.rotation import parse_day
+    from triage.services.team import assign, roster_from_config, rotation_key, team_config
 
     cfg = team_config()
     roster = roster_from_config(cfg)
     day = parse_day(args.day)
     with _store(args) as store:
-        result = assign_pending(store, roster, day, include_all=args.all, repo=args.repo,
-                                key=rotation_key(cfg, "assign"), dry_run=args.dry_run)
-        titles = _titles(store, [a.change_id for a in result])
+        result = assign(store, roster, day, include_all=args.all, repo=args.repo,
+                        key=rotation_key(cfg, "assign"), dry_run=args.dry_run)
+        titles = store.change_titles([a.change_id for a in result])
     if args.json:
         _out(json.dumps({"day": day, "dry_run": args.dry_run, "assignments": [a.to_dict() for a in result]},
                         indent=2, ensure_ascii=True))
@@ -176,8 +94,8 @@ def cmd_assign(args: argparse.Namespace) -> int:
         return 0
     per: dict[str, int] = {}
     for a in result:
-        title, sha, source = titles.get(a.change_id, ("", "", "git"))
-        short = sha[:10] if source == "git" else a.change_id.split(":", 1)[-1]
+        title = titles.get(a.change_id, ("", "", "git"))[0]
+        short = short_id(a.change_id)
         who = a.reviewer or "—"
         why = "" if a.reason in ("rotation", "security") else f"  [{display(a.reason)}]"
         _out(f"{a.tier:<8} {display(short)[:12]:<12} → {display(who):<10} {one_line(title, 60)}{why}")
@@ -196,12 +114,11 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 def cmd_handover(args: argparse.Namespace) -> int:
     """``triage handover ID --to NAME``: reassign one change (never to its author)."""
-    from triage.rotation import handover
+    from triage.services.team import handover
 
-    roster = roster_from_config(team_config())
     with _store(args) as store:
         cid = store.resolve_id(args.id)
-        row = handover(store, roster, cid, args.to, note=args.note or "")
+        row = handover(store, cid, args.to, note=args.note or "")
     frm = f" from {display(row['handed_over_from'])}" if row["handed_over_from"] else ""
     _out(f"handed {display(cid)} over{frm} to {display(row['reviewer'])}")
     return 0

@@ -182,6 +182,10 @@ def config_with(overrides: dict) -> Config:
     return schema.build(Config, merge_user(shipped_defaults(), overrides))
 
 
+def quietly(message: str) -> None:
+    """A ``warn`` that says nothing (for readers of one table, once the CLI has shown the warnings)."""
+
+
 def warn_on_stderr(message: str) -> None:
     """Print a one-line ``triage: warning: …`` (the default for :func:`load_config`)."""
     from triage.sanitize import display

@@ -70,6 +70,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from triage.models import TIERS, VERDICTS
+from triage.present import interval, percent
 from triage.stats import (
     MIN_SAMPLES,
     bar,
@@ -93,25 +94,11 @@ def _label(row: dict) -> str:
 
 def load_rows(store, *, repo: str | None = None, include_all: bool = False, since: float | None = None) -> list[dict]:
     """Analysed changes with their latest verdict, escape count and review seconds."""
-    where, params = ["analyzed = 1"], []
-    if not include_all:
-        where.append("kind = 'ai'")
-    if repo:
-        where.append("(repo = ? OR repo_path = ?)")
-        params += [repo, repo]
-    if since is not None:
-        where.append("authored_at >= ?")
-        params.append(since)
-    rows = store.query(
-        "SELECT id, repo, tier, kind, agent, sampled, sample_rate, added, deleted, authored_at FROM changes "
-        f"WHERE {' AND '.join(where)} ORDER BY authored_at, id", params)
+    rows = store.control_rows(repo=repo, include_all=include_all, since=since)
     latest = store.latest_verdicts()
-    escapes = {r["change_id"]: r["n"] for r in store.query(
-        "SELECT change_id, COUNT(*) AS n FROM escapes GROUP BY change_id")}
-    sessions = {r["change_id"]: r["s"] for r in store.query(
-        "SELECT change_id, SUM(seconds) AS s FROM review_sessions GROUP BY change_id")}
-    spent = {r["change_id"]: r["s"] for r in store.query(
-        "SELECT change_id, SUM(seconds_spent) AS s FROM verdicts WHERE seconds_spent > 0 GROUP BY change_id")}
+    escapes = store.escape_counts()
+    sessions = store.session_seconds()
+    spent = store.verdict_seconds()
     for r in rows:
         v = latest.get(r["id"])
         r["tier"] = r["tier"] or "LOW"
@@ -248,14 +235,6 @@ def compute(
 # ------------------------------------------------------------------ text form
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.1f}%"
-
-
-def _ci(fig: dict) -> str:
-    return f"{100 * fig['low']:.1f}–{100 * fig['high']:.1f}%"
-
-
 def _warn(fig: dict) -> str:
     return f"  ⚠ {fig['message']}" if fig.get("too_few") else ""
 
@@ -276,7 +255,7 @@ def render_text(report: dict, weeks: int = 12, width: int = 30) -> str:
              + f"; {c['reviewed']} reviewed, {c['sampled']} sampled, {c['escapes']} escapes", ""]
 
     e = report["effectiveness"]
-    lines.append(f"Review effectiveness: {_pct(e['value'])} (95% CI {_ci(e)}); "
+    lines.append(f"Review effectiveness: {percent(e['value'])} (95% CI {interval(e)}); "
                  f"{e['found_in_review']} found in review, {e['escaped']} escaped "
                  f"({e['escaped_after_approval']} after approval, {e['escaped_unreviewed']} unreviewed); "
                  f"n={e['n']}{_warn(e)}")
@@ -287,7 +266,7 @@ def render_text(report: dict, weeks: int = 12, width: int = 30) -> str:
     lines.append(f"  {'TIER':<9}{'RATE':>7}  {'95% CI':<13}{'n':>4}{'n_eff':>7}{'SAMPLED':>8}{'POP':>6}"
                  f"{'UNREVIEWED':>11}{'EST.DEFECTS':>12}")
     for name, fig in [("overall", dr["overall"]), *dr["by_tier"].items()]:
-        lines.append(f"  {name:<9}{_pct(fig['value']):>7}  {_ci(fig):<13}{fig['n']:>4}{fig['n_eff']:>7.1f}"
+        lines.append(f"  {name:<9}{percent(fig['value']):>7}  {interval(fig):<13}{fig['n']:>4}{fig['n_eff']:>7.1f}"
                      f"{fig['sampled']:>8}{fig['population']:>6}{fig['unreviewed']:>11}"
                      f"{_num(fig['estimated_unreviewed_defects'], '{:.1f}'):>12}{_warn(fig)}")
     lines.append("")
@@ -308,7 +287,7 @@ def render_text(report: dict, weeks: int = 12, width: int = 30) -> str:
         lines.append(f"  {'AGENT':<12}{'n':>4}" + "".join(f"{v:>11}" for v in VERDICTS))
         for agent, fig in report["verdict_mix"].items():
             lines.append(f"  {display(agent)[:12]:<12}{fig['n']:>4}"
-                         + "".join(f"{fig[v]:>5} {_pct(fig['shares'][v]):>5}" for v in VERDICTS) + _warn(fig))
+                         + "".join(f"{fig[v]:>5} {percent(fig['shares'][v]):>5}" for v in VERDICTS) + _warn(fig))
     lines.append("")
 
     vel = report["velocity"][-weeks:]

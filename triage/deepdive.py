@@ -6,20 +6,19 @@
   checklist item of that change answered (``yes``, ``no`` or ``n/a``) first;
   ``escalate`` is always allowed, since it hands the question to the security
   group (:func:`verdict_allowed`, :func:`check_verdict`).
-* :func:`escalate` records the ``escalate`` verdict and assigns the change to
-  the least-loaded eligible member of the security group (an ``assignments``
-  row with reason ``escalated``).
+* Escalation (:func:`triage.services.verdicts.escalate`) records the
+  ``escalate`` verdict and assigns the change to the least-loaded eligible
+  member of the security group (an ``assignments`` row with reason ``escalated``).
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from triage.errors import TriageError
-from triage.rotation import Roster, security_pick
+from triage.models import SERIOUS_TIERS
 
-DEEP_DIVE_TIERS = frozenset({"HIGH", "CRITICAL"})
+DEEP_DIVE_TIERS = SERIOUS_TIERS
 """Tiers that are always in the deep dive."""
 
 
@@ -81,36 +80,3 @@ def check_verdict(store, change_id: str, verdict: str, deep_dive: bool) -> None:
         raise TriageError(
             f"deep dive: answer the {len(missing)} open security checklist item(s) first ({ids}); "
             "see `triage show ID`, or escalate")
-
-
-def escalate(
-    store,
-    change_id: str,
-    *,
-    note: str = "",
-    reviewer: str = "",
-    roster: Roster | None = None,
-    seconds_spent: float | None = None,
-    day: str | None = None,
-    key: bytes | None = None,
-) -> dict:
-    """Record an ``escalate`` verdict and assign the change to the security group.
-
-    Returns ``{verdict_id, assignee, reason}``; ``assignee`` is ``None`` (and
-    ``reason`` says why) when no security member is eligible. The verdict and
-    the assignment are two transactions: if the second fails, the escalation
-    stands and ``triage handover`` can finish it.
-    """
-    vid = store.record_verdict(change_id, "escalate", note=note, reviewer=reviewer, seconds_spent=seconds_spent)
-    roster = roster or Roster(members=())
-    who, reason = security_pick(store, roster, change_id, exclude=[reviewer] if reviewer else [], day=day, key=key)
-    if who is not None:
-        prev = store.query(
-            "SELECT reviewer FROM assignments WHERE change_id = ? ORDER BY id DESC LIMIT 1", (change_id,))
-        with store.write() as conn:
-            conn.execute(
-                "INSERT INTO assignments (change_id, reviewer, reason, handed_over_from, created_at) "
-                "VALUES (?, ?, 'escalated', ?, ?)", (change_id, who, prev[0]["reviewer"] if prev else None,
-                                                     time.time()))
-            conn.execute("UPDATE changes SET assignee = ? WHERE id = ?", (who, change_id))
-    return {"verdict_id": vid, "assignee": who, "reason": reason}

@@ -22,6 +22,7 @@ import time
 from datetime import datetime, timezone
 
 from triage.models import TIERS
+from triage.present import short_id
 from triage.sanitize import display
 
 LIMIT = 100
@@ -35,19 +36,16 @@ def cursor_key(repo: str | None) -> str:
 
 def last_run(store, repo: str | None) -> float | None:
     """When the previous digest for ``repo`` ran (unix seconds), if ever."""
-    rows = store.query("SELECT cursor FROM sync_cursors WHERE source = ?", (cursor_key(repo),))
+    cursor = store.cursor(cursor_key(repo))
     try:
-        return float(rows[0]["cursor"]) if rows else None
+        return float(cursor) if cursor is not None else None
     except ValueError:
         return None
 
 
 def mark_run(store, repo: str | None, when: float) -> None:
     """Remember that a digest for ``repo`` covered everything up to ``when``."""
-    with store.write() as conn:
-        conn.execute(
-            "INSERT OR REPLACE INTO sync_cursors (source, cursor, updated_at) VALUES (?, ?, ?)",
-            (cursor_key(repo), repr(float(when)), time.time()))
+    store.set_cursor(cursor_key(repo), repr(float(when)))
 
 
 def default_since(store, repo: str | None, now: float | None = None) -> float:
@@ -86,21 +84,8 @@ def build(
     samples = [_item(it) for it in merged if it.sampled]
     waiting = sorted((it for it in items if it.verdict is None), key=lambda i: (i.authored_at, i.id))
     ids = {it.id for it in items}
-    where = "v.created_at >= ? AND v.created_at < ?"
-    verdicts = [
-        v for v in store.query(
-            "SELECT v.change_id, v.verdict, v.note, v.reviewer, v.created_at, c.title, c.tier, c.sha, c.source "
-            f"FROM verdicts v JOIN changes c ON c.id = v.change_id WHERE {where} ORDER BY v.created_at, v.rowid",
-            (since, until))
-        if v["change_id"] in ids
-    ]
-    escapes = [
-        e for e in store.query(
-            "SELECT e.change_id, e.note, e.link, e.found_at, e.created_at, c.title, c.tier FROM escapes e "
-            "JOIN changes c ON c.id = e.change_id WHERE e.created_at >= ? AND e.created_at < ? "
-            "ORDER BY e.created_at, e.id", (since, until))
-        if e["change_id"] in ids
-    ]
+    verdicts = [v for v in store.verdicts_between(since, until) if v["change_id"] in ids]
+    escapes = [e for e in store.escapes_between(since, until) if e["change_id"] in ids]
     return {
         "since": since,
         "until": until,
@@ -123,10 +108,6 @@ def build(
 def _when(ts: float, with_time: bool = True) -> str:
     fmt = "%Y-%m-%d %H:%M UTC" if with_time else "%Y-%m-%d"
     return datetime.fromtimestamp(ts, timezone.utc).strftime(fmt)
-
-
-def _short(v: dict) -> str:
-    return v["sha"][:10] if v.get("source") == "git" else v["change_id"].split(":", 1)[-1]
 
 
 # ------------------------------------------------------------------ markdown
@@ -190,7 +171,7 @@ def render_md(d: dict) -> str:
     out += ["", "## Verdicts given", ""]
     for v in d["verdicts"]:
         note = f": “{md(v['note'])}”" if v["note"] else ""
-        out.append(f"- {_when(v['created_at'])} **{v['verdict']}** on {md_code(_short(v))} "
+        out.append(f"- {_when(v['created_at'])} **{v['verdict']}** on {md_code(short_id(v['change_id']))} "
                    f"{md(v['title'])} by {md(v['reviewer']) or 'unknown'}{note}")
     if not d["verdicts"]:
         out.append("No verdicts in this window.")
@@ -284,7 +265,7 @@ def render_html(d: dict) -> str:
     if d["verdicts"]:
         rows = "".join(
             f"<tr><td>{_when(v['created_at'])}</td><td><b>{h(v['verdict'])}</b></td>"
-            f"<td><code>{h(_short(v))}</code></td><td>{h(v['title'])}</td><td>{h(v['reviewer'])}</td>"
+            f"<td><code>{h(short_id(v['change_id']))}</code></td><td>{h(v['title'])}</td><td>{h(v['reviewer'])}</td>"
             f"<td>{h(v['note'])}</td></tr>" for v in d["verdicts"])
         body.append("<table><tr><th>When</th><th>Verdict</th><th>Id</th><th>Title</th><th>Reviewer</th>"
                     f"<th>Note</th></tr>{rows}</table>")

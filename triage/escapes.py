@@ -30,20 +30,13 @@ def record_escape(store, change_id: str, note: str, link: str = "", found_at: fl
         raise TriageError("an escape needs a note: what went wrong (--note TEXT)")
     now = time.time()
     eid = escape_id or uuid.uuid4().hex
-    with store.write() as conn:
-        if not conn.execute("SELECT 1 FROM changes WHERE id = ?", (change_id,)).fetchone():
-            raise TriageError(f"unknown change id {change_id!r}")
-        conn.execute(
-            "INSERT INTO escapes (id, change_id, note, link, found_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (eid, change_id, note, link or "", float(found_at if found_at is not None else now), now))
+    store.add_escape(eid, change_id, note, link or "", float(found_at if found_at is not None else now), now)
     return eid
 
 
 def escapes_for(store, change_id: str | None = None) -> list[dict]:
     """Escape rows (of one change, or all), oldest found first."""
-    if change_id:
-        return store.query("SELECT * FROM escapes WHERE change_id = ? ORDER BY found_at, id", (change_id,))
-    return store.query("SELECT * FROM escapes ORDER BY found_at, id")
+    return store.escapes_for(change_id)
 
 
 @dataclass
@@ -71,25 +64,13 @@ def references(message: str) -> list[tuple[str, str]]:
     return out
 
 
-def _resolve(store, repo: str, prefix: str) -> str | None:
-    rows = store.query(
-        "SELECT id FROM changes WHERE repo = ? AND sha LIKE ? LIMIT 2", (repo, prefix.replace("%", "") + "%"))
-    return rows[0]["id"] if len(rows) == 1 else None
-
-
 def scan(store, repo: str | None = None, record: bool = True) -> list[Found]:
     """Find revert/``Fixes:`` escapes among stored changes; record the new ones unless ``record`` is false."""
-    where, params = "(message LIKE '%reverts commit%' OR message LIKE '%Fixes:%')", []
-    if repo:
-        where += " AND (repo = ? OR repo_path = ?)"
-        params += [repo, repo]
-    rows = store.query(
-        f"SELECT id, repo, sha, title, url, authored_at, message FROM changes WHERE {where} ORDER BY authored_at, id",
-        params)
+    rows = store.escape_candidates(repo)
     found: list[Found] = []
     for r in rows:
         for how, prefix in references(r["message"]):
-            target = _resolve(store, r["repo"], prefix)
+            target = store.resolve_in_repo(r["repo"], prefix)
             if target is None or target == r["id"]:
                 continue
             verb = "reverted" if how == "revert" else "fixed"
@@ -113,13 +94,6 @@ def _stable_id(f: Found) -> str:
 
 
 def _record_found(store, found: list[Found]) -> None:
-    now = time.time()
-    with store.write() as conn:
-        for f in found:
-            if conn.execute("SELECT 1 FROM escapes WHERE id = ? OR (change_id = ? AND link = ?)",
-                            (_stable_id(f), f.target, f.link)).fetchone():
-                continue
-            conn.execute(
-                "INSERT INTO escapes (id, change_id, note, link, found_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (_stable_id(f), f.target, f.note, f.link, f.found_at, now))
-            f.recorded = True
+    new = store.add_found_escapes([(_stable_id(f), f.target, f.note, f.link, f.found_at) for f in found])
+    for f, recorded in zip(found, new):
+        f.recorded = f.recorded or recorded

@@ -23,15 +23,6 @@ from triage.errors import TriageError
 from triage.models import Change
 
 
-def db_text(text: str) -> str:
-    """Make a str that may hold surrogate escapes storable as SQLite TEXT (``\\xe9`` form)."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 def decode(raw: bytes) -> str:
     """Decode commit metadata bytes; undecodable bytes stay visible as ``\\xNN``."""
     return raw.decode("utf-8", "backslashreplace")

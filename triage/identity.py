@@ -29,7 +29,4 @@ def reviewer_identity() -> tuple[str, str]:
 
 def reviewer_known(store, name: str) -> bool:
     """True once ``name`` has left anything in ``store`` (a verdict, an answer, a viewed mark, review time)."""
-    for table in ("verdicts", "checklist_answers", "review_sessions", "viewed_files"):
-        if store.query(f"SELECT 1 AS x FROM {table} WHERE reviewer = ? LIMIT 1", (name,)):
-            return True
-    return False
+    return store.reviewer_known(name)

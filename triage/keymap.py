@@ -14,25 +14,18 @@ to move the keys that record a verdict.
 
 from __future__ import annotations
 
-import os
-
-from triage.config import read_toml, user_config_path
+from triage.config import quietly, trusted_config, user_config_path
 from triage.errors import TriageError
+from triage.schema import shown
 
 
 def user_keymap() -> dict[str, str]:
     """Binding id -> comma-separated keys, from the user's config (empty without one)."""
-    path = user_config_path()
-    if not path.exists() and not os.environ.get("TRIAGE_CONFIG"):
-        return {}
-    table = read_toml(path).get("keymap", {})
-    if not isinstance(table, dict):
-        raise TriageError(f"[keymap] in {path} must be a table of binding id = \"keys\"")
     out: dict[str, str] = {}
-    for binding_id, keys in table.items():
-        names = [k.strip() for k in keys.split(",") if k.strip()] if isinstance(keys, str) else []
+    for binding_id, keys in trusted_config(warn=quietly).keymap.items():
+        names = [k.strip() for k in keys.split(",") if k.strip()]
         if not names:
-            raise TriageError(f"[keymap] {binding_id!r} in {path}: keys must be a string such as \"x\" or "
-                              "\"x,ctrl+x\"")
-        out[str(binding_id)] = ",".join(names)
+            raise TriageError(f"{user_config_path()}: [keymap] {binding_id}: expected keys such as \"x\" or "
+                              f"\"x,ctrl+x\", got {shown(keys)}")
+        out[binding_id] = ",".join(names)
     return out

@@ -19,7 +19,6 @@ never from a repository's ``.triage.toml``.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,13 +121,6 @@ def osc52_enabled() -> bool:
     Raises:
         TriageError: when the value is not ``true`` or ``false`` (the message names the file).
     """
-    from triage.config import read_toml, user_config_path
+    from triage.config import quietly, trusted_config
 
-    path = user_config_path()
-    if not path.exists() and not os.environ.get("TRIAGE_CONFIG"):
-        return False
-    table = read_toml(path).get("clipboard", {})
-    value = table.get("osc52", False) if isinstance(table, dict) else None
-    if not isinstance(value, bool):
-        raise TriageError(f"[clipboard] osc52 in {path} must be true or false")
-    return value
+    return trusted_config(warn=quietly).clipboard.osc52

@@ -14,6 +14,9 @@ TIERS: tuple[str, ...] = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
 TIER_RANK: dict[str, int] = {t: i for i, t in enumerate(TIERS)}
 """Tier name -> rank (CRITICAL is the highest)."""
 
+SERIOUS_TIERS: frozenset[str] = frozenset({"HIGH", "CRITICAL"})
+"""The tiers that always get the security deep dive and go to the security group."""
+
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 """Finding severities, lowest first."""
 
@@ -23,6 +26,15 @@ VERDICTS: tuple[str, ...] = ("approve", "needs-fix", "revert", "escalate")
 WITHDRAWN = "withdrawn"
 """What an undone verdict is superseded by (:meth:`triage.store.Store.withdraw_verdict`): the
 change is unreviewed again, and its history keeps both rows."""
+
+
+def db_text(text: str) -> str:
+    """Make a str that may hold surrogate escapes storable as SQLite TEXT (``\\xe9`` form)."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 # --------------------------------------------------------------------------- diff

@@ -13,7 +13,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from triage.git import db_text
+from triage.models import db_text
 from triage.models import TIER_RANK, Change, FileDiff, Finding, Provenance, RiskScore
 from triage.risk import RiskInput, score_change
 from triage.rules import RepoContext, SourceFile, added_suppressions, analyze, generated, release

@@ -9,14 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from triage.models import TIER_RANK, TIERS
-from triage.store import Store, decode_change
-
-QUEUE_COLUMNS = (
-    "id, source, repo, repo_path, sha, title, author_name, author_email, author_login, authored_at, kind, agent, "
-    "evidence, tier, tier_rank, score, factors, sampled, sample_rate, files, n_files, added, deleted, n_findings, "
-    "url, number, state, branch, assignee, is_merge, draft, provenance_note"
-)
-
+from triage.present import short_id
+from triage.store import Store
 
 @dataclass
 class QueueItem:
@@ -57,11 +51,23 @@ class QueueItem:
     provenance_note: str = ""
     """Why provenance could not be read completely (e.g. a truncated commit list); such a
     change is listed even when no AI signal was found, since the missing part may hold one."""
+    given: list[dict] = field(default_factory=list)
+    """Every standing verdict at the current head, one per reviewer (``reviewer``, ``verdict``,
+    ``posted_by``: the forge or git account that carried a teammate's verdict here)."""
+    conflict: bool = False
+    """Reviewers disagree at this head: shown as ``conflict``, not settled by which came last."""
 
     @property
     def state(self) -> str:
-        """``unreviewed`` or the latest verdict."""
+        """``unreviewed``, ``conflict`` (reviewers disagree at this head) or the latest verdict."""
+        if self.conflict:
+            return "conflict"
         return self.verdict or "unreviewed"
+
+    @property
+    def given_by(self) -> str:
+        """Who gave the standing verdicts, as one line: ``approve alice, needs-fix bob``."""
+        return ", ".join(f"{g['verdict']} {g['reviewer'] or '?'}" for g in self.given)
 
     @property
     def shown_state(self) -> str:
@@ -84,9 +90,7 @@ class QueueItem:
     @property
     def short_id(self) -> str:
         """What a person types: the sha prefix, or ``repo#N`` for a forge change."""
-        if self.source == "git":
-            return self.sha[:10]
-        return self.id.split(":", 1)[-1]
+        return short_id(self.id)
 
     def sort_key(self) -> tuple:
         """The queue order (see the module doc)."""
@@ -118,6 +122,8 @@ class QueueItem:
             "assignee": self.assignee,
             "state": self.state,
             "verdict": self.verdict,
+            "conflict": self.conflict,
+            "verdicts_by": [dict(g) for g in self.given],
             "superseded_verdict": None if not self.superseded else {
                 k: self.superseded[k] for k in ("verdict", "reviewer", "sha", "created_at")},
             "evidence": self.evidence,
@@ -161,6 +167,8 @@ def item_from_row(row: dict, verdict: dict | None = None, superseded: dict | Non
         superseded=superseded,
         draft=bool(row.get("draft")),
         provenance_note=row.get("provenance_note") or "",
+        given=list(verdict.get("given") or []) if verdict else [],
+        conflict=bool(verdict.get("conflict")) if verdict else False,
     )
 
 
@@ -187,33 +195,17 @@ def load_queue(
     matches the assignee or the reviewer of the latest verdict; ``deep_dive``
     keeps the security deep dive: HIGH and CRITICAL changes plus every sampled one.
     """
-    where = ["analyzed = 1"]
-    params: list = []
-    if not include_all:
-        # A change whose provenance could not be read completely is never taken for human.
-        where.append("(kind = 'ai' OR provenance_note != '')")
     if tiers:
         bad = [t for t in tiers if t.upper() not in TIERS]
         if bad:
             from triage.errors import TriageError
 
             raise TriageError(f"unknown tier {bad[0]!r}: use one of {', '.join(TIERS)}")
-        where.append(f"tier IN ({','.join('?' * len(tiers))})")
-        params.extend(t.upper() for t in tiers)
-    if agent:
-        where.append("agent = ?")
-        params.append(agent)
-    if repo:
-        where.append("(repo = ? OR repo_path = ?)")
-        params.extend([repo, repo])
-    if sampled_only:
-        where.append("sampled = 1")
-    if deep_dive:
-        where.append("(tier IN ('HIGH', 'CRITICAL') OR sampled = 1)")
-    rows = store.query(f"SELECT {QUEUE_COLUMNS} FROM changes WHERE {' AND '.join(where)}", params)
+    rows = store.queue_rows(include_all=include_all, tiers=tiers, agent=agent, repo=repo, sampled_only=sampled_only,
+                            deep_dive=deep_dive)
     latest = store.latest_verdicts()
     old = store.superseded_verdicts()
-    items = [item_from_row(decode_change(r), latest.get(r["id"]), old.get(r["id"])) for r in rows]
+    items = [item_from_row(r, latest.get(r["id"]), old.get(r["id"])) for r in rows]
     if reviewer:
         items = [i for i in items if i.assignee == reviewer or i.reviewer == reviewer]
     if state:

@@ -39,16 +39,16 @@ import hashlib
 import hmac
 import json
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Sequence
 
 from triage.errors import TriageError
+from triage.models import SERIOUS_TIERS
 from triage.settings import Config
 from triage.settings import Member as MemberEntry
 
-SECURITY_TIERS = frozenset({"HIGH", "CRITICAL"})
+SECURITY_TIERS = SERIOUS_TIERS
 """Tiers that go to the security group when one is configured."""
 
 _TRAILER_EMAIL = re.compile(
@@ -376,9 +376,6 @@ def _rebalance(
             return
 
 
-# ------------------------------------------------------------------ store side
-
-
 def parse_day(text: str | None) -> str:
     """``YYYY-MM-DD`` (validated), or today's date (UTC) for ``None``."""
     if not text:
@@ -389,158 +386,18 @@ def parse_day(text: str | None) -> str:
         raise TriageError(f"cannot read the day {text!r}: use YYYY-MM-DD") from None
 
 
-def _day_bounds(day: str) -> tuple[float, float]:
+def day_bounds(day: str) -> tuple[float, float]:
+    """``[start, end)`` of a UTC day, in unix seconds."""
     start = datetime.fromisoformat(day).replace(tzinfo=timezone.utc)
     return start.timestamp(), (start + timedelta(days=1)).timestamp()
 
 
-def current_assignees(store) -> dict[str, dict]:
-    """change id -> its latest ``assignments`` row (the assignments table is the record)."""
-    rows = store.query(
-        "SELECT a.change_id, a.reviewer, a.reason, a.handed_over_from, a.created_at FROM assignments a "
-        "JOIN (SELECT change_id, MAX(id) AS last FROM assignments GROUP BY change_id) l ON a.id = l.last")
-    return {r["change_id"]: r for r in rows}
-
-
-def workload(store, day: str) -> tuple[dict[str, int], dict[str, int]]:
-    """``(open, today)``: per reviewer, open (unreviewed) assigned items, and assignments made on ``day``."""
-    latest = store.latest_verdicts()
-    start, end = _day_bounds(day)
-    open_: dict[str, int] = {}
-    today: dict[str, int] = {}
-    for cid, row in current_assignees(store).items():
-        if cid not in latest:
-            open_[row["reviewer"]] = open_.get(row["reviewer"], 0) + 1
-        if start <= row["created_at"] < end:
-            today[row["reviewer"]] = today.get(row["reviewer"], 0) + 1
-    return open_, today
-
-
-_IDENTITY_COLUMNS = "id, repo, source, tier, author_email, committer_email, author_login, author_name, message, parents"
-
-
-def _rows_for(store, ids: Iterable[str]) -> dict[str, dict]:
-    ids = list(ids)
-    out: dict[str, dict] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        for r in store.query(
-                f"SELECT {_IDENTITY_COLUMNS} FROM changes WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-            out[r["id"]] = r
-    return out
-
-
-def _side_tips(store, row: dict) -> list[dict]:
-    """Stored rows of a local merge commit's side-branch parents (their authors wrote the merged code)."""
+def decode_parents(row: dict) -> list:
+    """A row's ``parents``, decoded when it is still JSON text (``[]`` when unreadable)."""
     parents = row.get("parents") or []
-    if isinstance(parents, str):  # a raw row; store.get_change() rows come decoded
+    if isinstance(parents, str):
         try:
             parents = json.loads(parents)
         except ValueError:
             return []
-    if row.get("source") != "git" or len(parents) < 2:
-        return []
-    marks = ",".join("?" * len(parents[1:]))
-    return store.query(f"SELECT {_IDENTITY_COLUMNS} FROM changes WHERE repo = ? AND sha IN ({marks})",
-                       [row["repo"], *parents[1:]])
-
-
-def candidate_from_store(store, row: dict) -> Candidate:
-    """A :class:`Candidate` for a stored change, with a merge's side-branch authors."""
-    return candidate(row, _side_tips(store, row))
-
-
-def pending_items(store, *, include_all: bool = False, repo: str | None = None) -> list:
-    """Unreviewed queue items that nobody is assigned to, in queue order."""
-    from triage.queue import load_queue
-
-    assigned = current_assignees(store)
-    return [i for i in load_queue(store, include_all=include_all, repo=repo, state="unreviewed")
-            if not i.assignee and i.id not in assigned]
-
-
-def assign_pending(
-    store,
-    roster: Roster,
-    day: str,
-    *,
-    include_all: bool = False,
-    repo: str | None = None,
-    key: bytes | None = None,
-    dry_run: bool = False,
-) -> list[Assignment]:
-    """Plan and (unless ``dry_run``) write assignments for the unassigned, unreviewed queue."""
-    items = pending_items(store, include_all=include_all, repo=repo)
-    rows = _rows_for(store, (i.id for i in items))
-    cands = [candidate_from_store(store, rows[i.id]) for i in items if i.id in rows]
-    open_, today = workload(store, day)
-    result = plan(cands, roster, day, load=open_, assigned_today=today, key=key)
-    if not dry_run:
-        write_assignments(store, [a for a in result if a.reviewer])
-    return result
-
-
-def write_assignments(store, assignments: Sequence[Assignment], only_if_unassigned: bool = True) -> int:
-    """Append ``assignments`` rows and set ``changes.assignee``, in one transaction; return how many.
-
-    With ``only_if_unassigned``, a change someone assigned meanwhile is skipped.
-    """
-    now = time.time()
-    written = 0
-    with store.write() as conn:
-        for a in assignments:
-            if only_if_unassigned and conn.execute(
-                    "SELECT 1 FROM assignments WHERE change_id = ? UNION ALL "
-                    "SELECT 1 FROM changes WHERE id = ? AND assignee IS NOT NULL AND assignee != ''",
-                    (a.change_id, a.change_id)).fetchone():
-                continue
-            conn.execute(
-                "INSERT INTO assignments (change_id, reviewer, reason, handed_over_from, created_at) "
-                "VALUES (?, ?, ?, NULL, ?)", (a.change_id, a.reviewer, a.reason, now))
-            conn.execute("UPDATE changes SET assignee = ? WHERE id = ?", (a.reviewer, a.change_id))
-            written += 1
-    return written
-
-
-def handover(store, roster: Roster, change_id: str, to: str, note: str = "") -> dict:
-    """Hand ``change_id`` over to roster member ``to``; refuse an author. Returns the new row."""
-    member = roster.member(to)
-    if member is None:
-        raise TriageError(f"{to!r} is not in the [team] roster ({', '.join(roster.names) or 'empty'})")
-    rows = _rows_for(store, [change_id])
-    if change_id not in rows:
-        raise TriageError(f"unknown change id {change_id!r}")
-    if is_author(member, candidate_from_store(store, rows[change_id])):
-        raise TriageError(f"{member.name} is an author of this change and cannot review it")
-    prev = current_assignees(store).get(change_id)
-    frm = prev["reviewer"] if prev else None
-    if frm == member.name:
-        raise TriageError(f"the change is already assigned to {member.name}")
-    reason = "handover" + (f": {note}" if note else "")
-    now = time.time()
-    with store.write() as conn:
-        conn.execute(
-            "INSERT INTO assignments (change_id, reviewer, reason, handed_over_from, created_at) "
-            "VALUES (?, ?, ?, ?, ?)", (change_id, member.name, reason, frm, now))
-        conn.execute("UPDATE changes SET assignee = ? WHERE id = ?", (member.name, change_id))
-    return {"change_id": change_id, "reviewer": member.name, "reason": reason, "handed_over_from": frm,
-            "created_at": now}
-
-
-def security_pick(store, roster: Roster, change_id: str, exclude: Iterable[str] = (), day: str | None = None,
-                  key: bytes | None = None) -> tuple[str | None, str]:
-    """The least-loaded eligible security member for an escalation, and a reason."""
-    if not roster.security:
-        return None, "no security group configured ([team] security)"
-    rows = _rows_for(store, [change_id])
-    if change_id not in rows:
-        raise TriageError(f"unknown change id {change_id!r}")
-    cand = candidate_from_store(store, rows[change_id])
-    excluded = {x.lower() for x in exclude}
-    eligible = [m.name for m in roster.members
-                if m.name in roster.security and not is_author(m, cand) and m.name.lower() not in excluded]
-    if not eligible:
-        return None, "no eligible security reviewer (authors or the escalating reviewer)"
-    day = day or parse_day(None)
-    open_, _ = workload(store, day)
-    return min(eligible, key=lambda n: (open_.get(n, 0), tie_key(day, change_id, n, key))), "escalated"
+    return parents

@@ -1,11 +1,12 @@
 """Provides :func:`launch`, which opens the Textual app; the CLI calls it lazily.
 
-``python -m tui`` is kept as an alias of ``python -m triage``.
+The app is entered through the CLI (``triage``, ``python -m triage``), which
+imports this module only when a command opens the app; ``tui`` never imports
+the CLI (the import contracts in ``tests/test_architecture.py`` keep it so).
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 
@@ -18,12 +19,5 @@ def launch(db: Path, repo: Path | str | None = None, **options) -> int:
     return app.return_code or 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """The ``triage`` command line (see :func:`triage.cli.main`)."""
-    from triage.cli import main as cli_main
-
-    return cli_main(argv if argv is not None else sys.argv[1:])
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit("the app opens through the command line: run `triage` (or `python -m triage`)")

@@ -5,7 +5,7 @@ fallback, the reviewer's name, the clock (``now`` fixes ages for snapshots;
 ``monotonic`` measures time spent), the deep-dive mode, and the team writes,
 so a verdict or a hand-over from the queue, the digest or a review takes the
 same path: a thread worker with its own Store calls the team rules
-(:func:`triage.commands_team.record_verdict`, :func:`triage.rotation.handover`)
+(:func:`triage.services.verdicts.record_verdict`, :func:`triage.services.team.handover`)
 and posts :class:`~tui.messages.VerdictRecorded` (or ``VerdictRefused``,
 ``HandedOver``, ``HandoverFailed``); the review (if open) closes, and the
 queue and the digest reload.
@@ -26,7 +26,8 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from triage.links import Link
-from triage.review import QueueFilter
+from triage.present import short_id
+from triage.review.queue import QueueFilter
 from tui.commands import TriageCommands
 from tui.messages import (
     BrowserOpened,
@@ -199,15 +200,15 @@ class TriageApp(App[None]):
         self.exit()
 
     def _save_review_time(self, change_id: str, seconds: float) -> None:
-        """Record review time synchronously (only at exit, when no worker would finish)."""
+        """Record time spent on a change left without a verdict, here and now (at exit, when no
+        worker would finish, or inside :meth:`record_review_time`'s worker)."""
+        from triage.services.verdicts import save_review_time
         from triage.store import Store
 
-        if seconds <= 0:
-            return
         try:
             with Store(self.db_path) as store:
-                store.record_review_time(change_id, seconds, reviewer=self.reviewer)
-        except Exception:  # noqa: BLE001 - never block quitting
+                save_review_time(store, change_id, seconds, reviewer=self.reviewer)
+        except Exception:  # noqa: BLE001 - never block quitting; losing a timing sample must not disturb
             return
 
     def tell_identity(self, known: bool) -> None:
@@ -237,13 +238,13 @@ class TriageApp(App[None]):
                        deep_dive: bool = False, one_key: bool = False) -> None:
         """Append a verdict under the team rules in a worker.
 
-        :func:`triage.commands_team.record_verdict` enforces the deep-dive
+        :func:`triage.services.verdicts.record_verdict` enforces the deep-dive
         checklist (``deep_dive``) and assigns an escalation to the security
         group. Posts :class:`VerdictRecorded`, or :class:`VerdictRefused`
         when the rules said no or the store failed. ``one_key``: the Queue's
         one-key approve, which ``u`` can undo within the session.
         """
-        from triage.commands_team import record_verdict
+        from triage.services.verdicts import record_verdict
         from triage.errors import TriageError
         from triage.store import Store
 
@@ -261,16 +262,8 @@ class TriageApp(App[None]):
 
     @work(thread=True, group="sessions", exit_on_error=False, description="Recording review time")
     def record_review_time(self, change_id: str, seconds: float) -> None:
-        """Record time spent on a change left without a verdict."""
-        from triage.store import Store
-
-        if seconds <= 0:
-            return
-        try:
-            with Store(self.db_path) as store:
-                store.record_review_time(change_id, seconds, reviewer=self.reviewer)
-        except Exception:  # noqa: BLE001 - losing a timing sample must not disturb the reviewer
-            return
+        """Record time spent on a change left without a verdict, in a worker."""
+        self._save_review_time(change_id, seconds)
 
     def on_verdict_recorded(self, message: VerdictRecorded) -> None:
         screen = self.screen
@@ -278,7 +271,7 @@ class TriageApp(App[None]):
             self.pop_screen()
         self.queue_screen.reload(select=message.change_id)
         self._reload_digests()
-        short = message.change_id.rsplit(":", 1)[-1][:10]
+        short = short_id(message.change_id)
         posts = "" if message.change_id.startswith("git:") else "; `triage push` posts it to the forge"
         undo = ""
         if message.one_key:
@@ -301,12 +294,12 @@ class TriageApp(App[None]):
     @work(thread=True, group="verdicts", exit_on_error=False, description="Undoing an approve")
     def _withdraw(self, change_id: str, verdict_id: str) -> None:
         from triage.errors import TriageError
+        from triage.services.verdicts import undo
         from triage.store import Store
 
         try:
             with Store(self.db_path) as store:
-                posted = store.withdraw_verdict(change_id, verdict_id, reviewer=self.reviewer,
-                                                note="undid the one-key approve")
+                posted = undo(store, change_id, verdict_id, reviewer=self.reviewer, note="undid the one-key approve")
         except TriageError as exc:
             self.post_message(VerdictRefused(change_id, "undo", str(exc)))
             return
@@ -318,7 +311,7 @@ class TriageApp(App[None]):
     def on_verdict_withdrawn(self, message: VerdictWithdrawn) -> None:
         self.queue_screen.reload(select=message.change_id)
         self._reload_digests()
-        short = message.change_id.rsplit(":", 1)[-1][:10]
+        short = short_id(message.change_id)
         forge = (f"; {message.posted} forge post{'s' if message.posted != 1 else ''} of it had already been "
                  "tried by a push and may be on the forge") if message.posted else ""
         self.notify(safe_plain(f"Undid the approve of {short}: a superseding 'withdrawn' verdict is recorded and "
@@ -425,23 +418,15 @@ class TriageApp(App[None]):
 
     @work(thread=True, exclusive=True, group="roster", exit_on_error=False, description="Reading the roster")
     def _load_roster(self, change_id: str) -> None:
-        from triage.commands_team import roster_from_config, team_config
-        from triage.rotation import candidate_from_store, current_assignees
+        from triage.services.team import handover_context
         from triage.store import Store
 
         try:
-            roster = roster_from_config(team_config())
             with Store(self.db_path) as store:
-                rows = store.query("SELECT * FROM changes WHERE id = ?", (change_id,))
-                if not rows:
-                    raise ValueError(f"unknown change id {change_id!r}")
-                row = rows[0]  # the stored row: candidate_from_store reads its JSON columns itself
-                cand = candidate_from_store(store, row)
-                current = current_assignees(store).get(change_id)
+                row, roster, cand, assignee = handover_context(store, change_id)
         except Exception as exc:  # noqa: BLE001 - a missing or broken roster is explained, never a crash
             self.post_message(HandoverFailed(change_id, str(exc)))
             return
-        assignee = current["reviewer"] if current else row.get("assignee")
         self.post_message(RosterLoaded(change_id, row, member_choices(roster, cand, assignee), assignee))
 
     def on_roster_loaded(self, message: RosterLoaded) -> None:
@@ -453,14 +438,12 @@ class TriageApp(App[None]):
 
     @work(thread=True, group="roster", exit_on_error=False, description="Handing a change over")
     def _handover(self, change_id: str, name: str, note: str) -> None:
-        from triage.commands_team import roster_from_config, team_config
-        from triage.rotation import handover
+        from triage.services.team import handover
         from triage.store import Store
 
         try:
-            roster = roster_from_config(team_config())
             with Store(self.db_path) as store:
-                row = handover(store, roster, change_id, name, note=note)
+                row = handover(store, change_id, name, note=note)
         except Exception as exc:  # noqa: BLE001 - the rules' refusal (an author) is shown as it is
             self.post_message(HandoverFailed(change_id, str(exc)))
             return
@@ -472,7 +455,7 @@ class TriageApp(App[None]):
                 screen.show_assignee(message.reviewer)
         self.queue_screen.reload(select=message.change_id)
         self._reload_digests()
-        short = message.change_id.rsplit(":", 1)[-1][:10]
+        short = short_id(message.change_id)
         frm = f" from {message.previous}" if message.previous else ""
         self.notify(safe_plain(f"Handed {short} over{frm} to {message.reviewer}"), title="Hand-over",
                     markup=False, timeout=4)

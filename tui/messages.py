@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from triage.models import FileDiff
-from triage.review import DiffLayout, QueueFilter, QueueStats
+from triage.review.layout import DiffLayout
+from triage.review.queue import QueueFilter, QueueStats
 
 
 @dataclass

@@ -29,8 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from triage import digest  # noqa: E402
-from triage.cli import DEMO_SECRET  # noqa: E402
-from triage.demo import build  # noqa: E402
+from triage.demo import DEMO_SECRET, build  # noqa: E402
 from triage.ingest import ingest  # noqa: E402
 from triage.store import Store  # noqa: E402
 

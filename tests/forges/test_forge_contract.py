@@ -18,13 +18,14 @@ from pydantic import BaseModel, TypeAdapter
 
 from triage.forges.outbox import push
 from triage.store import Store
-from triage.sync import sync
+from triage.forges.sync import sync
 
 from forge_env import REPO
 
 from githubkit_schemas.v2022_11_28 import models as gh
 
 from triage.forges.github import API_VERSION
+from triage.services.verdicts import record
 
 
 def undefined_fields(obj, raw, where: str) -> list[str]:
@@ -60,8 +61,8 @@ def _pushed_on(env, tmp_path, cfg):
     with Store(tmp_path / "t.db") as store:
         with env.client() as c:
             sync(store, c, label="ai-review", cfg=cfg, secret=b"s")
-        store.record_verdict(f"{env.kind}:{REPO}#1", "revert", note="breaks refunds")
-        store.record_verdict(f"{env.kind}:{REPO}#3", "needs-fix", note="secret in code")
+        record(store, f"{env.kind}:{REPO}#1", "revert", note="breaks refunds")
+        record(store, f"{env.kind}:{REPO}#3", "needs-fix", note="secret in code")
         res = push(store, lambda s, r, b: env.client(), clock=env.clock.time, sleep=env.clock.sleep)
         assert res.failed == 0 and res.pending == 0
     return env

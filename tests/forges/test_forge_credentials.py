@@ -18,7 +18,8 @@ from triage.forges.errors import AuthError, InsecureURL
 from triage.forges.outbox import push
 from triage.forges.redact import install, redact
 from triage.store import Store
-from triage.sync import sync
+from triage.forges.sync import sync
+from triage.services.verdicts import record
 
 from forge_env import REPO
 
@@ -181,8 +182,8 @@ def test_the_token_canary_never_leaks(forge, tmp_path, cfg, caplog, capsys):
                 raise RuntimeError(f"boom {token}")
             except RuntimeError:
                 logging.getLogger("triage.test").exception("failed")
-        store.record_verdict(f"{forge.kind}:{REPO}#1", "needs-fix", note="see the log")
-        store.record_verdict(f"{forge.kind}:{REPO}#3", "approve")
+        record(store, f"{forge.kind}:{REPO}#1", "needs-fix", note="see the log")
+        record(store, f"{forge.kind}:{REPO}#3", "approve")
         res = push(store, lambda s, r, b: forge.client(), clock=forge.clock.time, sleep=forge.clock.sleep)
         assert res.posted >= 4
         forge.fake.fault("unauthorized", path=".*", times=5)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from triage.store import Store
-from triage.sync import sync
+from triage.forges.sync import sync
 
 from forge_env import _start
 

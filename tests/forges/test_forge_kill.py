@@ -18,9 +18,10 @@ import sys
 import time
 from pathlib import Path
 
-from triage.publish import marker, status_marker
+from triage.forges.publish import marker, status_marker
 from triage.store import Store
-from triage.sync import sync
+from triage.forges.sync import sync
+from triage.services.verdicts import record
 
 from forge_env import REPO
 
@@ -43,7 +44,7 @@ def test_push_killed_at_random_points_posts_every_verdict_exactly_once(github, t
         with github.client() as c:
             sync(store, c, label="ai-review", cfg=cfg, secret=b"s")
         for ref, verdict in VERDICTS:
-            store.record_verdict(f"github:{REPO}{ref}", verdict, note=f"{verdict} note")
+            record(store, f"github:{REPO}{ref}", verdict, note=f"{verdict} note")
         assert len(store.query("SELECT id FROM outbox")) >= 10
 
     github.fake.post_delay = 0.06  # committed, then answered late
@@ -55,7 +56,7 @@ def test_push_killed_at_random_points_posts_every_verdict_exactly_once(github, t
     for run in range(RUNS):
         ref, verdict = VERDICTS[run % len(VERDICTS)]
         with Store(db) as store:  # reviewers keep working while pushes die
-            store.record_verdict(f"github:{REPO}{ref}", verdict, note=f"run {run}")
+            record(store, f"github:{REPO}{ref}", verdict, note=f"run {run}")
         seen = len(github.fake.requests)
         proc = _push(db, env, tmp_path)
         # Wait until this push is talking to the forge (start-up time varies with load),

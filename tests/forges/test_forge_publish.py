@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from triage.publish import marker, md_escape, plan_outbox, split_findings
+from triage.forges.publish import marker, md_escape, plan_outbox, split_findings
 
 PATCH = (
     b"diff --git a/app/x.py b/app/x.py\n"

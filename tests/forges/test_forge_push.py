@@ -7,9 +7,10 @@ import pytest
 from triage.forges.errors import AuthError
 from triage.forges.http import RetryPolicy
 from triage.forges.outbox import push
-from triage.publish import marker, status_marker
+from triage.forges.publish import marker, status_marker
 from triage.store import Store
-from triage.sync import sync
+from triage.forges.sync import sync
+from triage.services.verdicts import record
 
 from forge_env import REPO
 
@@ -44,8 +45,8 @@ def approvals(forge) -> int:
 
 def verdicts(store, forge):
     k = forge.kind
-    store.record_verdict(f"{k}:{REPO}#1", "needs-fix", note="refund shells out, please fix")
-    store.record_verdict(f"{k}:{REPO}#3", "approve", note="checked")
+    record(store, f"{k}:{REPO}#1", "needs-fix", note="refund shells out, please fix")
+    record(store, f"{k}:{REPO}#3", "approve", note="checked")
 
 
 def test_sync_then_push_delivers_every_verdict_once_and_a_second_push_posts_nothing(forge, tmp_path, cfg):
@@ -92,7 +93,7 @@ def test_a_write_committed_then_lost_is_found_by_its_marker_not_reposted(forge, 
 
 def test_a_marker_in_someone_elses_comment_is_ignored(github, tmp_path, cfg):
     store = synced(github, tmp_path, cfg)
-    store.record_verdict(f"github:{REPO}#1", "approve")
+    record(store, f"github:{REPO}#1", "approve")
     (row,) = store.query("SELECT id FROM outbox")
     # an attacker pastes our marker into a comment; and our previous attempt "may have happened"
     github.fake.comments[(REPO, 1)] = [{"id": 1, "user": "mallory", "body": f"lol {marker(row['id'])}", "at": 0}]
@@ -107,7 +108,7 @@ def test_a_marker_in_someone_elses_comment_is_ignored(github, tmp_path, cfg):
 
 def test_an_incomplete_listing_means_no_post(github, tmp_path, cfg):
     store = synced(github, tmp_path, cfg)
-    store.record_verdict(f"github:{REPO}#1", "approve")
+    record(store, f"github:{REPO}#1", "approve")
     github.fake.per_page_max = 1
     for i in range(3):
         github.fake.comments.setdefault((REPO, 1), []).append({"id": 10 + i, "user": "x", "body": "hi", "at": 0})
@@ -137,7 +138,7 @@ def test_401_stops_the_queue_and_rows_stay_pending(forge, tmp_path, cfg):
 
 def test_403_blocks_the_row_with_the_scope_and_retry_blocked_resumes(github, tmp_path, cfg):
     store = synced(github, tmp_path, cfg)
-    store.record_verdict(f"github:{REPO}#1", "approve")
+    record(store, f"github:{REPO}#1", "approve")
     github.fake.fault("forbidden", method="POST")
     res = do_push(store, github)
     assert res.blocked == 1
@@ -151,7 +152,7 @@ def test_403_blocks_the_row_with_the_scope_and_retry_blocked_resumes(github, tmp
 def test_422_is_a_permanent_failure_with_the_forge_message(github, tmp_path, cfg):
     github.repo.pulls[3].user = github.fake.login  # our own PR: GitHub refuses self-approval
     store = synced(github, tmp_path, cfg)
-    store.record_verdict(f"github:{REPO}#3", "approve")
+    record(store, f"github:{REPO}#3", "approve")
     res = do_push(store, github)
     assert res.failed == 1 and res.posted == 1  # the review failed; the status went through
     failed = store.query("SELECT last_error FROM outbox WHERE state = 'failed'")[0]["last_error"]
@@ -161,8 +162,8 @@ def test_422_is_a_permanent_failure_with_the_forge_message(github, tmp_path, cfg
 
 def test_gitea_never_sends_approve_and_comments_on_merged(gitea, tmp_path, cfg):
     store = synced(gitea, tmp_path, cfg)
-    store.record_verdict(f"gitea:{REPO}#1", "approve")
-    store.record_verdict(f"gitea:{REPO}#3", "needs-fix")
+    record(store, f"gitea:{REPO}#1", "approve")
+    record(store, f"gitea:{REPO}#3", "needs-fix")
     res = do_push(store, gitea)
     assert res.failed == 0 and gitea.fake.validation_errors == []
     assert [r["state"] for r in gitea.fake.reviews[(REPO, 3)]] == ["REQUEST_CHANGES"]
@@ -173,7 +174,7 @@ def test_gitea_never_sends_approve_and_comments_on_merged(gitea, tmp_path, cfg):
 def test_gitlab_reapproval_is_reconciled_not_refused(gitlab, tmp_path, cfg):
     store = synced(gitlab, tmp_path, cfg)
     gitlab.fake.approvals[(REPO, 3)] = [gitlab.fake.login]  # approved earlier (by hand, or a lost answer)
-    store.record_verdict(f"gitlab:{REPO}#3", "approve")
+    record(store, f"gitlab:{REPO}#3", "approve")
     res = do_push(store, gitlab)
     assert res.failed == 0 and res.pending == 0 and res.reconciled == 1
     assert gitlab.fake.approvals[(REPO, 3)] == [gitlab.fake.login]
@@ -216,7 +217,7 @@ def test_a_short_rate_limit_is_waited_out_through_the_sleeper(github, tmp_path, 
 
 def test_ambiguous_5xx_on_write_is_retried_after_reconciling(github, tmp_path, cfg):
     store = synced(github, tmp_path, cfg)
-    store.record_verdict(f"github:{REPO}#1", "approve")
+    record(store, f"github:{REPO}#1", "approve")
     github.fake.fault("status", status=502, method="POST", times=2)  # not applied, twice
     res = do_push(store, github)
     assert (res.posted, res.pending) == (1, 0)
@@ -233,7 +234,7 @@ def test_token_shaped_text_is_redacted_and_the_post_still_goes_out(github, tmp_p
                        head_ref="claude/rotate", merged=True, message="Rotate" + CLAUDE_TRAILER,
                        created_at=github.clock.time() - 3600)
     store = synced(github, tmp_path, cfg)
-    store.record_verdict(f"github:{REPO}#6", "needs-fix", note=f"oops, my token: {github.token}")
+    record(store, f"github:{REPO}#6", "needs-fix", note=f"oops, my token: {github.token}")
     res = do_push(store, github)
     assert res.failed == 0 and res.posted >= 2, res.messages  # the comment and the follow-up issue
     bodies = github.fake.all_bodies()

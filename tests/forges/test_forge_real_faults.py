@@ -14,10 +14,11 @@ import time
 
 from triage.forges.http import RetryPolicy
 from triage.forges.outbox import push
-from triage.publish import marker, status_marker
+from triage.forges.publish import marker, status_marker
 from triage.queue import load_queue
 from triage.store import Store
-from triage.sync import sync
+from triage.forges.sync import sync
+from triage.services.verdicts import record
 
 from forge_env import CLAUDE_TRAILER, DAY, REPO
 
@@ -59,7 +60,7 @@ def force_push(forge) -> tuple[str, str]:
 def test_a_force_push_after_the_verdict_holds_its_posts_and_nothing_reaches_the_old_head(forge, tmp_path, cfg):
     with Store(tmp_path / "t.db") as store:
         synced(forge, store, cfg)
-        store.record_verdict(f"{forge.kind}:{REPO}#3", "approve", note="checked the loader")
+        record(store, f"{forge.kind}:{REPO}#3", "approve", note="checked the loader")
         old, new = force_push(forge)
         res = do_push(store, forge)
         assert res.posted == 0 and res.held == len(rows(store))
@@ -72,7 +73,7 @@ def test_a_force_push_after_the_verdict_holds_its_posts_and_nothing_reaches_the_
 def test_confirm_moved_posts_once_to_the_current_head_with_a_note_and_lines_moved(github, tmp_path, cfg):
     with Store(tmp_path / "t.db") as store:
         synced(github, store, cfg)
-        store.record_verdict(f"github:{REPO}#3", "needs-fix", note="secret in code")
+        record(store, f"github:{REPO}#3", "needs-fix", note="secret in code")
         review_row = next(r for r in rows(store) if r["action"] == "review")
         assert json.loads(review_row["body"])["comments"], "the scenario needs inline findings"
         old, new = force_push(github)
@@ -100,7 +101,7 @@ def test_a_review_whose_inline_lines_left_the_diff_is_posted_once_with_them_in_t
     """The 422 GitHub gives for an anchor off the diff (head unchanged: the stored patch was stale)."""
     with Store(tmp_path / "t.db") as store:
         synced(github, store, cfg)
-        store.record_verdict(f"github:{REPO}#3", "needs-fix")
+        record(store, f"github:{REPO}#3", "needs-fix")
         row = next(r for r in rows(store) if r["action"] == "review")
         payload = json.loads(row["body"])
         payload["comments"][0]["line"] = 999
@@ -117,7 +118,7 @@ def test_a_review_whose_inline_lines_left_the_diff_is_posted_once_with_them_in_t
 def test_a_gitlab_discussion_whose_line_is_gone_becomes_a_note(gitlab, tmp_path, cfg):
     with Store(tmp_path / "t.db") as store:
         synced(gitlab, store, cfg)
-        store.record_verdict(f"gitlab:{REPO}#3", "needs-fix")
+        record(store, f"gitlab:{REPO}#3", "needs-fix")
         inline = [r for r in rows(store) if r["action"] == "inline"]
         assert inline
         payload = json.loads(inline[0]["body"])
@@ -138,8 +139,8 @@ def test_a_renamed_repository_gets_every_post_once_and_keeps_its_change_ids(forg
     k = forge.kind
     with Store(tmp_path / "t.db") as store:
         synced(forge, store, cfg)
-        store.record_verdict(f"{k}:{REPO}#1", "needs-fix", note="refund shells out")
-        store.record_verdict(f"{k}:{REPO}#3", "approve")
+        record(store, f"{k}:{REPO}#1", "needs-fix", note="refund shells out")
+        record(store, f"{k}:{REPO}#3", "approve")
         forge.fake.rename(REPO, NEW_NAME)
         res = do_push(store, forge)
         n = len(rows(store))
@@ -191,7 +192,7 @@ def test_a_redirect_for_a_write_to_another_host_is_refused_with_one_line(github,
     try:
         with Store(tmp_path / "t.db") as store:
             synced(github, store, cfg)
-            store.record_verdict(f"github:{REPO}#1", "approve")
+            record(store, f"github:{REPO}#1", "approve")
             github.fake.fault("redirect", method="POST", location=other.origin, times=5)
             res = do_push(store, github)
             assert res.posted == 0 and res.failed == 1
@@ -257,7 +258,7 @@ def test_a_draft_is_listed_as_draft_and_posted_to_only_when_asked(forge, tmp_pat
         assert res.drafts == 1
         (item,) = load_queue(store, state="draft")
         assert item.id == f"{k}:{REPO}#3" and item.shown_state == "draft" and item.to_json()["draft"] is True
-        store.record_verdict(f"{k}:{REPO}#3", "approve")
+        record(store, f"{k}:{REPO}#3", "approve")
         res = do_push(store, forge)
         assert res.posted == 0 and res.drafts == len(rows(store)) and res.pending == len(rows(store))
         assert not forge.fake.requests_to("POST", ".*")
@@ -273,7 +274,7 @@ def test_a_draft_that_becomes_ready_is_posted_by_a_plain_push(github, tmp_path, 
     github.repo.pulls[3].draft = True
     with Store(tmp_path / "t.db") as store:
         synced(github, store, cfg)
-        store.record_verdict(f"github:{REPO}#3", "approve")
+        record(store, f"github:{REPO}#3", "approve")
         assert do_push(store, github).posted == 0
         github.repo.pulls[3].draft = False
         assert do_push(store, github).posted == 2
@@ -302,7 +303,7 @@ def test_an_old_database_gains_the_new_columns_and_keeps_working(tmp_path):
     """Migration m007 on a database made before it: rows stay, the new fields default sensibly."""
     import sqlite3
 
-    from triage.store import _MIGRATIONS
+    from triage.store.migrations import _MIGRATIONS
 
     db = tmp_path / "old.db"
     with Store(db) as store:

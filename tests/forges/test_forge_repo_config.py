@@ -8,7 +8,7 @@ import time
 
 from triage.config import apply_forge_layer, load_config
 from triage.store import Store
-from triage.sync import sync
+from triage.forges.sync import sync
 
 from forge_env import CLAUDE_TRAILER, DAY, REPO
 from test_forge_cli import run

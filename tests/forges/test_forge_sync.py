@@ -9,7 +9,8 @@ import pytest
 
 from triage.forges.errors import AuthError, ListingIncomplete
 from triage.store import Store
-from triage.sync import cursor_key, read_cursor, sync
+from triage.forges.sync import cursor_key, read_cursor, sync
+from triage.services.verdicts import record
 
 from forge_env import CLAUDE_TRAILER, DAY, PAY_V2, REPO
 
@@ -199,13 +200,13 @@ def test_an_open_pr_that_merges_is_reassessed(github, tmp_path, cfg):
 
 
 def test_a_reviewed_pr_that_gets_new_commits_is_in_the_queue_again(forge, tmp_path, cfg):
-    from triage.cli import change_details
+    from triage.services.changes import change_details
     from triage.queue import load_queue
 
     cid = f"{forge.kind}:{REPO}#3"
     with Store(tmp_path / "t.db") as store:
         _sync(forge, store, cfg)
-        store.record_verdict(cid, "approve", reviewer="ana")
+        record(store, cid, "approve", reviewer="ana")
         item = next(i for i in load_queue(store) if i.id == cid)
         assert (item.state, item.shown_state) == ("approve", "approve")
         pr = forge.repo.pulls[3]

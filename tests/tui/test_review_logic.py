@@ -7,31 +7,14 @@ from dataclasses import dataclass, field
 import pygit2
 import pytest
 
-from triage.diff import parse_patch
+from triage.patch import parse_patch
 from triage.errors import TriageError
-from triage.review import (
-    FILE,
-    HUNK,
-    LINE,
-    MARK,
-    NOTE,
-    QueueFilter,
-    ReviewTimer,
-    age_label,
-    build_layout,
-    checklist_items,
-    checklist_progress,
-    cycle,
-    file_notes,
-    hidden_counts,
-    hunk_title,
-    load_files,
-    matches_search,
-    next_position,
-    queue_stats,
-    STATE_CYCLE,
-    TIER_CYCLE,
-)
+from triage.present import age
+from triage.review.checklist import checklist_items, checklist_progress
+from triage.review.layout import build_layout, FILE, file_notes, hidden_counts, HUNK, hunk_title, LINE, MARK, next_position, NOTE
+from triage.review.queue import cycle, matches_search, queue_stats, QueueFilter, STATE_CYCLE, TIER_CYCLE
+from triage.review.timer import ReviewTimer
+from triage.services.changes import load_files
 
 PATCH = b"""diff --git a/app/x.py b/app/x.py
 index 1111111..2222222 100644
@@ -207,11 +190,11 @@ def test_search_matches_every_word_anywhere():
     assert not matches_search(it, "reset claude")
 
 
-def test_age_label():
-    assert age_label(0, 45) == "45s"
-    assert age_label(0, 3600 * 5) == "5h"
-    assert age_label(0, 86400 * 20 + 5) == "20d"
-    assert age_label(100, 50) == "0s"
+def test_age():
+    assert age(0, 45) == "45s"
+    assert age(0, 3600 * 5) == "5h"
+    assert age(0, 86400 * 20 + 5) == "20d"
+    assert age(100, 50) == "0s"
 
 
 def test_queue_stats_counts():
@@ -261,7 +244,7 @@ def _digest(**over):
 
 
 def test_digest_outline_sections_in_order():
-    from triage.review import digest_outline
+    from triage.review.outline import digest_outline
 
     d, item = _digest()
     d["merged_total"] = 3
@@ -280,7 +263,7 @@ def test_digest_outline_sections_in_order():
 
 
 def test_digest_outline_says_when_sections_are_empty():
-    from triage.review import digest_outline
+    from triage.review.outline import digest_outline
 
     d, _ = _digest()
     lines = digest_outline(d)
@@ -290,7 +273,7 @@ def test_digest_outline_says_when_sections_are_empty():
 
 
 def test_escapes_get_their_own_section():
-    from triage.review import digest_outline
+    from triage.review.outline import digest_outline
 
     d, _ = _digest(escapes=[{"change_id": "git:r:c"}], escapes_total=1)
     assert digest_outline(d)[-2:][0].text == "Escapes recorded: 1"
@@ -298,15 +281,15 @@ def test_escapes_get_their_own_section():
 
 
 def test_percent_and_interval_labels():
-    from triage.review import interval_label, percent
+    from triage.present import interval, percent
 
     assert percent(None) == "—" and percent(2 / 3) == "66.7%" and percent(0.5, 0) == "50%"
-    assert interval_label({"low": 0.208, "high": 0.939}) == "20.8–93.9%"
-    assert interval_label({}) == "—"
+    assert interval({"low": 0.208, "high": 0.939}) == "20.8–93.9%"
+    assert interval({}) == "—"
 
 
 def test_velocity_series_keeps_the_last_weeks_and_marks_years():
-    from triage.review import velocity_series
+    from triage.review.outline import velocity_series
 
     weeks = [{"week": f"2025-W{n:02d}", "merged": n, "found_in_review": 1, "escaped": 0} for n in (50, 51, 52)]
     weeks.append({"week": "2026-W01", "merged": 4, "found_in_review": 0, "escaped": 1})

@@ -180,7 +180,7 @@ async def test_a_broken_keymap_is_reported_and_the_keys_stay(make_demo_app, monk
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         said = [n.message for n in app._notifications]
-        assert any("app.stats" in m and "must be a string" in m for m in said), said
+        assert any("[keymap] app.stats: expected a string, got 3" in m for m in said), said
         await pilot.press("S")
         await settle(pilot)
         assert isinstance(app.screen, StatsScreen)

@@ -10,8 +10,8 @@ import sqlite3
 import pytest
 from tui_helpers import ADMIN_SHA, SALES_SHA, SIZE, TYPO_SHA, change_id, ensure_checklist, open_change, settle
 
-from triage.diff import parse_patch
-from triage.review import build_layout, intraline_spans, search_rows
+from triage.patch import parse_patch
+from triage.review.layout import build_layout, intraline_spans, search_rows
 from triage.store import Store
 from tui.screens.help import HelpScreen, binding_ids, help_tables
 from tui.widgets.checklist import ChecklistPanel

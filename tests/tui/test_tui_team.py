@@ -25,7 +25,7 @@ from tui_helpers import (
 
 from triage import digest
 from triage.controls import compute
-from triage.review import interval_label, percent
+from triage.present import interval, percent
 from triage.store import Store
 from tui.messages import DigestLoaded, VerdictRecorded
 from tui.screens.digest import DigestScreen
@@ -309,11 +309,11 @@ async def test_stats_figures_match_the_report(make_demo_app, demo_db, no_roster)
         screen = app.screen
         e = report["effectiveness"]
         eff = plain(screen.query_one("#stats-effectiveness"))
-        assert percent(e["value"]) in eff and interval_label(e) in eff and f"n {e['n']} defects" in eff
+        assert percent(e["value"]) in eff and interval(e) in eff and f"n {e['n']} defects" in eff
         assert f"{e['found_in_review']} found in review" in eff and f"{e['escaped']} escaped" in eff
         rate = plain(screen.query_one("#stats-defect-rate"))
         overall = report["defect_rate"]["overall"]
-        assert interval_label(overall) in rate and f"{overall['n_eff']:.1f}" in rate
+        assert interval(overall) in rate and f"{overall['n_eff']:.1f}" in rate
         time_ = plain(screen.query_one("#stats-review-time"))
         critical = report["review_time"]["by_tier"]["CRITICAL"]
         assert f"{critical['seconds_per_line']:.2f}" in time_

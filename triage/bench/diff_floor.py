@@ -18,7 +18,7 @@ Python parsing at all: the floor under any pygit2-based ingest.
 With ``--git`` it streams the same commits' patches from ``git diff-tree --stdin -p``
 (first-parent diffs, renames and copies, run with :data:`SAFE_GIT` so that nothing in
 the repository's configuration or attributes can start a program) and parses each
-commit's part with :func:`triage.diff.parse_patch`; ``--git --libgit2`` reads git's
+commit's part with :func:`triage.patch.parse_patch`; ``--git --libgit2`` reads git's
 output without parsing it. Set beside the libgit2 rows, these say whether shelling out
 to git would make the diff step faster.
 
@@ -78,13 +78,13 @@ SAFE_GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "G
 
 def git_diff_tree(path: str, shas: list[str], parse: bool) -> int:
     """Stream ``git diff-tree --stdin -p`` over ``shas`` (one process); parse each commit's
-    patch with :func:`triage.diff.parse_patch` when ``parse``. Returns the files seen (or bytes)."""
+    patch with :func:`triage.patch.parse_patch` when ``parse``. Returns the files seen (or bytes)."""
     import os
     import shutil
     import subprocess
     import threading
 
-    from triage.diff import parse_patch
+    from triage.patch import parse_patch
 
     git = shutil.which("git")
     if not git:

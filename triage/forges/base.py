@@ -250,7 +250,7 @@ def git_patch(files: list[FilePatch]) -> bytes:
 
 def files_from_patches(entries: list[FilePatch]) -> tuple[bytes, list]:
     """Parse per-file entries into FileDiffs (with the forge's counts and notes kept)."""
-    from triage.diff import parse_patch
+    from triage.patch import parse_patch
 
     patch = git_patch(entries)
     parsed = parse_patch(patch)

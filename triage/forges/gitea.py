@@ -110,7 +110,7 @@ class Gitea(OwnerRepoClient):
 
     def fetch_change(self, pull: PullSummary) -> RemoteChange:
         """The PR's ``.diff`` (or its file list when that fails), commits and signals."""
-        from triage.diff import parse_patch
+        from triage.patch import parse_patch
 
         pr, n = pull.raw, pull.number
         commits = self._commits(n)

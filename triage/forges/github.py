@@ -195,7 +195,7 @@ class GitHub(OwnerRepoClient):
 
     def fetch_change(self, pull: PullSummary) -> RemoteChange:
         """The PR's diff (whole, or per file when too large), commits and signals."""
-        from triage.diff import parse_patch
+        from triage.patch import parse_patch
 
         pr = pull.raw
         n = pull.number

@@ -59,7 +59,7 @@ from triage.forges.errors import (
     Unprocessable,
 )
 from triage.forges.redact import contains_registered_secret, redact_post_text
-from triage.publish import marker, md_escape, status_marker
+from triage.forges.publish import marker, md_escape, record_marker, status_marker
 from triage.store import Store
 
 LEASE_S = 300.0
@@ -136,8 +136,8 @@ class Outbox:
     def groups(self) -> list[tuple[str, str]]:
         """``(source, repo)`` pairs that have pending rows."""
         seen: list[tuple[str, str]] = []
-        for r in self.store.query("SELECT target FROM outbox WHERE state = 'pending' ORDER BY created_at, rowid"):
-            key = parse_target(r["target"])
+        for target in self.store.pending_targets():
+            key = parse_target(target)
             if key not in seen:
                 seen.append(key)
         return seen
@@ -145,85 +145,61 @@ class Outbox:
     def claim(self, source: str, repo: str, exclude: frozenset[str] = frozenset()) -> dict | None:
         """Lease the oldest due pending row of a repository (not in ``exclude``); None when there is none."""
         now = self.clock()
-        with self.store.write() as conn:
-            cur = conn.execute(
-                "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY created_at, rowid",
-                (now,))
-            cols = [d[0] for d in cur.description]
-            for values in cur.fetchall():
-                row = dict(zip(cols, values))
-                if parse_target(row["target"]) != (source, repo) or row["id"] in exclude:
-                    continue
-                held = row["lease_owner"] and row["lease_until"] > now and row["lease_owner"] != self.owner
-                if held and not owner_dead(row["lease_owner"]):
-                    continue
-                conn.execute("UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ?",
-                             (self.owner, now + self.lease_s, now, row["id"]))
-                row["was_leased"] = bool(row["lease_until"]) or bool(row["lease_owner"])
-                return row
-        return None
+
+        def pick(row: dict) -> bool:
+            if parse_target(row["target"]) != (source, repo) or row["id"] in exclude:
+                return False
+            held = row["lease_owner"] and row["lease_until"] > now and row["lease_owner"] != self.owner
+            return not (held and not owner_dead(row["lease_owner"]))
+
+        return self.store.claim_post(now, self.owner, now + self.lease_s, pick)
 
     def next_due(self, source: str, repo: str, exclude: frozenset[str] = frozenset()) -> float | None:
         """When the earliest pending row of a repository that nobody else holds becomes due."""
         now = self.clock()
-        times = [r["next_attempt_at"] for r in self.store.query(
-            "SELECT id, target, next_attempt_at, lease_owner, lease_until FROM outbox WHERE state = 'pending'")
+        times = [r["next_attempt_at"] for r in self.store.pending_leases()
             if parse_target(r["target"]) == (source, repo) and r["id"] not in exclude
             and not (r["lease_owner"] and r["lease_owner"] != self.owner and r["lease_until"] > now
                      and not owner_dead(r["lease_owner"]))]
         return min(times) if times else None
 
-    def _update(self, row_id: str, sql: str, params: tuple) -> bool:
-        with self.store.write() as conn:
-            cur = conn.execute(f"UPDATE outbox SET {sql}, updated_at = ? WHERE id = ? AND lease_owner = ?",
-                               (*params, self.clock(), row_id, self.owner))
-            return cur.rowcount == 1
+    def _update(self, row_id: str, **changes) -> bool:
+        return self.store.update_leased_post(row_id, self.owner, self.clock(), **changes)
 
     def count_attempt(self, row_id: str) -> bool:
         """Record that a post is about to be sent (so a crash after it triggers reconciliation).
 
         Renews the lease too, so it outlasts the one write that follows.
         """
-        return self._update(row_id, "attempts = attempts + 1, lease_until = ?", (self.clock() + self.lease_s,))
+        return self._update(row_id, attempts_plus=1, lease_until=self.clock() + self.lease_s)
 
     def done(self, row_id: str, remote_id: str) -> None:
         """The post exists on the forge: record its id and release the lease."""
-        self._update(row_id, "state = 'done', remote_id = ?, last_error = '', lease_until = 0, lease_owner = ''",
-                     (remote_id,))
+        self._update(row_id, state="done", remote_id=remote_id, last_error="", lease_until=0, lease_owner="")
 
     def release(self, row_id: str, error: str, next_attempt_at: float = 0.0) -> None:
         """Give the row back (still pending), to be retried after ``next_attempt_at``."""
-        self._update(row_id, "last_error = ?, next_attempt_at = ?, lease_until = 0, lease_owner = ''",
-                     (error, next_attempt_at))
+        self._update(row_id, last_error=error, next_attempt_at=next_attempt_at, lease_until=0, lease_owner="")
 
     def settle(self, row_id: str, state: str, error: str) -> None:
         """A final outcome other than done: ``blocked`` or ``failed``."""
-        self._update(row_id, "state = ?, last_error = ?, lease_until = 0, lease_owner = ''", (state, error))
+        self._update(row_id, state=state, last_error=error, lease_until=0, lease_owner="")
 
     def pause(self, repos: list[tuple[str, str]], until: float) -> None:
         """Persist a rate-limit pause on every pending row of these repositories."""
-        with self.store.write() as conn:
-            rows = conn.execute("SELECT id, target FROM outbox WHERE state = 'pending'").fetchall()
-            ids = [rid for rid, target in rows if parse_target(target) in repos]
-            for rid in ids:
-                conn.execute("UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?), updated_at = ? "
-                             "WHERE id = ?", (until, self.clock(), rid))
+        self.store.pause_posts(lambda target: parse_target(target) in repos, until, self.clock())
 
     def rebody(self, row_id: str, body: str, target: str) -> bool:
         """Re-plan a claimed row (new payload and target), before it is posted."""
-        return self._update(row_id, "body = ?, target = ?", (body, target))
+        return self._update(row_id, body=body, target=target)
 
     def confirm_held(self) -> int:
         """Put ``held`` rows back to pending, to be re-planned against the current head."""
-        with self.store.write() as conn:
-            return conn.execute("UPDATE outbox SET state = 'pending', next_attempt_at = 0, updated_at = ? "
-                                "WHERE state = 'held'", (self.clock(),)).rowcount
+        return self.store.requeue_posts("held", self.clock())
 
     def retry_blocked(self) -> int:
         """Put ``blocked`` rows back to pending (after the token gained the missing scope)."""
-        with self.store.write() as conn:
-            return conn.execute("UPDATE outbox SET state = 'pending', next_attempt_at = 0, updated_at = ? "
-                                "WHERE state = 'blocked'", (self.clock(),)).rowcount
+        return self.store.requeue_posts("blocked", self.clock())
 
 
 # ------------------------------------------------------------------ actions
@@ -286,6 +262,8 @@ def lines_moved(comments: list[dict]) -> str:
 def _post(forge, row: dict, payload: dict) -> str:
     action = row["action"]
     tag = marker(row["id"])
+    if isinstance(payload.get("record"), dict) and action in ("review", "comment"):
+        tag = f"{record_marker(payload['record'])}\n{tag}"  # the verdict, for teammates' sync
     if action == "review":
         comments = [{**c, "body": c["body"]} for c in payload.get("comments") or []]
         try:
@@ -352,9 +330,7 @@ _REQUIRED = {
 
 def _change_facts(store: Store, row: dict) -> dict | None:
     """The stored change a row posts about (number, state, sha) and the head its verdict saw."""
-    rows = store.query("SELECT c.number, c.state, c.sha, v.sha AS verdict_sha FROM changes c "
-                       "LEFT JOIN verdicts v ON v.id = ? WHERE c.id = ?", (row["verdict_id"], row["change_id"]))
-    return rows[0] if rows else None
+    return store.post_facts(row["change_id"], row["verdict_id"])
 
 
 def _replan(action: str, target: str, payload: dict, old: str, new: str) -> tuple[dict, str]:
@@ -590,7 +566,7 @@ def push(
             _note_move(store, forge, source, repo, api_base, current, result)
         finally:
             forge.close()
-    result.pending = store.query("SELECT count(*) AS n FROM outbox WHERE state = 'pending'")[0]["n"]
+    result.pending = store.posts_pending()
     return result
 
 

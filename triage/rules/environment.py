@@ -26,7 +26,6 @@ import io
 import os
 import re
 import threading
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -278,18 +277,14 @@ def python_environment_at(root: str | Path) -> PythonEnvironment | None:
 
 @lru_cache(maxsize=4)
 def _reviewer_paths_at(path: str, mtime: int) -> tuple[str, ...]:
+    from triage.config import quietly, trusted_config
+    from triage.errors import TriageError
+
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        paths = trusted_config(warn=quietly).environment.paths
+    except TriageError:  # the command reported it already (a rule never stops an analysis)
         return ()
-    env = data.get("environment") if isinstance(data, dict) else None
-    paths = env.get("paths") if isinstance(env, dict) else None
-    if isinstance(paths, str):
-        paths = [paths]
-    if not isinstance(paths, list):
-        return ()
-    return tuple(os.path.expanduser(p) for p in paths if isinstance(p, str) and p)
+    return tuple(os.path.expanduser(p) for p in paths if p)
 
 
 def reviewer_environment_paths() -> tuple[str, ...]:

@@ -22,7 +22,8 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from triage.review import DigestLine, digest_outline
+from triage.present import short_id
+from triage.review.outline import digest_outline, DigestLine
 from tui.messages import DigestLoaded, DigestMarked, StoreFailed
 from tui.safe import safe_line, safe_plain, safe_text
 from tui.widgets.footer import TriageFooter
@@ -88,7 +89,7 @@ def digest_line_text(line: DigestLine, title_width: int = 40) -> Text:
     if line.kind == "verdict":
         text = Text(f"{_when(data['created_at'])}  ", style="dim", end="")
         text.append(f"{data['verdict']:<9}", STATE_STYLE.get(data["verdict"], "bold"))
-        short = data["sha"][:10] if data.get("source") == "git" else str(data["change_id"]).split(":", 1)[-1]
+        short = short_id(str(data["change_id"]))
         text.append(" ")
         text.append_text(_cell(safe_line(short, "cyan", limit=12), 11))
         text.append(" ")

@@ -21,14 +21,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from triage.review import (
-    STATE_CYCLE,
-    TIER_CYCLE,
-    QueueFilter,
-    cycle,
-    matches_search,
-    queue_facets,
-)
+from triage.review.queue import cycle, matches_search, QueueFilter, STATE_CYCLE, TIER_CYCLE
+
+from triage.services.changes import queue_facets
 from triage.deepdive import in_scope
 from tui.messages import ApprovalChecked, QueueLoaded, StoreFailed
 from tui.safe import safe_line, safe_plain, safe_text

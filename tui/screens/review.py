@@ -27,19 +27,13 @@ from textual.widgets import Input, OptionList, Static
 
 from triage.approval import ApprovalFacts, active_findings, approval_concerns, approval_facts
 from triage.deepdive import in_scope, security_items, verdict_allowed
-from triage.git import db_text
-from triage.review import (
-    DiffLayout,
-    ReviewTimer,
-    age_label,
-    build_layout,
-    by_severity,
-    checklist_items,
-    hidden_counts,
-    load_files,
-    next_position,
-    search_rows,
-)
+from triage.models import db_text
+from triage import present
+from triage.present import by_severity, short_id
+from triage.review.checklist import checklist_items
+from triage.review.layout import build_layout, DiffLayout, hidden_counts, next_position, search_rows
+from triage.review.timer import ReviewTimer
+from triage.services.changes import load_files
 from tui.messages import ChangeLoaded, ChecklistAnswered, DiffFailed, DiffLoaded, LayoutBuilt, StoreFailed
 from tui.safe import ESCAPE_STYLE, safe_line, safe_plain, safe_text
 from tui.screens.details import FactorsModal
@@ -249,8 +243,7 @@ class ReviewScreen(Screen):
         text = Text(end="")
         text.append_text(tier_badge(row.get("tier") or "LOW"))
         text.append(" ★ " if row.get("sampled") else "   ", "bold yellow")
-        sha = row.get("sha") or ""
-        short = sha[:10] if row.get("source") == "git" else str(row.get("id", "")).split(":", 1)[-1]
+        short = short_id(str(row.get("id", "")))
         text.append_text(safe_text(short, "cyan"))
         text.append("  ")
         deep = self.triage.deep_dive and in_scope(row)
@@ -269,7 +262,7 @@ class ReviewScreen(Screen):
         text.append(f"{sep}author " if not compact else sep, "dim")
         author = row.get("author_login") or row.get("author_name", "")
         text.append_text(safe_line(author, limit=30 if not compact else 18))
-        age = age_label(row.get("authored_at", 0), self.triage.now)
+        age = present.age(row.get("authored_at", 0), self.triage.now)
         text.append(f"{sep}{age}{' ago' if not compact else ''}", "dim")
         n_files = row.get("n_files", 0)
         text.append(f"{sep}{n_files} file{'s' if n_files != 1 else ''} ", "dim")

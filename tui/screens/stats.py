@@ -23,7 +23,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from triage.review import QueueStats, queue_stats, review_seconds
+from triage.review.queue import queue_stats, QueueStats
+
 from tui.messages import StatsLoaded, StoreFailed
 from tui.safe import safe_line, safe_text
 from tui.widgets.footer import TriageFooter
@@ -198,7 +199,7 @@ class StatsScreen(Screen):
         try:
             with Store(self.triage.db_path) as store:
                 items = load_queue(store, include_all=include_all)
-                secs = review_seconds(store)
+                secs = store.review_seconds()
                 report = compute(store, include_all=include_all, now=self.triage.now)
         except Exception as exc:  # noqa: BLE001 - shown in the UI
             self.post_message(StoreFailed("compute the stats", str(exc)))

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from triage.review import ChecklistItem, checklist_progress
+from triage.review.checklist import checklist_progress, ChecklistItem
 from tui.safe import safe_text
 
 MARKS = {"yes": ("[✓]", "bold green"), "no": ("[✗]", "bold red"), "n/a": ("[–]", "dim")}

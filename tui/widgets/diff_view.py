@@ -40,7 +40,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from triage.models import DiffLine, FileDiff
-from triage.review import FILE, HUNK, LINE, MARK, NOTE, DiffLayout, DiffRow, intraline_spans
+from triage.present import worst_severity
+from triage.review.layout import DiffLayout, DiffRow, FILE, HUNK, intraline_spans, LINE, MARK, NOTE
 from tui.safe import safe_text
 from tui.widgets.highlight import MAX_HIGHLIGHT, TAB_SIZE, LineHighlighter, lexer_for
 
@@ -53,9 +54,6 @@ SEVERITY_STYLE: dict[str, Style] = {
 }
 """Gutter marker colour per finding severity."""
 
-SEVERITY_ORDER = ("info", "low", "medium", "high", "critical")
-
-
 MAX_WRAP = 20_000
 """Lines longer than this many characters are never wrapped (they scroll sideways)."""
 
@@ -63,12 +61,6 @@ _TAB_OR_CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
 
 CONTINUATION = "↪"
 """Marks the screen lines a wrapped row continues on."""
-
-
-def worst_severity(findings: list[dict]) -> str:
-    """The most severe of ``findings``' severities."""
-    return max((f.get("severity", "info") for f in findings),
-               key=lambda s: SEVERITY_ORDER.index(s) if s in SEVERITY_ORDER else 0, default="info")
 
 
 class DiffView(ScrollView, can_focus=True, inherit_bindings=False):

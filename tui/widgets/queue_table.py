@@ -17,7 +17,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
 
-from triage.review import age_label
+from triage.present import age
 from tui.safe import safe_line, safe_text
 
 TIER_STYLE: dict[str, Style] = {
@@ -165,7 +165,7 @@ class QueueTable(DataTable, inherit_bindings=True):
     def _values(self, it) -> tuple:
         """What each cell but the title shows of ``it``, one value per column (see :data:`CELLS`)."""
         return (it.tier, it.sampled, it.short_id, it.agent_label, it.assignee,
-                age_label(it.authored_at, self._now), it.findings, (it.added, it.deleted), it.shown_state)
+                age(it.authored_at, self._now), it.findings, (it.added, it.deleted), it.shown_state)
 
     def _cells(self, it) -> list[Text]:
         """Every cell of one row but the title (a value's cell is drawn once per :meth:`show_items`:

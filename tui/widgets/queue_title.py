@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
+from triage.present import TIERS_WORST_FIRST
 from tui.safe import safe_line
 from tui.widgets.fitted import FittedStatic
 from tui.widgets.queue_table import TIER_STYLE
 
-TIERS = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def title_line(c: QueueCounts, compact: int = 0) -> Text:
     gap = "   " if compact == 0 else "  "
     text = Text("triage · review queue" if compact < 2 else "queue", style="bold", end="")
     text.append(f"{gap}{c.total} change{'s' if c.total != 1 else ''} ", "bold")
-    for tier in TIERS:
+    for tier in TIERS_WORST_FIRST:
         if c.per_tier.get(tier):
             text.append("  " if compact == 0 else " ")
             text.append(f" {tier if compact < 4 else tier[0]} ", TIER_STYLE[tier])

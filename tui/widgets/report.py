@@ -16,7 +16,8 @@ from rich.text import Text
 from textual_plotext import PlotextPlot
 
 from triage.models import VERDICTS
-from triage.review import interval_label, percent, velocity_series
+from triage.present import interval, percent
+from triage.review.outline import velocity_series
 from tui.safe import safe_line
 from tui.widgets.queue_table import STATE_STYLE, TIER_STYLE
 
@@ -74,7 +75,7 @@ def effectiveness_panel(report: dict) -> Text:
     c = report["counts"]
     out = Text("found in review ÷ (found + escaped)\n", style="dim", end="")
     out.append(percent(e["value"]), "bold green" if e["value"] is not None and not e["too_few"] else "bold")
-    out.append(f"   95% CI {interval_label(e)}", "cyan")
+    out.append(f"   95% CI {interval(e)}", "cyan")
     out.append(f"   n {e['n']} defect{'s' if e['n'] != 1 else ''}\n", "dim")
     out.append(f"{e['found_in_review']} found in review", "bold")
     out.append(" · ")
@@ -97,7 +98,7 @@ def defect_rate_panel(report: dict) -> Table:
     for name, fig in [("overall", dr["overall"]), *dr["by_tier"].items()]:
         label = Text(name, style="bold", end="") if name == "overall" else _tier(name)
         table.add_row(label, Text(percent(fig["value"]), style="bold" if fig["value"] is not None else "dim"),
-                      interval_label(fig), str(fig["n"]), f"{fig['n_eff']:.1f}", str(fig["unreviewed"]),
+                      interval(fig), str(fig["n"]), f"{fig['n_eff']:.1f}", str(fig["unreviewed"]),
                       _num(fig["estimated_unreviewed_defects"], "{:.1f}"), warning(fig))
     return table
 

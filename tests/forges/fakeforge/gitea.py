@@ -214,6 +214,7 @@ class FakeGitea(FakeForge):
              "commit_id": body.get("commit_id") or pr.head_sha, "comments": body.get("comments") or [],
              "at": time.time()}
         self.reviews.setdefault((repo.full_name, pr.number), []).append(r)
+        pr.updated_at = time.time()  # a review updates the pull request's updated_at, as on Gitea
         return Reply(200, self.review_json(r))
 
     def comment_json(self, c: dict) -> dict:
@@ -231,6 +232,8 @@ class FakeGitea(FakeForge):
             return self.error(422, "body is required")
         c = {"id": self.new_id(), "user": req.user, "body": req.body["body"], "at": time.time()}
         self.comments.setdefault((f"{owner}/{name}", int(n)), []).append(c)
+        if int(n) in self.repos[f"{owner}/{name}"].pulls:  # a comment updates the pull request's updated_at
+            self.repos[f"{owner}/{name}"].pulls[int(n)].updated_at = c["at"]
         return Reply(201, self.comment_json(c))
 
     def issue_json(self, i: dict) -> dict:

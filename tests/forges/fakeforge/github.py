@@ -404,6 +404,7 @@ class FakeGitHub(FakeForge):
              "commit_id": body.get("commit_id") or pr.head_sha, "comments": body.get("comments") or [],
              "at": time.time()}
         self.reviews.setdefault((repo.full_name, pr.number), []).append(r)
+        pr.updated_at = r["at"]  # a review updates the pull request's updated_at, as on GitHub
         return Reply(200, self.review_json(repo, pr, r))
 
     def comment_json(self, full: str, n: int, c: dict) -> dict:
@@ -429,6 +430,8 @@ class FakeGitHub(FakeForge):
             return self.error(422, "Invalid request.", errors=[problem])
         c = {"id": self.new_id(), "user": req.user, "body": req.body["body"], "at": time.time()}
         self.comments.setdefault((full, int(n)), []).append(c)
+        if int(n) in repo.pulls:  # a comment updates the pull request's updated_at, as on GitHub
+            repo.pulls[int(n)].updated_at = c["at"]
         return Reply(201, self.comment_json(full, int(n), c))
 
     def issue_json(self, full: str, i: dict) -> dict:

@@ -209,6 +209,7 @@ class FakeGitLab(FakeForge):
             return Reply(400, {"error": "body is missing"})
         n = {"id": self.new_id(), "body": req.body["body"], "user": req.user, "at": time.time()}
         self.notes.setdefault((repo.full_name, pr.number), []).append(n)
+        pr.updated_at = n["at"]  # a note updates the merge request's updated_at, as on GitLab
         return Reply(201, self.note_json(n))
 
     def list_discussions(self, req: Request, pid: str, iid: str) -> Reply:

@@ -16,15 +16,20 @@ committed together or not at all. It is pure: no IO.
 
 Each row's ``body`` is JSON holding exactly what will be sent. The hidden
 marker ``<!-- triage:verdict:<outbox row id> -->`` is added by the sender
-(the row id does not exist yet while planning). Untrusted text (titles, notes,
+(the row id does not exist yet while planning). A verdict's main post (the
+review, or the comment/note) also carries the verdict itself for teammates,
+``<!-- triage:record v=1 id=… verdict=… reviewer=… sha=… at=… -->``
+(:func:`record_marker`), which their ``sync`` imports (:func:`parse_records`). Untrusted text (titles, notes,
 paths, finding messages) is made visible and Markdown-escaped.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import quote, unquote
 
-from triage.git import db_text
+from triage.models import db_text
 from triage.sanitize import display, one_line
 
 FORGE_SOURCES = ("github", "gitea", "gitlab")
@@ -56,6 +61,50 @@ _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~")
 def marker(row_id: str) -> str:
     """The hidden marker a post of outbox row ``row_id`` carries in its body."""
     return MARKER_FORMAT.format(id=row_id)
+
+
+RECORD_VERSION = "1"
+_RECORD = re.compile(r"<!-- triage:record ([A-Za-z0-9=%._~ -]{1,600}?) -->")
+_HEX_ID = re.compile(r"^[0-9a-f]{32}$")
+_SHA = re.compile(r"^[0-9a-f]{7,64}$")
+
+
+def record_marker(record: dict) -> str:
+    """The hidden marker that carries a verdict to teammates: ``id``, ``verdict``, ``reviewer``,
+    ``sha`` (the head it was given at) and ``at`` (unix time), each percent-encoded, so no value
+    can end the comment or add a field."""
+    fields = [("v", RECORD_VERSION)] + [(k, str(record.get(k) or "")) for k in ("id", "verdict", "reviewer", "sha")]
+    fields.append(("at", f"{float(record.get('at') or 0):.3f}"))
+    return "<!-- triage:record " + " ".join(f"{k}={quote(v, safe='')}" for k, v in fields) + " -->"
+
+
+def parse_records(text: str) -> list[dict]:
+    """The well-formed verdict records in a post's text (anything malformed is skipped): dicts
+    with ``id``, ``verdict``, ``reviewer``, ``sha`` (or None) and ``at``. The values are what the
+    post claims; who posted it is the forge's to say (see :mod:`triage.forges.shared`)."""
+    from triage.models import VERDICTS
+
+    out = []
+    for m in _RECORD.finditer(text or ""):
+        fields: dict[str, str] = {}
+        for part in m.group(1).split(" "):
+            key, eq, value = part.partition("=")
+            if eq and key not in fields:
+                fields[key] = unquote(value)
+        if fields.get("v") != RECORD_VERSION or not _HEX_ID.match(fields.get("id", "")):
+            continue
+        if fields.get("verdict") not in VERDICTS:
+            continue
+        sha = fields.get("sha") or ""
+        try:
+            at = float(fields.get("at") or "")
+        except ValueError:
+            continue
+        if sha and not _SHA.match(sha) or at != at or at <= 0:
+            continue
+        out.append({"id": fields["id"], "verdict": fields["verdict"], "reviewer": fields.get("reviewer", "")[:100],
+                    "sha": sha or None, "at": at})
+    return out
 
 
 def status_marker(row_id: str) -> str:
@@ -113,7 +162,7 @@ def anchor_lines(patch: bytes | None, added_only: bool) -> dict[str, tuple[set[i
     """path -> (post-image lines a comment may anchor on, old path), from the patch hunks."""
     if not patch:
         return {}
-    from triage.diff import parse_patch
+    from triage.patch import parse_patch
 
     out: dict[str, tuple[set[int], str]] = {}
     for fd in parse_patch(patch):
@@ -165,25 +214,32 @@ def _issue(row: dict, verdict: str, note: str, findings: list[dict], target_repo
     return _row("issue", target_repo, {"title": title, "text": "\n\n".join(parts), "labels": []})
 
 
-def plan_outbox(change_row: dict, verdict: str, note: str, verdict_id: str, findings: list[dict]) -> list[dict]:
+def plan_outbox(change_row: dict, verdict: str, note: str, verdict_id: str, findings: list[dict], *,
+                reviewer: str = "", at: float = 0.0) -> list[dict]:
     """The outbox rows (``action``, ``target``, ``body``) for a verdict on a forge change.
+
+    The main post (review, or comment/note) carries ``record``: the verdict for teammates
+    (:func:`record_marker`), with ``reviewer`` and ``at`` (when it was given).
 
     Never raises (it runs inside the verdict's transaction, and a verdict must
     not be lost to a rendering bug): on an unexpected error it plans one plain
     comment with the verdict and note.
     """
+    record = {"id": verdict_id, "verdict": verdict, "reviewer": reviewer, "sha": change_row.get("sha") or "",
+              "at": at}
     try:
-        return _plan(change_row, verdict, note, verdict_id, findings)
+        return _plan(change_row, verdict, note, verdict_id, findings, record)
     except Exception:  # noqa: BLE001 - see the docstring
         if change_row.get("source") not in FORGE_SOURCES or change_row.get("number") is None:
             return []
         number = int(change_row["number"])
         text = f"**triage: {verdict}**" + (f"\n\n{md_quote(note)}" if note.strip() else "")
         return [_row("comment", f"{change_row['source']}:{change_row['repo']}#{number}",
-                     {"number": number, "text": text, "verdict_id": verdict_id})]
+                     {"number": number, "text": text, "verdict_id": verdict_id, "record": record})]
 
 
-def _plan(change_row: dict, verdict: str, note: str, verdict_id: str, findings: list[dict]) -> list[dict]:
+def _plan(change_row: dict, verdict: str, note: str, verdict_id: str, findings: list[dict],
+          record: dict | None = None) -> list[dict]:
     source = change_row.get("source")
     number = change_row.get("number")
     if source not in FORGE_SOURCES or number is None or verdict not in _WORDS:
@@ -195,7 +251,8 @@ def _plan(change_row: dict, verdict: str, note: str, verdict_id: str, findings: 
     out: list[dict] = []
     if change_row.get("state") != "open":
         text = render_body(change_row, verdict, note, active, f"{heading}, after merge")
-        out.append(_row("comment", target, {"number": int(number), "text": text, "verdict_id": verdict_id}))
+        out.append(_row("comment", target, {"number": int(number), "text": text, "verdict_id": verdict_id,
+                                            "record": record}))
         if verdict in ("needs-fix", "revert"):
             out.append(_issue(change_row, verdict, note, findings, f"{source}:{repo}"))
         return out
@@ -204,7 +261,8 @@ def _plan(change_row: dict, verdict: str, note: str, verdict_id: str, findings: 
     if source == "gitlab":
         inline, loose = split_findings(patch, findings, added_only=True)
         text = render_body(change_row, verdict, note, loose, heading)
-        out.append(_row("comment", target, {"number": int(number), "text": text, "verdict_id": verdict_id}))
+        out.append(_row("comment", target, {"number": int(number), "text": text, "verdict_id": verdict_id,
+                                            "record": record}))
         for c in inline:
             out.append(_row("inline", target, {"number": int(number), **c}))
         if verdict == "approve":
@@ -213,7 +271,8 @@ def _plan(change_row: dict, verdict: str, note: str, verdict_id: str, findings: 
         inline, loose = split_findings(patch, findings, added_only=False)
         text = render_body(change_row, verdict, note, loose, heading)
         out.append(_row("review", target, {"number": int(number), "event": _EVENTS[source][verdict], "text": text,
-                                           "comments": inline, "commit_id": sha, "verdict_id": verdict_id}))
+                                           "comments": inline, "commit_id": sha, "verdict_id": verdict_id,
+                                           "record": record}))
     if sha:
         out.append(_row("status", f"{source}:{repo}@{sha}", {
             "sha": sha, "state": _STATUS[source][verdict], "context": STATUS_CONTEXT,

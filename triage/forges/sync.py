@@ -16,6 +16,11 @@ either name works for ``--repo``. A pull request whose commits could not all
 be read (GitHub lists 250) is never skipped as human: it is kept, marked
 "provenance incomplete". Drafts are kept and marked.
 
+Then the reviews and comments of every listed pull request (and of every one
+stored in the last :data:`SHARED_WINDOW_S`) are read for the verdict records
+teammates' posts carry, and those from ``[team]`` members' logins are imported
+as verdicts (:mod:`triage.forges.shared`).
+
 Rows are saved in batches, each in one ``BEGIN IMMEDIATE`` transaction. The
 cursor advances only when every listing was read completely: an interrupted,
 rate-limited or failed sync resumes from the same window.
@@ -45,6 +50,9 @@ MAX_CONTEXT_READS = 100
 MAX_FILE_BYTES = 2 * 1024 * 1024
 PARTIAL_NOTE = "analysed from the diff hunks only (the file could not be read from the forge)"
 DEFAULT_LABEL = "ai-review"
+SHARED_WINDOW_S = 30 * 86400
+"""Teammates' posts are read on every pull request a sync lists and every one stored in this window
+(a merged one is listed only in the window it merged in, but its verdicts come later)."""
 
 
 @dataclass
@@ -65,6 +73,12 @@ class SyncResult:
     """The repository's new name on the forge, when a sync found it renamed or transferred."""
     seconds: float = 0.0
     ids: list[str] = field(default_factory=list)
+    imported: list[tuple[str, str, str]] = field(default_factory=list)
+    """Teammates' verdicts read from their posts: ``(change id, reviewer, verdict)``."""
+    not_imported: list[str] = field(default_factory=list)
+    """Why a marked post was not imported (one line each)."""
+    conflicts: list[str] = field(default_factory=list)
+    """Changes of this sync whose reviewers disagree at the current head."""
 
 
 def cursor_key(kind: str, api_base: str, repo: str) -> str:
@@ -74,11 +88,11 @@ def cursor_key(kind: str, api_base: str, repo: str) -> str:
 
 def read_cursor(store: Store, key: str) -> float | None:
     """The window start the next incremental sync uses, if a sync completed before."""
-    rows = store.query("SELECT cursor FROM sync_cursors WHERE source = ?", (key,))
-    if not rows:
+    cursor = store.cursor(key)
+    if cursor is None:
         return None
     try:
-        return float(json.loads(rows[0]["cursor"])["since"])
+        return float(json.loads(cursor)["since"])
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -161,10 +175,20 @@ class ForgeReader:
         return data
 
 
-def _known(store: Store, kind: str, repo: str) -> dict[str, tuple]:
-    rows = store.query("SELECT id, sha, state, labels, draft FROM changes WHERE source = ? AND repo = ? "
-                       "AND analyzed = 1", (kind, repo))
-    return {r["id"]: (r["sha"], r["state"], tuple(json.loads(r["labels"] or "[]")), bool(r["draft"])) for r in rows}
+def _import_teammates(store: Store, forge, numbers: list[int], cfg: Config, result: SyncResult) -> None:
+    """Import the verdicts teammates posted on the listed pull requests, and on those stored in the
+    last :data:`SHARED_WINDOW_S` (:mod:`triage.forges.shared`)."""
+    from triage.forges.shared import import_posts
+    from triage.rotation import Roster
+
+    roster = Roster.from_config(cfg)
+    recent = store.forge_numbers_since(forge.kind, forge.repo, time.time() - SHARED_WINDOW_S)
+    numbers = list(dict.fromkeys([*numbers, *recent]))
+    done = import_posts(store, forge, numbers, roster)
+    result.imported, result.not_imported = done.imported, done.refused
+    latest = store.latest_verdicts()
+    result.conflicts = [cid for cid in dict.fromkeys(f"{forge.kind}:{forge.repo}#{n}" for n in numbers)
+                        if latest.get(cid, {}).get("conflict")]
 
 
 def sync(
@@ -194,7 +218,7 @@ def sync(
     result = SyncResult(forge=forge.kind, repo=forge.repo, since=since)
     prov_rules = ProvenanceRules.from_config(cfg.provenance)
     store.record_forge_remote(forge.kind, forge.repo, forge.api_base)
-    known = _known(store, forge.kind, forge.repo)
+    known = store.synced_heads(forge.kind, forge.repo)
     rows: list[dict] = []
     findings: dict[str, list[dict]] = {}
 
@@ -205,9 +229,11 @@ def sync(
             rows.clear()
             findings.clear()
 
+    listed: list[int] = []
     try:
         for pull in forge.list_pulls(ChangeQuery(since=since, label=label)):
             result.listed += 1
+            listed.append(pull.number)
             cid = f"{forge.kind}:{forge.repo}#{pull.number}"
             if known.get(cid) == (pull.head_sha, pull.state, tuple(pull.labels), pull.draft):
                 result.skipped_known += 1
@@ -236,13 +262,12 @@ def sync(
                 flush()
     finally:
         flush()
+    _import_teammates(store, forge, listed, cfg, result)
     if forge.moved:
         renamed = forge.locate()
         if renamed:
             result.renamed_to = renamed
         store.record_forge_remote(forge.kind, forge.repo, forge.api_base, forge.remote_repo)
-    with store.write() as conn:
-        conn.execute("INSERT OR REPLACE INTO sync_cursors (source, cursor, updated_at) VALUES (?, ?, ?)",
-                     (key, json.dumps({"since": now - CURSOR_OVERLAP_S}), now))
+    store.set_cursor(key, json.dumps({"since": now - CURSOR_OVERLAP_S}), now)
     result.seconds = time.perf_counter() - started
     return result

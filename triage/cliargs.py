@@ -1,0 +1,26 @@
+"""Provides what every ``triage`` subcommand module shares: output, the ``--db`` path, the store it names."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def out(text: str = "") -> None:
+    """Print one line to stdout."""
+    sys.stdout.write(text + "\n")
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    """``--db``, else ``TRIAGE_DB`` or the user data dir (:func:`triage.paths.default_db_path`)."""
+    from triage.paths import default_db_path
+
+    return Path(args.db) if getattr(args, "db", None) else default_db_path()
+
+
+def open_store(args: argparse.Namespace):
+    """The store named by ``--db`` / ``TRIAGE_DB`` / the default location."""
+    from triage.store import Store
+
+    return Store(db_path(args))

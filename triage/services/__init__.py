@@ -1,0 +1,10 @@
+"""Provides the use cases: one function each, called by the CLI and by the app alike.
+
+A service opens nothing on its own account and draws nothing: it takes a
+:class:`triage.store.Store` (and the configuration it needs), applies the
+domain rules (:mod:`triage.deepdive`, :mod:`triage.rotation`, …), lets the
+store write, and returns plain values. The CLI prints them; the app shows
+them. Modules: :mod:`~triage.services.verdicts` (record, escalate, undo,
+review time), :mod:`~triage.services.team` (the roster, hand-over, assign,
+escapes), :mod:`~triage.services.changes` (show, queue, gate, files).
+"""
