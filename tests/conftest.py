@@ -60,3 +60,62 @@ def demo(demo_build, tmp_path) -> tuple[Path, Path]:
     copy = tmp_path / "demo.db"
     shutil.copyfile(db, copy)
     return repo, copy
+
+
+# ---------------------------------------------------------------- PostgreSQL
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The admin DSN of a PostgreSQL server for the session: ``TRIAGE_TEST_PG`` if set, else a
+    throwaway one (:mod:`tests.pgserver`), stopped at the end. Under ``CI=true`` a server that
+    cannot start fails the tests that need it; elsewhere they are skipped with the reason."""
+    import os
+
+    dsn = os.environ.get("TRIAGE_TEST_PG")
+    if dsn:
+        yield dsn
+        return
+    from pgserver import PgServer, PgServerError
+
+    try:
+        server = PgServer()
+    except PgServerError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs a PostgreSQL server for the PostgreSQL store tests: {exc}")
+        pytest.skip(f"no PostgreSQL server for the PostgreSQL store tests: {exc}")
+    yield server.dsn
+    server.stop()
+
+
+_pg_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """The URL of a new, empty PostgreSQL database on :func:`pg_server` (dropped after the test)."""
+    import os
+
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    name = f"triage_test_{os.getpid()}_{next(_pg_databases)}"
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    from urllib.parse import quote
+
+    params = conninfo_to_dict(pg_server)
+    login = quote(params.get("user", ""), safe="")
+    if params.get("password"):
+        login += ":" + quote(params["password"], safe="")
+    url = f"postgresql://{login}@{params.get('host', '127.0.0.1')}:{params.get('port', 5432)}/{name}"
+    yield url
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request, tmp_path):
+    """Where a store test opens its database: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "t.db"
+    return request.getfixturevalue("pg_url")

@@ -1,11 +1,22 @@
-"""The layout's rules, checked: every SQL statement lives in ``triage/store/``."""
+"""The layout's rules (ARCHITECTURE.md), checked on every test run.
+
+* The import contracts in ``pyproject.toml`` (import-linter): cli above tui above
+  services above forges, store and analysis above the base; widgets never reach the
+  store, git, the libgit2 adapter or pygit2; no cycles between the rooms of the app, the
+  rules, the store, the services, the review logic and the forges.
+* Every module of ``triage`` is in one layer, so a new one cannot slip past the contracts.
+* Every SQL statement lives in ``triage/store/``.
+"""
 
 from __future__ import annotations
 
 import io
 import re
 import tokenize
+import tomllib
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,3 +65,95 @@ def test_the_sql_check_sees_a_statement(tmp_path):
     assert len(hits) >= 5
     assert SQL.match('"SELECT * FROM changes WHERE id = ?"') and SQL.match("'INSERT OR REPLACE INTO x'")
     assert not SQL.match('"Select a change"') and not SQL.match('"selected"')
+
+
+# ------------------------------------------------------------------ import contracts
+
+
+def _contracts() -> list[dict]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+
+
+def test_the_import_contracts_hold(monkeypatch, capsys):
+    from importlinter.cli import lint_imports
+
+    monkeypatch.chdir(ROOT)
+    code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert out.count("KEPT") == len(_contracts()) >= 3
+
+
+def test_every_triage_module_is_in_a_layer():
+    """A module outside every layer would be free of the layers contract."""
+    layers = next(c for c in _contracts() if c["id"] == "layers")["layers"]
+    placed = [m.strip() for layer in layers for m in re.split(r"[:|]", layer)]
+    assert len(placed) == len(set(placed)), "a module is in two layers"
+    rooms = {f"triage.{p.stem}" for p in (ROOT / "triage").glob("*.py") if p.stem != "__init__"}
+    rooms |= {f"triage.{p.parent.name}" for p in (ROOT / "triage").glob("*/__init__.py")}
+    rooms -= {"triage.data"}
+    assert sorted(rooms - set(placed)) == [] and sorted(set(placed) - rooms - {"tui"}) == []
+
+
+CONTRACT_TYPES = {"layers": "importlinter.contracts.layers:LayersContract",
+                  "forbidden": "importlinter.contracts.forbidden:ForbiddenContract",
+                  "acyclic_siblings": "importlinter.contracts.acyclic_siblings:AcyclicSiblingsContract"}
+
+
+def _broken(graph) -> list[str]:
+    """The names of the configured contracts ``graph`` breaks."""
+    import importlib
+
+    session = {"root_packages": ["triage", "tui"], "include_external_packages": True}
+    broken = []
+    for c in _contracts():
+        module, cls = CONTRACT_TYPES[c["type"]].split(":")
+        options = {k: (v if isinstance(v, list) else str(v)) for k, v in c.items() if k not in ("id", "name", "type")}
+        contract = getattr(importlib.import_module(module), cls)(c["name"], session, options)
+        if not contract.check(graph, verbose=False).kept:
+            broken.append(c["id"])
+    return broken
+
+
+@pytest.fixture(scope="module")
+def import_graph():
+    import grimp
+
+    return grimp.build_graph("triage", "tui", include_external_packages=True, exclude_type_checking_imports=True)
+
+
+@pytest.mark.parametrize(("importer", "imported", "contract"), [
+    ("tui.widgets.diff_view", "triage.store", "widgets"),
+    ("tui.widgets.queue_table", "pygit2", "widgets"),
+    ("tui.app", "triage.cli", "layers"),
+    ("triage.services.team", "triage.commands_team", "layers"),
+    ("triage.store.team", "triage.services.verdicts", "layers"),
+    ("triage.models", "triage.store.rows", "layers"),
+    ("triage.store.rows", "triage.store.team", "acyclic"),
+    ("tui.screens.help", "tui.app", "acyclic"),
+    ("tui.widgets.diff_view", "tui.screens.review", "acyclic"),
+])
+def test_the_contracts_catch_an_import_against_them(import_graph, importer, imported, contract):
+    """The contracts are not vacuous: one forbidden import added to the real graph breaks one."""
+    graph = import_graph
+    assert _broken(graph) == []
+    assert imported not in graph.find_modules_directly_imported_by(importer)
+    graph.add_import(importer=importer, imported=imported)
+    try:
+        assert contract in _broken(graph)
+    finally:
+        graph.remove_import(importer=importer, imported=imported)
+
+
+def test_docstrings_cite_only_files_in_the_repository():
+    """A module that cites a document (``*.md``) cites one a reader of the repository can open."""
+    import ast
+
+    missing = []
+    for pkg in ("triage", "tui"):
+        for path in sorted((ROOT / pkg).rglob("*.py")):
+            doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+            for ref in re.findall(r"[\w./-]+\.md\b", doc):
+                if not any((base / ref).exists() for base in (ROOT, path.parent)):
+                    missing.append(f"{path.relative_to(ROOT)}: {ref}")
+    assert missing == []

@@ -156,6 +156,7 @@ def test_any_wrong_typed_value_in_any_key_is_a_config_error_naming_that_key(data
     ({"risk": {"paths": [{"category": "x", "points": 3, "pattern": "("}]}},
      "pattern: expected a regular expression, got \"(\" (not a valid regular expression"),
     ({"forge": {"review_label": ""}}, "[forge] review_label: expected a non-empty string"),
+    ({"risk": {"thresholds": {"HIGH": 10}}}, "[risk.thresholds]: expected MEDIUM ≤ HIGH ≤ CRITICAL, got 15, 10, 60"),
 ])
 def test_out_of_range_values_say_what_is_expected(raw, says):
     with pytest.raises(ConfigError, match=re.escape(says)):

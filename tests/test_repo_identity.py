@@ -18,7 +18,7 @@ from triage.git import key_text, normalize_remote, open_repo, repo_key
 from triage.ingest import ingest
 from triage.links import safe_id
 from triage.rotation import Roster
-from triage.services.assignments import assign_pending
+from triage.rotation_store import assign_pending
 from triage.store import Store
 
 SECRET = b"shared-team-secret-0123456789"

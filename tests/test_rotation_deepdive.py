@@ -26,10 +26,10 @@ ROSTER = Roster.from_config(config_with({"team": {"members": [
 
 
 def test_in_scope():
-    assert in_scope({"tier": "HIGH", "sampled": False})
-    assert in_scope({"tier": "CRITICAL", "sampled": 0})
-    assert in_scope({"tier": "LOW", "sampled": True})
-    assert not in_scope({"tier": "MEDIUM", "sampled": False})
+    assert in_scope("HIGH", False)
+    assert in_scope("CRITICAL", 0)
+    assert in_scope("LOW", True)
+    assert not in_scope("MEDIUM", False)
 
 
 def test_verdict_allowed_needs_every_security_item_answered():
@@ -78,7 +78,7 @@ def test_deep_dive_items_are_high_critical_or_sampled(cli):
         items = deep_dive_items(store, include_all=True)
         everything = store.query("SELECT id, tier, sampled FROM changes")
     assert items and all(i.tier in ("HIGH", "CRITICAL") or i.sampled for i in items)
-    assert {i.id for i in items} == {r["id"] for r in everything if in_scope(r)}
+    assert {i.id for i in items} == {r["id"] for r in everything if in_scope(r["tier"], r["sampled"])}
 
 
 def test_escalate_assigns_the_security_group_never_the_author_nor_the_escalator(cli):

@@ -5,10 +5,14 @@ import os
 import sqlite3
 import stat
 
+import psycopg
 import pytest
 
 from triage.errors import TriageError
 from triage.store import Store
+
+DB_ERRORS = (sqlite3.DatabaseError, psycopg.Error)
+"""What either engine raises when a statement is refused."""
 
 
 def add_change(store, cid="git:r:abc", sha="abc"):
@@ -43,22 +47,34 @@ def test_migrations_run_once_and_reopen_cleanly(tmp_path):
     assert names == sorted(set(names)) and "m001_initial" in names
 
 
-def test_verdicts_are_append_only_and_the_latest_wins(tmp_path):
+def test_postgres_gets_the_same_migrations_in_the_same_order_once(pg_url, tmp_path):
+    from triage.store.migrations import PG_MIGRATIONS_TABLE, pending_migrations
+
     with Store(tmp_path / "t.db") as s:
+        on_sqlite = [r["name"] for r in s.query("SELECT name FROM _sqlite_migrations ORDER BY id")]
+    Store(pg_url).close()
+    with Store(pg_url) as s:  # a second open finds nothing left to do
+        assert pending_migrations(s.conn) == []
+        on_pg = [r["name"] for r in s.query(f"SELECT name FROM {PG_MIGRATIONS_TABLE} ORDER BY id")]
+    assert on_pg == on_sqlite and on_pg[0] == "m001_initial"
+
+
+def test_verdicts_are_append_only_and_the_latest_wins(db_target):
+    with Store(db_target) as s:
         cid = add_change(s)
         s.record_verdict(cid, "needs-fix", note="first")
         s.record_verdict(cid, "approve", note="fixed upstream")
         assert [v["verdict"] for v in s.verdicts_for(cid)] == ["needs-fix", "approve"]
         assert s.latest_verdicts()[cid]["verdict"] == "approve"
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        with pytest.raises(DB_ERRORS, match="append-only"):
             s.conn.execute("UPDATE verdicts SET verdict = 'approve'")
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        with pytest.raises(DB_ERRORS, match="append-only"):
             s.conn.execute("DELETE FROM verdicts")
         assert len(s.verdicts_for(cid)) == 2
 
 
-def test_unknown_verdict_and_unknown_change_are_refused(tmp_path):
-    with Store(tmp_path / "t.db") as s:
+def test_unknown_verdict_and_unknown_change_are_refused(db_target):
+    with Store(db_target) as s:
         cid = add_change(s)
         with pytest.raises(TriageError, match="unknown verdict"):
             s.record_verdict(cid, "lgtm")
@@ -67,8 +83,8 @@ def test_unknown_verdict_and_unknown_change_are_refused(tmp_path):
         assert s.verdicts_for(cid) == []
 
 
-def test_checklist_answers_keep_history_and_latest_wins(tmp_path):
-    with Store(tmp_path / "t.db") as s:
+def test_checklist_answers_keep_history_and_latest_wins(db_target):
+    with Store(db_target) as s:
         cid = add_change(s)
         s.answer_checklist(cid, "sec-input", "no", note="not validated")
         s.answer_checklist(cid, "sec-input", "yes", note="validated in the caller")
@@ -78,8 +94,8 @@ def test_checklist_answers_keep_history_and_latest_wins(tmp_path):
             s.answer_checklist(cid, "sec-input", "maybe")
 
 
-def test_viewed_marks_are_per_reviewer_and_the_latest_wins(tmp_path):
-    with Store(tmp_path / "t.db") as s:
+def test_viewed_marks_are_per_reviewer_and_the_latest_wins(db_target):
+    with Store(db_target) as s:
         cid = add_change(s)
         s.set_viewed(cid, "app/a.py", True, reviewer="ana")
         s.set_viewed(cid, "app/b.py", True, reviewer="ana")
@@ -87,7 +103,7 @@ def test_viewed_marks_are_per_reviewer_and_the_latest_wins(tmp_path):
         s.set_viewed(cid, "app/c.py", True, reviewer="bo")
         s.set_viewed(cid, "app/d.py", False, reviewer="bo", at=200.0)
         s.set_viewed(cid, "app/d.py", True, reviewer="bo", at=100.0)  # an earlier toggle, written late: ignored
-    with Store(tmp_path / "t.db") as s:  # kept on disk
+    with Store(db_target) as s:  # kept on disk
         assert s.viewed_paths(cid, "ana") == {"app/a.py"}
         assert s.viewed_paths(cid, "bo") == {"app/c.py"}
         assert s.viewed_paths("git:r:other", "ana") == set()
@@ -106,8 +122,8 @@ def test_a_database_from_before_viewed_marks_gets_them_on_open(tmp_path):
         assert s.get_change(cid) is not None  # nothing else touched
 
 
-def test_a_verdict_holds_for_the_head_it_was_given_at(tmp_path):
-    with Store(tmp_path / "t.db") as s:
+def test_a_verdict_holds_for_the_head_it_was_given_at(db_target):
+    with Store(db_target) as s:
         cid = add_change(s, "github:o/r#3", "aaa111")
         s.record_verdict(cid, "approve", reviewer="ana")
         assert s.latest_verdicts()[cid]["sha"] == "aaa111" and s.superseded_verdicts() == {}
@@ -134,8 +150,8 @@ def test_verdicts_from_before_heads_were_kept_still_count(tmp_path):
         assert s.latest_verdicts()[cid]["sha"] is None and s.superseded_verdicts() == {}
 
 
-def test_resolve_id_accepts_full_ids_and_unique_sha_prefixes(tmp_path):
-    with Store(tmp_path / "t.db") as s:
+def test_resolve_id_accepts_full_ids_and_unique_sha_prefixes(db_target):
+    with Store(db_target) as s:
         add_change(s, "git:r:abcdef12", "abcdef12")
         add_change(s, "git:r:abcdff34", "abcdff34")
         assert s.resolve_id("git:r:abcdef12") == "git:r:abcdef12"
@@ -182,10 +198,10 @@ def test_a_locked_database_gives_a_clear_error_and_loses_nothing(tmp_path, monke
         assert [v["verdict"] for v in s.verdicts_for(cid)] == ["approve"]
 
 
-def test_two_writers_both_succeed(tmp_path):
+def test_two_writers_both_succeed(db_target):
     import threading
 
-    path = tmp_path / "t.db"
+    path = db_target
     with Store(path) as s:
         cid = add_change(s)
     errors = []

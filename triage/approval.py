@@ -4,7 +4,7 @@ The Queue (``a`` and ``v``) and the Review screen ask the same question of
 the same data. Both build :class:`ApprovalFacts` with :func:`approval_facts`
 from the stored change, its findings, its checklist answers and its diff, and
 read :func:`approval_concerns` from them; the Queue reads that data from the
-store first (:func:`gather_approval_facts`, in a worker), the Review screen
+store first (:func:`triage.services.changes.gather_approval_facts`, in a worker), the Review screen
 passes what it already loaded. A change with no concern may be approved with
 one key; any concern opens the verdict form, which lists them all.
 """
@@ -12,13 +12,11 @@ one key; any concern opens the verdict form, which lists them all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from triage.errors import TriageError
 from triage.models import FileDiff
 
-__all__ = ["ApprovalFacts", "active_findings", "approval_concerns", "approval_facts", "gather_approval_facts"]
+__all__ = ["ApprovalFacts", "active_findings", "approval_concerns", "approval_facts"]
 
 
 @dataclass(frozen=True)
@@ -84,33 +82,6 @@ def approval_facts(row: Mapping, findings: Iterable[dict], answers: Mapping[str,
         suppressions_added=self_suppressed(findings),
         load_error=load_error,
     )
-
-
-def gather_approval_facts(store, change_id: str, repo: str | Path | None = None) -> tuple[dict, ApprovalFacts]:
-    """``(row, facts)`` for a stored change, its diff read as the Review screen reads it.
-
-    Call it in a worker thread: it opens the change's repository. A diff that
-    cannot be read is a concern of its own, never a reason to skip the others.
-
-    Raises:
-        TriageError: for an unknown change id.
-    """
-    from triage.services.changes import load_files
-
-    row = store.get_change(change_id)
-    if row is None:
-        raise TriageError(f"unknown change id {change_id!r}")
-    findings = store.findings_for(change_id)
-    answers = store.checklist_answers(change_id)
-    files: list[FileDiff] = []
-    error = ""
-    try:
-        files = load_files(row, repo)
-    except TriageError as exc:
-        error = str(exc)
-    except Exception as exc:  # noqa: BLE001 - a broken repository is a concern, not a crash
-        error = f"{type(exc).__name__}: {exc}"
-    return row, approval_facts(row, findings, answers, files, error)
 
 
 def approval_concerns(facts: ApprovalFacts) -> list[str]:

@@ -265,7 +265,7 @@ def cmd_review(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", help="database file (default: $TRIAGE_DB or the user data dir)")
+    common.add_argument("--db", metavar="PATH", help="database file or postgresql:// URL (default: $TRIAGE_DB or the user data dir)")
 
     p = argparse.ArgumentParser(prog="triage", description="Risk-ordered review of AI-generated code changes.")
     p.add_argument("--version", action="version", version=f"triage {__version__}")
@@ -372,5 +372,13 @@ def main(argv: Sequence[str] | None = None, open_tui: OpenTui | None = launch_ap
     except KeyboardInterrupt:
         sys.stderr.write("triage: interrupted\n")
         return 130
+    except Exception as exc:  # a PostgreSQL server's refusal outside a transaction: its one line
+        from triage.store.engine import describe_server_error
+
+        line = describe_server_error(exc)
+        if line is None:
+            raise
+        sys.stderr.write(f"triage: error: {display(line)}\n")
+        return 2
     except BrokenPipeError:
         return 0

@@ -12,11 +12,12 @@ def out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
-def db_path(args: argparse.Namespace) -> Path:
-    """``--db``, else ``TRIAGE_DB`` or the user data dir (:func:`triage.paths.default_db_path`)."""
-    from triage.paths import default_db_path
+def db_path(args: argparse.Namespace) -> Path | str:
+    """``--db``, else ``TRIAGE_DB`` or the user data dir (:func:`triage.paths.default_db_path`);
+    a ``postgresql://`` URL stays text (:func:`triage.paths.db_target`)."""
+    from triage.paths import db_target, default_db_path
 
-    return Path(args.db) if getattr(args, "db", None) else default_db_path()
+    return db_target(args.db) if getattr(args, "db", None) else default_db_path()
 
 
 def open_store(args: argparse.Namespace):

@@ -167,7 +167,16 @@ def trusted_table(*, warn: Warn | None = None) -> dict:
         raw = read_toml(user)
         check_user_file(raw, user, warn or warn_on_stderr)
         cfg = merge_user(cfg, raw)
+        check_order(cfg, user)
     return cfg
+
+
+def check_order(cfg: dict, where: Path) -> None:
+    """The merged thresholds rise with the tier (else a higher tier would be reached first)."""
+    th = cfg["risk"]["thresholds"]
+    if not th["MEDIUM"] <= th["HIGH"] <= th["CRITICAL"]:
+        raise ConfigError(f"{where}: [risk.thresholds]: expected MEDIUM ≤ HIGH ≤ CRITICAL, got "
+                          f"{th['MEDIUM']:g}, {th['HIGH']:g}, {th['CRITICAL']:g}")
 
 
 def trusted_config(*, warn: Warn | None = None) -> Config:
@@ -179,7 +188,9 @@ def config_with(overrides: dict) -> Config:
     """The shipped defaults with ``overrides`` applied as the reviewer's file would be (checked the same
     way; ``ConfigError`` names ``overrides``). For tests and tools that need a variant."""
     check_user_file(overrides, Path("overrides"), _defaults_warn)
-    return schema.build(Config, merge_user(shipped_defaults(), overrides))
+    merged = merge_user(shipped_defaults(), overrides)
+    check_order(merged, Path("overrides"))
+    return schema.build(Config, merged)
 
 
 def quietly(message: str) -> None:

@@ -22,20 +22,16 @@ DEEP_DIVE_TIERS = SERIOUS_TIERS
 """Tiers that are always in the deep dive."""
 
 
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
-
-
-def in_scope(change: Any) -> bool:
-    """True when a change (a row dict or a QueueItem) belongs to the deep dive."""
-    return (_get(change, "tier") in DEEP_DIVE_TIERS) or bool(_get(change, "sampled"))
+def in_scope(tier: str | None, sampled: object) -> bool:
+    """True when a change of ``tier``, drawn by the sample or not (``sampled``), belongs to the deep dive."""
+    return tier in DEEP_DIVE_TIERS or bool(sampled)
 
 
 def deep_dive_items(store, **filters) -> list:
     """The queue (``triage.queue.load_queue`` filters) restricted to the deep-dive set, in queue order."""
     from triage.queue import load_queue
 
-    return [i for i in load_queue(store, **filters) if in_scope(i)]
+    return [i for i in load_queue(store, **filters) if in_scope(i.tier, i.sampled)]
 
 
 def security_items(checklist: list[dict] | None) -> list[dict]:
@@ -49,7 +45,7 @@ def _answer(value: Any) -> str | None:
     return value if value in ("yes", "no", "n/a") else None
 
 
-def verdict_allowed(change: Any, answers: dict, verdict: str | None = None) -> tuple[bool, list[dict]]:
+def verdict_allowed(change: dict, answers: dict, verdict: str | None = None) -> tuple[bool, list[dict]]:
     """``(allowed, missing_items)`` for a verdict in deep-dive mode.
 
     ``change`` holds the decoded ``checklist`` list; ``answers`` maps item id
@@ -58,7 +54,7 @@ def verdict_allowed(change: Any, answers: dict, verdict: str | None = None) -> t
     """
     if verdict == "escalate":
         return True, []
-    missing = [it for it in security_items(_get(change, "checklist")) if _answer(answers.get(it.get("id"))) is None]
+    missing = [it for it in security_items(change.get("checklist")) if _answer(answers.get(it.get("id"))) is None]
     return not missing, missing
 
 
@@ -72,7 +68,7 @@ def check_verdict(store, change_id: str, verdict: str, deep_dive: bool) -> None:
     row = store.get_change(change_id)
     if row is None:
         raise TriageError(f"unknown change id {change_id!r}")
-    if not in_scope(row):
+    if not in_scope(row["tier"], row["sampled"]):
         return
     ok, missing = verdict_allowed(row, store.checklist_answers(change_id), verdict)
     if not ok:

@@ -31,11 +31,16 @@ def user_config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP, appauthor=False))
 
 
-def default_db_path() -> Path:
-    """``TRIAGE_DB`` if set, else ``triage.db`` in the user data directory."""
+def db_target(text: str) -> Path | str:
+    """A ``--db`` / ``TRIAGE_DB`` value: a database URL (``postgresql://…``) stays text, anything else is a path."""
+    return text if "://" in text else Path(text)
+
+
+def default_db_path() -> Path | str:
+    """``TRIAGE_DB`` if set (a path or a ``postgresql://`` URL), else ``triage.db`` in the user data directory."""
     env = os.environ.get("TRIAGE_DB")
     if env:
-        return Path(env)
+        return db_target(env)
     return user_data_dir() / "triage.db"
 
 

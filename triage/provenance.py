@@ -58,7 +58,7 @@ class ProvenanceRules:
 
     agents: list[AgentPattern]
     weights: dict[str, int]
-    threshold: int = 50
+    threshold: int
 
     @classmethod
     def from_config(cls, cfg: settings.Provenance) -> "ProvenanceRules":
@@ -262,31 +262,31 @@ def detect(change: Change, rules: ProvenanceRules, author_name: str | None = Non
     for agent in rules.agents:
         for key, value, k, email, domain, login in marks:
             if k in agent.trailer_keys:
-                evidence.append(Evidence("trailer-key", agent.id, f"{key}: {value}", w.get("trailer-key", 80)))
+                evidence.append(Evidence("trailer-key", agent.id, f"{key}: {value}", w["trailer-key"]))
             if email and (email in agent.trailer_emails or domain in agent.trailer_domains or login in agent.bot_logins):
-                evidence.append(Evidence("trailer", agent.id, f"{key}: {value}", w.get("trailer", 80)))
+                evidence.append(Evidence("trailer", agent.id, f"{key}: {value}", w["trailer"]))
         for role, email, domain, login in identities:
             if email in agent.emails or domain in agent.email_domains:
-                evidence.append(Evidence("email", agent.id, f"{role} email {email}", w.get("email", 90)))
+                evidence.append(Evidence("email", agent.id, f"{role} email {email}", w["email"]))
             elif login in agent.bot_logins:
-                evidence.append(Evidence("bot-login", agent.id, f"{role} email {email}", w.get("bot-login", 90)))
+                evidence.append(Evidence("bot-login", agent.id, f"{role} email {email}", w["bot-login"]))
         for login in logins & agent.bot_logins:
-            evidence.append(Evidence("bot-login", agent.id, f"login {login}", w.get("bot-login", 90)))
+            evidence.append(Evidence("bot-login", agent.id, f"login {login}", w["bot-login"]))
         if branch:
             for prefix in agent.branch_prefixes:
                 if branch.startswith(prefix):
-                    evidence.append(Evidence("branch", agent.id, f"branch {branch}", w.get("branch", 75)))
+                    evidence.append(Evidence("branch", agent.id, f"branch {branch}", w["branch"]))
                     break
         for footer in agent.footers:
             if footer in change.message:
-                evidence.append(Evidence("footer", agent.id, f"footer {footer!r}", w.get("footer", 75)))
+                evidence.append(Evidence("footer", agent.id, f"footer {footer!r}", w["footer"]))
                 break
         for label in labels & agent.labels:
-            evidence.append(Evidence("label", agent.id, f"label {label}", w.get("label", 60)))
+            evidence.append(Evidence("label", agent.id, f"label {label}", w["label"]))
         for suffix in agent.name_suffixes:
             if name.endswith(suffix):
                 evidence.append(Evidence("name-suffix", agent.id, f"name ends with {suffix.strip()!r}",
-                                         w.get("name-suffix", 30)))
+                                         w["name-suffix"]))
     return _decide(rules, evidence)
 
 

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -390,14 +389,3 @@ def day_bounds(day: str) -> tuple[float, float]:
     """``[start, end)`` of a UTC day, in unix seconds."""
     start = datetime.fromisoformat(day).replace(tzinfo=timezone.utc)
     return start.timestamp(), (start + timedelta(days=1)).timestamp()
-
-
-def decode_parents(row: dict) -> list:
-    """A row's ``parents``, decoded when it is still JSON text (``[]`` when unreadable)."""
-    parents = row.get("parents") or []
-    if isinstance(parents, str):
-        try:
-            parents = json.loads(parents)
-        except ValueError:
-            return []
-    return parents

@@ -94,7 +94,7 @@ class TriageApp(App[None]):
         **options: object,
     ) -> None:
         super().__init__()
-        self.db_path = Path(db)
+        self.db_path = db if isinstance(db, str) and "://" in db else Path(db)
         self.repo = str(repo) if repo else None
         self.now = _timestamp(now)
         self.reviewer_source = "given when the app was started"
@@ -128,7 +128,7 @@ class TriageApp(App[None]):
         if keymap:
             from tui.screens.help import binding_ids
 
-            known = binding_ids()
+            known = binding_ids(type(self))
             unknown = sorted(set(keymap) - known)
             if unknown:
                 from triage.config import user_config_path

@@ -122,18 +122,15 @@ def _queue_commands(screen) -> list[PaletteCommand]:
 
 
 def commands_for(screen: "Screen") -> list[PaletteCommand]:
-    """The commands offered on ``screen``."""
-    from tui.screens.queue import QueueScreen
-    from tui.screens.review import ReviewScreen
-
-    from tui.screens.digest import DigestScreen
-
+    """The commands offered on ``screen`` (by the ``PALETTE`` its class names: ``queue``,
+    ``review`` or ``digest``; the commands never import the screens)."""
+    palette = getattr(screen, "PALETTE", None)
     out: list[PaletteCommand] = []
-    if isinstance(screen, QueueScreen):
+    if palette == "queue":
         out += _queue_commands(screen)
-    elif isinstance(screen, ReviewScreen):
+    elif palette == "review":
         out += REVIEW_COMMANDS
-    elif isinstance(screen, DigestScreen):
+    elif palette == "digest":
         out += DIGEST_COMMANDS
     return out + list(VIEW_COMMANDS)
 

@@ -12,7 +12,7 @@ Writes, for the demo and for ingest of the synthetic benchmark history
 * ``<name>-findings.jsonl``: every stored finding row, sorted;
 * ``<name>-posts.jsonl``: the forge posts planned when each change, made to look like
   a pull request of GitHub, GitLab or Gitea (open or merged, in turn), gets a verdict
-  (each verdict in turn) through ``triage verdict``; verdict ids are masked.
+  (each verdict in turn) through ``triage verdict``; verdict ids and times are masked.
 
 It drives triage only through its command line (``triage.cli.main``), so the same
 tool runs on any version; everything machine-dependent (home, data dirs, the
@@ -117,7 +117,10 @@ def _posts(db: Path, ids: list[str]) -> str:
                 "SELECT change_id, action, target, body, state FROM outbox ORDER BY change_id, rowid"):
             for vid in vids:
                 body = body.replace(vid, "<verdict-id>")
-            out.append([change_id, action, target, json.loads(body), state])
+            payload = json.loads(body)
+            if isinstance(payload.get("record"), dict) and "at" in payload["record"]:
+                payload["record"]["at"] = "<verdict-time>"  # the verdict's own clock time
+            out.append([change_id, action, target, payload, state])
         conn.close()
     return _lines(out)
 

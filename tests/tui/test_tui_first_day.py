@@ -10,7 +10,9 @@ import sqlite3
 import pytest
 from tui_helpers import ADMIN_SHA, SIZE, TYPO_SHA, change_id, open_change, select_change, settle
 
-from triage.approval import approval_concerns, gather_approval_facts
+from triage.approval import approval_concerns
+
+from triage.services.changes import gather_approval_facts
 from triage.store import Store
 from tui.screens.copy import CopyModal
 from tui.screens.picker import PickerModal

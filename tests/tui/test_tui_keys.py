@@ -17,7 +17,7 @@ def own_bindings(cls):
     return [b for bs in BindingsMap(cls.__dict__.get("BINDINGS", [])).key_to_bindings.values() for b in bs]
 
 
-OUR_CLASSES = [cls for _, classes in sections() for cls in classes if cls.__module__.startswith("tui.")]
+OUR_CLASSES = [cls for _, classes in sections(TriageApp) for cls in classes if cls.__module__.startswith("tui.")]
 
 
 @pytest.mark.parametrize("cls", OUR_CLASSES, ids=lambda c: c.__name__)
@@ -37,8 +37,8 @@ def test_binding_ids_are_unique_per_action():
 
 
 def test_help_lists_every_key_of_every_screen():
-    text = help_text().plain
-    for _, classes in sections():
+    text = help_text(TriageApp).plain
+    for _, classes in sections(TriageApp):
         for keys, desc, _tip, _id in binding_rows(classes):
             assert desc in text
     for cls in OUR_CLASSES:
@@ -55,7 +55,7 @@ async def test_help_screen_shows_the_keys(make_demo_app):
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         tables = app.screen.query(".help-table")
-        assert len(tables) == len(sections())
+        assert len(tables) == len(sections(TriageApp))
 
 
 def test_palette_commands_are_namespaced_and_runnable():
@@ -111,7 +111,7 @@ def test_team_commands_name_real_actions():
 
 
 def test_new_keys_are_in_the_help():
-    text = help_text().plain
+    text = help_text(TriageApp).plain
     for key, desc in (("o", "Hand over"), ("D", "Digest"), ("m", "Mark read"), ("enter", "Review")):
         assert f"  {key:<16} {desc}" in text, (key, desc)
     for section in ("Daily digest (D)", "Hand-over (o)"):

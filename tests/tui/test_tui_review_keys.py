@@ -227,10 +227,10 @@ async def test_the_help_shows_every_binding_id_whole_at_100_columns(make_demo_ap
         assert isinstance(app.screen, HelpScreen)
         width = app.screen.query_one(".help-table").content_region.width
         out = io.StringIO()
-        for _title, table in help_tables(app.get_key_display, keymap=app.keymap):  # the tables the screen shows
+        for _title, table in help_tables(type(app), app.get_key_display, keymap=app.keymap):  # as the screen shows
             Console(width=width, file=out, color_system=None).print(table)
         shown = out.getvalue()
-        for bid in binding_ids():
+        for bid in binding_ids(type(app)):
             assert re.search(rf"(?<![\w.]){re.escape(bid)}(?![\w.])", shown), bid
 
 

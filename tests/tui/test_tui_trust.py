@@ -81,7 +81,8 @@ async def test_an_identity_conflict_is_shown_with_the_factors(author_db):
 
 
 async def test_approving_a_self_suppressed_change_lists_the_suppressions_from_the_queue_and_review(author_db):
-    from triage.approval import approval_concerns, gather_approval_facts
+    from triage.approval import approval_concerns
+    from triage.services.changes import gather_approval_facts
     from triage.queue import load_queue
     from triage.store import Store
 

@@ -1,6 +1,6 @@
 """Provides credentials: base-URL checks, token discovery and origin-bound auth.
 
-Rules (``shared/reference/security-and-bad-inputs.md`` §6):
+Rules:
 
 * a token is only ever sent over https, or plain http to a loopback host
   (127.0.0.0/8, ::1, ``localhost``); base URLs with userinfo are refused;

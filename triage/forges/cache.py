@@ -38,8 +38,8 @@ DEFAULT_TTL_S = 30 * 86400.0
 
 def cache_path_for(db_path: Path | str) -> Path | None:
     """Where the HTTP cache of a database lives (None for an in-memory database)."""
-    if str(db_path) == ":memory:":
-        return None
+    if str(db_path) == ":memory:" or "://" in str(db_path):
+        return None  # in memory, or a database server (PostgreSQL): no file to sit beside
     p = Path(db_path)
     return p.with_name(f"{p.stem}.httpcache{p.suffix or '.db'}")
 

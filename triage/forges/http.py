@@ -1,6 +1,6 @@
 """Provides the one HTTP client every forge uses: retries, rate limits, redirects, paging.
 
-Policy (``shared/reference/security-and-bad-inputs.md`` §5):
+Policy:
 
 * Timeouts: connect 5 s, read 30 s, write 30 s, pool 5 s.
 * GET, transient failures (connect errors, timeouts, a cut-off or unreadable

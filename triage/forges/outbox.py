@@ -1,7 +1,7 @@
 """Provides the outbox sender: effectively-once posting of committed verdicts.
 
 A verdict and its outbox rows are committed first (``Store.record_verdict``).
-Then, for each row (``shared/reference/security-and-bad-inputs.md`` §4):
+Then, for each row:
 
 1. **claim** it with a lease, in ``BEGIN IMMEDIATE`` (``lease_owner`` names
    host, pid and sender; a lease held by a dead local process, or expired,

@@ -52,7 +52,7 @@ def member_for_login(roster, login: str):
 def import_posts(store, forge, numbers, roster, *, clock=time.time) -> ImportResult:
     """Import the teammates' verdict records posted on pull requests ``numbers`` (see the module doc)."""
     from triage.rotation import is_author
-    from triage.services.assignments import candidate_from_store
+    from triage.rotation_store import candidate_from_store
 
     result = ImportResult()
     for number in numbers:

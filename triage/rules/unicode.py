@@ -3,7 +3,7 @@
 Trojan Source (CVE-2021-42574) reorders code with bidi controls so that what a
 reviewer reads differs from what the compiler sees; zero-width, filler, tag and
 variation-selector code points hide identifiers and payloads (Glassworm). The
-classes follow ``reference/security-and-bad-inputs.md`` §2:
+classes:
 
 * Bidi_Control: U+061C, U+200E, U+200F, U+202A–202E, U+2066–2069;
 * zero-width / format: U+200B–200D, U+2060–2064, U+206A–206F, U+FEFF (not at

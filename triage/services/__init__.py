@@ -4,7 +4,10 @@ A service opens nothing on its own account and draws nothing: it takes a
 :class:`triage.store.Store` (and the configuration it needs), applies the
 domain rules (:mod:`triage.deepdive`, :mod:`triage.rotation`, …), lets the
 store write, and returns plain values. The CLI prints them; the app shows
-them. Modules: :mod:`~triage.services.verdicts` (record, escalate, undo,
-review time), :mod:`~triage.services.team` (the roster, hand-over, assign,
-escapes), :mod:`~triage.services.changes` (show, queue, gate, files).
+them. Modules: :mod:`~triage.services.verdicts` (record a verdict and plan its
+posts, escalate, undo, review time), :mod:`~triage.services.team` (the roster,
+hand-over, assign), :mod:`~triage.services.changes` (show, gate, load a change's
+files, the queue's facets). The queue, the digest, the controls and ingest are
+:mod:`triage.queue`, :mod:`triage.digest`, :mod:`triage.controls` and
+:mod:`triage.ingest`, called as they are.
 """

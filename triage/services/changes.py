@@ -1,12 +1,16 @@
-"""Provides the use cases about changes: show one, gate one in CI, load its files, other analyzers' results, the queue's facets."""
+"""Provides the use cases about changes: show one, gate one in CI, load its files, gather what approving it needs, other analyzers' results, the queue's facets."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from triage.errors import TriageError
 from triage.models import WITHDRAWN, FileDiff
 from triage.present import by_severity
+
+if TYPE_CHECKING:
+    from triage.approval import ApprovalFacts
 
 
 def change_details(store, change_id: str) -> dict:
@@ -120,6 +124,33 @@ def load_files(row: dict, repo: str | Path | None = None, *, max_lines_per_file:
         return diff_commit(git_repo, commit, max_lines_per_file=max_lines_per_file)
     except DiffError as exc:
         raise TriageError(str(exc)) from None
+
+
+def gather_approval_facts(store, change_id: str, repo: str | Path | None = None) -> tuple[dict, "ApprovalFacts"]:
+    """``(row, facts)`` for a stored change, its diff read as the Review screen reads it.
+
+    Call it in a worker thread: it opens the change's repository. A diff that
+    cannot be read is a concern of its own, never a reason to skip the others.
+
+    Raises:
+        TriageError: for an unknown change id.
+    """
+    from triage.approval import approval_facts
+
+    row = store.get_change(change_id)
+    if row is None:
+        raise TriageError(f"unknown change id {change_id!r}")
+    findings = store.findings_for(change_id)
+    answers = store.checklist_answers(change_id)
+    files: list[FileDiff] = []
+    error = ""
+    try:
+        files = load_files(row, repo)
+    except TriageError as exc:
+        error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - a broken repository is a concern, not a crash
+        error = f"{type(exc).__name__}: {exc}"
+    return row, approval_facts(row, findings, answers, files, error)
 
 
 def queue_facets(store) -> dict[str, list[str]]:

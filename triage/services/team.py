@@ -44,7 +44,7 @@ def handover_context(store, change_id: str) -> tuple[dict, object, object, str |
     """What a hand-over of ``change_id`` is chosen from: ``(change row, roster, the change's
     :class:`~triage.rotation.Candidate`, current assignee)``; a one-line :class:`TriageError`
     without a roster or for an unknown change."""
-    from triage.services.assignments import candidate_from_store
+    from triage.rotation_store import candidate_from_store
 
     roster = roster_from_config(team_config())
     row = store.get_change(change_id)
@@ -58,7 +58,7 @@ def handover_context(store, change_id: str) -> tuple[dict, object, object, str |
 
 def handover(store, change_id: str, to: str, note: str = "") -> dict:
     """Hand ``change_id`` over to roster member ``to`` (never an author); the new assignment."""
-    from triage.services.assignments import handover as hand
+    from triage.rotation_store import handover as hand
 
     return hand(store, roster_from_config(team_config()), change_id, to, note=note)
 
@@ -66,6 +66,6 @@ def handover(store, change_id: str, to: str, note: str = "") -> dict:
 def assign(store, roster, day: str, *, include_all: bool = False, repo: str | None = None,
            key: bytes | None = None, dry_run: bool = False) -> list:
     """Give every unassigned, unreviewed queue item a reviewer from ``roster`` (``triage assign``)."""
-    from triage.services.assignments import assign_pending
+    from triage.rotation_store import assign_pending
 
     return assign_pending(store, roster, day, include_all=include_all, repo=repo, key=key, dry_run=dry_run)

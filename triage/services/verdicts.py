@@ -9,7 +9,7 @@ store never reaches up into publishing policy.
 from __future__ import annotations
 
 from triage.rotation import Roster
-from triage.services.assignments import security_pick
+from triage.rotation_store import security_pick
 
 
 def _plan(row: dict, verdict: str, note: str, verdict_id: str, findings: list[dict], *, reviewer: str = "",

@@ -10,17 +10,8 @@ tables: ``changes`` (changes, findings, ingest heads, the queue's read),
 decides nothing: what a verdict posts is the forges' business
 (:mod:`triage.forges.publish`), passed in by :mod:`triage.services`.
 
-Durability choices (see ``shared/reference/security-and-bad-inputs.md`` §4):
-
-* ``journal_mode=WAL`` with ``synchronous=FULL``: a committed verdict survives a
-  crash or power loss; ``kill -9`` never corrupts the file.
-* Every write runs in ``BEGIN IMMEDIATE`` with a busy timeout, so two triage
-  processes writing at once wait for each other instead of failing with
-  SQLITE_BUSY_SNAPSHOT.
-* The file is created with mode 0600 (``-wal``/``-shm`` inherit it); tokens are
-  never written to it.
-* ``verdicts`` and ``checklist_answers`` are append-only (triggers refuse UPDATE
-  and DELETE); the latest row wins.
+The durability choices (WAL, ``synchronous=FULL``, ``BEGIN IMMEDIATE``, mode 0600,
+append-only verdicts) are listed in :mod:`triage.store.connection`.
 
 One :class:`Store` (one connection) per thread: sqlite3 refuses use from
 another thread, and workers open their own.

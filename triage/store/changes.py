@@ -56,9 +56,12 @@ class ChangesTable:
 
     def set_ingest_head(self, repo: str, repo_path: str, head: str) -> None:
         """Remember the last ingested head of ``repo`` (in the caller's transaction)."""
-        self.conn.execute(
-            "INSERT OR REPLACE INTO ingest_heads (repo, repo_path, head, updated_at) VALUES (?, ?, ?, ?)",
-            (repo, repo_path, head, time.time()))
+        sql = "INSERT OR REPLACE INTO ingest_heads (repo, repo_path, head, updated_at) VALUES (?, ?, ?, ?)"
+        if self.dialect.name != "sqlite":
+            sql = ("INSERT INTO ingest_heads (repo, repo_path, head, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT "
+                   "(repo) DO UPDATE SET repo_path = excluded.repo_path, head = excluded.head, "
+                   "updated_at = excluded.updated_at")
+        self.conn.execute(sql, (repo, repo_path, head, time.time()))
 
     def rekey_moved_repo(self, repo_path: str, key: str) -> list[str]:
         """Rename (:func:`rekey_repo`) every other key this clone path was ingested under to ``key``;

@@ -1,6 +1,7 @@
-"""Provides the SQLite connection of the store: one file, WAL, explicit migrations, append-only verdicts.
+"""Provides the store's connection: a SQLite file (WAL, explicit migrations, append-only verdicts) or a
+PostgreSQL URL (:mod:`triage.store.engine`).
 
-Durability choices (see ``shared/reference/security-and-bad-inputs.md`` §4):
+Durability choices:
 
 * ``journal_mode=WAL`` with ``synchronous=FULL``: a committed verdict survives a
   crash or power loss; ``kill -9`` never corrupts the file.
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # sqlite_utils costs ~0.3 s to import: only migrations need i
     import sqlite_utils
 
 from triage.errors import TriageError, describe_os_error
+from triage.store.engine import SQLITE, PgConnection, describe_pg_error, is_postgres_url, shown_url
 from triage.store.migrations import apply_migrations, pending_migrations
 
 BUSY_TIMEOUT_S = 15.0
@@ -109,9 +111,14 @@ def describe_sqlite_error(exc: BaseException, path: Path | str) -> str:
 
 
 class Connection:
-    """One SQLite connection to the triage database: opening, migrating, transactions, reads."""
+    """One connection to the triage database (SQLite or PostgreSQL): opening, migrating, transactions, reads."""
 
     def __init__(self, path: Path | str, *, migrate: bool = True):
+        if is_postgres_url(path):
+            self._open_postgres(str(path), migrate)
+            return
+        self.dialect = SQLITE
+        self._errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
         self.path = Path(path)
         try:
             if str(path) != ":memory:":
@@ -139,12 +146,45 @@ class Connection:
             except sqlite3.Error as exc:
                 raise TriageError(describe_sqlite_error(exc, self.path)) from None
 
+    def _open_postgres(self, url: str, migrate: bool) -> None:
+        """Connect to the PostgreSQL database at ``url`` and apply pending migrations (one process at a time)."""
+        import psycopg
+
+        self.dialect = PgConnection.dialect
+        self._errors = (psycopg.Error,)
+        self.path = url
+        try:
+            self.conn = PgConnection(url)
+        except psycopg.Error as exc:
+            raise TriageError(describe_pg_error(exc, url)) from None
+        if migrate:
+            try:
+                if pending_migrations(self.conn):
+                    with self.write():
+                        self.conn.execute("SELECT pg_advisory_xact_lock(hashtext('triage migrations'))")
+                        apply_migrations(self.conn)
+            except psycopg.Error as exc:
+                raise TriageError(describe_pg_error(exc, url)) from None
+
+    def _describe(self, exc: BaseException) -> str:
+        if self.dialect is SQLITE:
+            return describe_sqlite_error(exc, self.path)
+        return describe_pg_error(exc, str(self.path))
+
+    @property
+    def shown_path(self) -> str:
+        """The database as messages name it (a PostgreSQL URL without its password)."""
+        return shown_url(self.path) if isinstance(self.path, str) else str(self.path)
+
     # ---------------------------------------------------------------- plumbing
 
     @property
     def db(self) -> "sqlite_utils.Database":
-        """A sqlite-utils view of the same connection (imported on first use)."""
+        """A sqlite-utils view of the same connection (imported on first use; SQLite only)."""
         import sqlite_utils
+
+        if self.dialect is not SQLITE:
+            raise TriageError("this needs a SQLite database; the PostgreSQL store has no sqlite-utils view")
 
         return sqlite_utils.Database(self.conn)
 
@@ -160,40 +200,44 @@ class Connection:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A ``BEGIN IMMEDIATE`` transaction; commits on success, rolls back on error.
+        """A ``BEGIN IMMEDIATE`` transaction (``BEGIN`` on PostgreSQL); commits on success, rolls back on error.
 
-        sqlite3 errors leave as :class:`TriageError` with a one-line message.
+        Database errors leave as :class:`TriageError` with a one-line message.
         """
+        errors = self._errors
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise TriageError(describe_sqlite_error(exc, self.path)) from None
+            self.conn.execute("BEGIN IMMEDIATE" if self.dialect is SQLITE else "BEGIN")
+        except errors as exc:
+            raise TriageError(self._describe(exc)) from None
         try:
             yield self.conn
         except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise TriageError(describe_sqlite_error(exc, self.path)) from None
+            if isinstance(exc, errors):
+                raise TriageError(self._describe(exc)) from None
             raise
         else:
             try:
                 self.conn.execute("COMMIT")
-            except sqlite3.Error as exc:
+            except errors as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
-                raise TriageError(describe_sqlite_error(exc, self.path)) from None
+                raise TriageError(self._describe(exc)) from None
 
     def query(self, sql: str, params: Iterable[Any] | dict = ()) -> list[dict]:
         """Rows of a read query as dicts."""
         try:
             cur = self.conn.execute(sql, params)
-        except sqlite3.Error as exc:
-            raise TriageError(describe_sqlite_error(exc, self.path)) from None
+        except self._errors as exc:
+            raise TriageError(self._describe(exc)) from None
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, row)) for row in cur.fetchall()]
 
     def integrity_ok(self) -> bool:
-        """True when ``PRAGMA integrity_check`` reports ``ok``."""
+        """True when ``PRAGMA integrity_check`` reports ``ok`` (PostgreSQL checks its own pages:
+        True when the database answers)."""
+        if self.dialect is not SQLITE:
+            return self.conn.execute("SELECT 1").fetchone()[0] == 1
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 

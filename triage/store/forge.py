@@ -47,8 +47,11 @@ class ForgeTable:
     def set_cursor(self, key: str, cursor: str, now: float | None = None) -> None:
         """Keep ``cursor`` under ``key``, replacing the one before."""
         with self.write() as conn:
-            conn.execute("INSERT OR REPLACE INTO sync_cursors (source, cursor, updated_at) VALUES (?, ?, ?)",
-                         (key, cursor, time.time() if now is None else now))
+            sql = "INSERT OR REPLACE INTO sync_cursors (source, cursor, updated_at) VALUES (?, ?, ?)"
+            if self.dialect.name != "sqlite":
+                sql = ("INSERT INTO sync_cursors (source, cursor, updated_at) VALUES (?, ?, ?) ON CONFLICT (source) "
+                       "DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at")
+            conn.execute(sql, (key, cursor, time.time() if now is None else now))
 
     def forge_numbers_since(self, source: str, repo: str, since: float) -> list[int]:
         """The pull request numbers of one forge repository stored (synced) since ``since``."""

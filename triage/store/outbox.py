@@ -57,14 +57,19 @@ class OutboxTable:
 
     def claim_post(self, now: float, owner: str, lease_until: float, pick: Callable[[dict], bool]) -> dict | None:
         """Lease the oldest due pending row that ``pick`` accepts to ``owner``, in one transaction;
-        the row as it was (plus ``was_leased``), or None."""
+        the row as it was (plus ``was_leased``), or None.
+
+        On PostgreSQL the due rows are locked ``FOR UPDATE SKIP LOCKED``: a push on another host
+        claiming at the same instant passes over them, and once this commits the lease
+        (``lease_owner``, ``lease_until``) is in the shared database for every host to see."""
         with self.write() as conn:
             cur = conn.execute(
-                "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY created_at, rowid",
-                (now,))
+                "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY created_at, rowid"
+                + self.dialect.skip_locked, (now,))
             cols = [d[0] for d in cur.description]
             for values in cur.fetchall():
                 row = dict(zip(cols, values))
+                row.pop("rowid", None)  # PostgreSQL's stand-in for SQLite's hidden rowid
                 if not pick(row):
                     continue
                 conn.execute("UPDATE outbox SET lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ?",
@@ -95,8 +100,8 @@ class OutboxTable:
             rows = conn.execute("SELECT id, target FROM outbox WHERE state = 'pending'").fetchall()
             ids = [rid for rid, target in rows if match(target)]
             for rid in ids:
-                conn.execute("UPDATE outbox SET next_attempt_at = MAX(next_attempt_at, ?), updated_at = ? "
-                             "WHERE id = ?", (until, now, rid))
+                conn.execute(f"UPDATE outbox SET next_attempt_at = {self.dialect.greatest}(next_attempt_at, ?), "
+                             "updated_at = ? WHERE id = ?", (until, now, rid))
 
     def requeue_posts(self, state: str, now: float) -> int:
         """Put the rows in ``state`` (``held`` or ``blocked``) back to pending, due now; return how many."""

@@ -6,7 +6,7 @@ import time
 from typing import Iterable
 
 from triage.errors import TriageError
-from triage.store.rows import AssignmentRow
+from triage.store.rows import AssignmentRow, decode_change
 
 IDENTITY_COLUMNS = "id, repo, source, tier, author_email, committer_email, author_login, author_name, message, parents"
 """The columns of a change that tell who wrote it (rotation never assigns a change to its author)."""
@@ -35,6 +35,7 @@ class TeamTable:
         """Append an assignment and set ``changes.assignee``, in one transaction; return its time."""
         now = time.time() if now is None else now
         with self.write() as conn:
+            self._lock_changes([change_id])
             conn.execute(
                 "INSERT INTO assignments (change_id, reviewer, reason, handed_over_from, created_at) "
                 "VALUES (?, ?, ?, ?, ?)", (change_id, reviewer, reason, handed_over_from, now))
@@ -44,10 +45,14 @@ class TeamTable:
     def assign_many(self, assignments: Iterable[tuple[str, str, str]], only_if_unassigned: bool = True) -> int:
         """Append ``(change_id, reviewer, reason)`` assignments and set ``changes.assignee``, in one
         transaction; return how many. With ``only_if_unassigned``, a change someone assigned
-        meanwhile is skipped."""
+        meanwhile is skipped: two processes assigning at once never assign one change twice
+        (SQLite's ``BEGIN IMMEDIATE`` runs them one after the other; on PostgreSQL the changes'
+        rows are locked first, in id order, and the check reads what the other committed)."""
         now = time.time()
         written = 0
+        assignments = list(assignments)
         with self.write() as conn:
+            self._lock_changes(a[0] for a in assignments)
             for change_id, reviewer, reason in assignments:
                 if only_if_unassigned and conn.execute(
                         "SELECT 1 FROM assignments WHERE change_id = ? UNION ALL "
@@ -61,22 +66,32 @@ class TeamTable:
                 written += 1
         return written
 
+    def _lock_changes(self, ids: Iterable[str]) -> None:
+        """Lock the rows of changes ``ids`` until the transaction ends (in id order, so two
+        transactions never deadlock); nothing on SQLite, whose write transaction holds the file."""
+        if not self.dialect.lock_rows:
+            return
+        ids = sorted(set(ids))
+        if ids:
+            self.conn.execute(f"SELECT id FROM changes WHERE id = ANY(?) ORDER BY id{self.dialect.lock_rows}",
+                              (ids,)).fetchall()
+
     def identity_rows(self, ids: Iterable[str]) -> dict[str, dict]:
-        """change id -> its :data:`IDENTITY_COLUMNS` (raw: ``parents`` is JSON text)."""
+        """change id -> its :data:`IDENTITY_COLUMNS`, decoded (``parents`` is a list)."""
         ids = list(ids)
         out: dict[str, dict] = {}
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             for r in self.query(
                     f"SELECT {IDENTITY_COLUMNS} FROM changes WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-                out[r["id"]] = r
+                out[r["id"]] = decode_change(r)
         return out
 
     def identity_rows_by_sha(self, repo: str, shas: list[str]) -> list[dict]:
-        """The :data:`IDENTITY_COLUMNS` of the stored commits ``shas`` of ``repo``."""
+        """The :data:`IDENTITY_COLUMNS` of the stored commits ``shas`` of ``repo``, decoded."""
         marks = ",".join("?" * len(shas))
-        return self.query(f"SELECT {IDENTITY_COLUMNS} FROM changes WHERE repo = ? AND sha IN ({marks})",
-                          [repo, *shas])
+        return [decode_change(r) for r in self.query(
+            f"SELECT {IDENTITY_COLUMNS} FROM changes WHERE repo = ? AND sha IN ({marks})", [repo, *shas])]
 
     def change_titles(self, ids: list[str]) -> dict[str, tuple[str, str, str]]:
         """change id -> ``(title, sha, source)``."""

@@ -13,7 +13,7 @@ PlanPosts = Callable[..., list]
 """``(change_row, verdict, note, verdict_id, findings, *, reviewer, at) -> outbox rows``: what a verdict
 posts (``reviewer`` and ``at``, when it was given, go into the record teammates import)."""
 
-_SUPERSEDED = "coalesce(v.sha != c.sha, 0)"
+_SUPERSEDED = "CASE WHEN v.sha != c.sha THEN 1 ELSE 0 END"
 """SQL: verdict ``v`` was given at an earlier head of change ``c`` (a NULL head stands for any)."""
 
 

@@ -126,6 +126,9 @@ class DigestList(OptionList):
 class DigestScreen(Screen):
     """The daily digest: merged since the last one (by tier), still unreviewed, verdicts given."""
 
+    PALETTE: ClassVar[str] = "digest"
+    """Which commands the palette offers here (:func:`tui.commands.commands_for`)."""
+
     AUTO_FOCUS = "#digest-list"
 
     BINDINGS: ClassVar[list[BindingType]] = [

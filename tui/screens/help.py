@@ -21,9 +21,10 @@ from textual.widgets import Static
 from tui.widgets.footer import TriageFooter
 
 
-def sections() -> list[tuple[str, list[type]]]:
-    """``(title, classes)`` for each part of the app, in reading order."""
-    from tui.app import TriageApp
+def sections(app_class: type) -> list[tuple[str, list[type]]]:
+    """``(title, classes)`` for each part of the app (``app_class``: the app, whose keys work
+    everywhere), in reading order. The app is passed in, not imported: the app imports its
+    screens, and a screen never imports the app."""
     from tui.screens.details import FactorsModal
     from tui.screens.digest import DigestList, DigestScreen
     from tui.screens.handover import HandoverModal
@@ -40,7 +41,7 @@ def sections() -> list[tuple[str, list[type]]]:
     from tui.widgets.queue_table import QueueTable
 
     return [
-        ("Everywhere", [TriageApp, Screen]),
+        ("Everywhere", [app_class, Screen]),
         ("Queue", [QueueScreen, QueueTable]),
         ("Review", [ReviewScreen, DiffView]),
         ("Review: file list (F)", [FileList]),
@@ -70,9 +71,9 @@ def _bindings(cls: type) -> list[Binding]:
     return out
 
 
-def binding_ids() -> set[str]:
+def binding_ids(app_class: type) -> set[str]:
     """The id of every key binding of the app (what ``[keymap]`` in the user's config can remap)."""
-    return {b.id for _title, classes in sections() for cls in classes for b in _bindings(cls) if b.id}
+    return {b.id for _title, classes in sections(app_class) for cls in classes for b in _bindings(cls) if b.id}
 
 
 def _remapped(b: Binding, keymap: dict[str, str] | None) -> list[Binding]:
@@ -101,7 +102,7 @@ def binding_rows(classes: Iterable[type], key_display=None,
     return [(" ".join(keys), desc, tip, bid) for keys, desc, tip, bid in rows.values()]
 
 
-def help_tables(key_display=None, palette_key: str = "^p",
+def help_tables(app_class: type, key_display=None, palette_key: str = "^p",
                 keymap: dict[str, str] | None = None) -> list[tuple[str, Table]]:
     """One ``(title, table)`` per section; every cell is a plain Text (never markup).
 
@@ -109,7 +110,7 @@ def help_tables(key_display=None, palette_key: str = "^p",
     says to copy them into ``[keymap]``); the description wraps instead.
     """
     out = []
-    every = [(title, binding_rows(classes, key_display, keymap)) for title, classes in sections()]
+    every = [(title, binding_rows(classes, key_display, keymap)) for title, classes in sections(app_class)]
     id_width = max((len(bid) for _, rows in every for *_, bid in rows), default=12)
     for title, rows in every:
         if title == "Everywhere":
@@ -125,10 +126,10 @@ def help_tables(key_display=None, palette_key: str = "^p",
     return out
 
 
-def help_text(key_display=None, keymap: dict[str, str] | None = None) -> Text:
+def help_text(app_class: type, key_display=None, keymap: dict[str, str] | None = None) -> Text:
     """The help as plain text lines ``keys  action  what  id`` (for tests and the README)."""
     out = Text(end="")
-    for title, classes in sections():
+    for title, classes in sections(app_class):
         out.append(f"{title}\n", "bold underline")
         for keys, desc, tip, bid in binding_rows(classes, key_display, keymap):
             out.append(f"  {keys:<16} {desc:<18} {tip}  {bid}\n")
@@ -149,7 +150,7 @@ class HelpScreen(Screen):
         yield Static(Text("triage · keys", style="bold"), id="help-title", markup=False)
         with VerticalScroll(id="help-body"):
             keymap = getattr(self.app, "keymap", None)
-            for n, (title, table) in enumerate(help_tables(self.app.get_key_display, keymap=keymap)):
+            for n, (title, table) in enumerate(help_tables(type(self.app), self.app.get_key_display, keymap=keymap)):
                 yield Static(Text(title, style="bold underline"), classes="help-section", markup=False)
                 yield Static(table, id=f"help-table-{n}", classes="help-table", markup=False)
         yield TriageFooter()

@@ -4,7 +4,7 @@ The queue is read from the store in a thread worker (its own Store), posted
 back as :class:`~tui.messages.QueueLoaded`. Filters (tier, agent, reviewer,
 state, deep-dive sample, AI-only) reload from the store; the ``/`` search
 filters the loaded rows as you type. ``a`` and ``v`` first ask the approval
-check of the stored change in a worker (:func:`triage.approval.gather_approval_facts`:
+check of the stored change in a worker (:func:`triage.services.changes.gather_approval_facts`:
 the same question of the same data as the Review screen) and, in deep-dive
 mode, read its open security checklist items, so the verdict form lists every
 concern and refuses until the security items are answered.
@@ -58,6 +58,9 @@ def change_summary(item) -> Text:
 
 class QueueScreen(Screen):
     """The review queue."""
+
+    PALETTE: ClassVar[str] = "queue"
+    """Which commands the palette offers here (:func:`tui.commands.commands_for`)."""
 
     AUTO_FOCUS = "#queue-table"
 
@@ -328,7 +331,8 @@ class QueueScreen(Screen):
     def _check_approval(self, item, intent: str, deep_dive: bool) -> None:
         """Ask the Review screen's approval question of the stored change (its findings, checklist
         and diff), and read its open security items in deep-dive mode."""
-        from triage.approval import approval_concerns, gather_approval_facts
+        from triage.approval import approval_concerns
+        from triage.services.changes import gather_approval_facts
         from triage.deepdive import verdict_allowed
         from triage.store import Store
 
@@ -336,7 +340,7 @@ class QueueScreen(Screen):
             with Store(self.triage.db_path) as store:
                 row, facts = gather_approval_facts(store, item.id, self.triage.repo)
                 blocked = (verdict_allowed(row, store.checklist_answers(item.id))[1]
-                           if deep_dive and in_scope(row) else [])
+                           if deep_dive and in_scope(row.get("tier"), row.get("sampled")) else [])
         except Exception as exc:  # noqa: BLE001 - a toast: the queue itself is still fine
             self.app.post_message(StoreFailed("check the change before a verdict", str(exc)))
             return

@@ -64,6 +64,9 @@ FILE_KEYS = Binding.Group("File", compact=True)
 class ReviewScreen(Screen):
     """Review one change: files, annotated diff, finding under the cursor, checklist, verdict."""
 
+    PALETTE: ClassVar[str] = "review"
+    """Which commands the palette offers here (:func:`tui.commands.commands_for`)."""
+
     AUTO_FOCUS = "#diff"
 
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (120, "-wide")]
@@ -246,7 +249,7 @@ class ReviewScreen(Screen):
         short = short_id(str(row.get("id", "")))
         text.append_text(safe_text(short, "cyan"))
         text.append("  ")
-        deep = self.triage.deep_dive and in_scope(row)
+        deep = self.triage.deep_dive and in_scope(row.get("tier"), row.get("sampled"))
         limit = (56, 40, 24)[compact] if deep else (90, 60, 36)[compact]
         text.append_text(safe_line(row.get("title", ""), "bold", limit=limit))
         if deep:
@@ -542,7 +545,7 @@ class ReviewScreen(Screen):
 
     def approval_facts(self) -> ApprovalFacts:
         """What the approval check looks at, from what this screen loaded (the Queue reads the same
-        from the store: :func:`triage.approval.gather_approval_facts`)."""
+        from the store: :func:`triage.services.changes.gather_approval_facts`)."""
         answers = {i.id: i.answer for i in self.query_one(ChecklistPanel).items}
         files = self.files if self.layout_ is not None or self.load_error else None
         return approval_facts(self.row or {}, self.findings, answers, files, self.load_error)
@@ -554,7 +557,7 @@ class ReviewScreen(Screen):
     def deep_dive_missing(self) -> list[dict]:
         """The security checklist items still open, when deep-dive mode applies to this change."""
         row = self.row
-        if row is None or not self.triage.deep_dive or not in_scope(row):
+        if row is None or not self.triage.deep_dive or not in_scope(row.get("tier"), row.get("sampled")):
             return []
         answers = {i.id: i.answer for i in self.query_one(ChecklistPanel).items if i.answer}
         return verdict_allowed(row, answers)[1]

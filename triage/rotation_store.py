@@ -16,7 +16,6 @@ from triage.rotation import (
     Roster,
     day_bounds,
     candidate,
-    decode_parents,
     is_author,
     parse_day,
     plan,
@@ -40,7 +39,7 @@ def workload(store, day: str) -> tuple[dict[str, int], dict[str, int]]:
 
 def _side_tips(store, row: dict) -> list[dict]:
     """Stored rows of a local merge commit's side-branch parents (their authors wrote the merged code)."""
-    parents = decode_parents(row)  # a raw row's parents are JSON text; store.get_change() rows come decoded
+    parents = row.get("parents") or []  # rows leave the store decoded
     if row.get("source") != "git" or len(parents) < 2:
         return []
     return store.identity_rows_by_sha(row["repo"], parents[1:])
