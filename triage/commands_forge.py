@@ -36,7 +36,12 @@ def _notify(text: str) -> None:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    """Pull one repository's merged and flagged pull requests into the queue."""
+    """Pull one repository's merged and flagged pull requests into the queue (``--git``: teammates'
+    verdicts from the remote's git notes, :mod:`triage.commands_git`)."""
+    from triage.commands_git import cmd_sync_git, git_or_forge
+
+    if git_or_forge(args, "sync"):
+        return cmd_sync_git(args)
     from triage.config import apply_forge_layer, load_config, warn_on_stderr
     from triage.forges import open_forge
     from triage.forges.cache import cache_path_for
@@ -101,7 +106,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
-    """Post recorded verdicts (the outbox) to their forges."""
+    """Post recorded verdicts (the outbox) to their forges (``--git``: to the remote's git notes,
+    :mod:`triage.commands_git`)."""
+    from triage.commands_git import cmd_push_git, git_or_forge
+
+    if git_or_forge(args, "push"):
+        return cmd_push_git(args)
     from triage.errors import TriageError
     from triage.forges import open_forge
     from triage.forges.cache import cache_path_for
@@ -167,8 +177,12 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
     """Add ``sync`` and ``push`` to the ``triage`` command line."""
     s = subparsers.add_parser("sync", parents=[common],
                               help="pull merged and flagged pull requests from a forge into the queue")
-    s.add_argument("--forge", required=True, choices=FORGES, help="github (also GHES), gitea (also Forgejo), gitlab")
-    s.add_argument("--repo", required=True, metavar="OWNER/NAME", help="the repository (GitLab: GROUP/…/NAME)")
+    s.add_argument("--forge", choices=FORGES, help="github (also GHES), gitea (also Forgejo), gitlab")
+    s.add_argument("--git", action="store_true",
+                   help="a git-only team: fetch the remote's refs/notes/triage and import teammates' verdicts")
+    s.add_argument("--repo", metavar="OWNER/NAME", help="the repository (GitLab: GROUP/…/NAME); with --git, "
+                   "the clone's path (default: .)")
+    s.add_argument("--remote", metavar="NAME", help="with --git: the remote (default: origin, else the only one)")
     s.add_argument("--url", metavar="BASE", help="forge URL: GHES https://HOST (or its /api/v3), a Gitea or "
                    "GitLab host; default github.com ($GH_HOST) or gitlab.com")
     s.add_argument("--since", metavar="WHEN", help="merged since WHEN (default: the last sync, else 7 days)")
@@ -180,7 +194,11 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
 
     p = subparsers.add_parser("push", parents=[common], help="post recorded verdicts to their forges (the outbox)")
     p.add_argument("--forge", choices=FORGES, help="only this forge (with --repo)")
-    p.add_argument("--repo", metavar="OWNER/NAME", help="only this repository (with --forge)")
+    p.add_argument("--git", action="store_true",
+                   help="a git-only team: write your verdicts to refs/notes/triage and push it to the remote")
+    p.add_argument("--repo", metavar="OWNER/NAME", help="only this repository (with --forge); with --git, the "
+                   "clone's path (default: .)")
+    p.add_argument("--remote", metavar="NAME", help="with --git: the remote (default: origin, else the only one)")
     p.add_argument("--retry-blocked", action="store_true", help="retry posts blocked by a missing permission")
     p.add_argument("--include-drafts", action="store_true",
                    help="also post to draft pull requests (by default their posts wait until they are ready)")

@@ -28,17 +28,11 @@ new one, and reviewers who disagree at the same head are shown as a conflict.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 from triage.forges.publish import parse_records
+from triage.team_record import ChangeRecords, ImportResult
 
-
-@dataclass
-class ImportResult:
-    """What an import did: verdicts imported (``(change id, reviewer, verdict)``) and why others were not."""
-
-    imported: list[tuple[str, str, str]] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
+__all__ = ["ImportResult", "import_posts", "member_for_login"]
 
 
 def member_for_login(roster, login: str):
@@ -50,10 +44,8 @@ def member_for_login(roster, login: str):
 
 
 def import_posts(store, forge, numbers, roster, *, clock=time.time) -> ImportResult:
-    """Import the teammates' verdict records posted on pull requests ``numbers`` (see the module doc)."""
-    from triage.rotation import is_author
-    from triage.rotation_store import candidate_from_store
-
+    """Import the teammates' verdict records posted on pull requests ``numbers`` (see the module doc;
+    each record goes through the one import step, :class:`triage.team_record.ChangeRecords`)."""
     result = ImportResult()
     for number in numbers:
         cid = f"{forge.kind}:{forge.repo}#{number}"
@@ -62,27 +54,14 @@ def import_posts(store, forge, numbers, roster, *, clock=time.time) -> ImportRes
             continue
         posts = list(forge.list_reviews(number)) + list(forge.list_comments(number))
         seen: set[str] = set()
-        cand = None
+        change = ChangeRecords(store, row, f"#{number}", result, clock=clock)
         for post in posts:
             for rec in parse_records(post.text):
                 if rec["id"] in seen:
                     continue
                 seen.add(rec["id"])
-                if store.has_verdict(rec["id"]):
-                    continue  # ours, or imported before
-                member = member_for_login(roster, post.author)
                 who = f"{forge.kind}:{post.author}"
-                if member is None:
-                    result.refused.append(
-                        f"#{number}: a verdict record posted by {who} was not imported: that account is no "
-                        "[team] member's login (add it to the member's logins in your own config)")
-                    continue
-                cand = cand or candidate_from_store(store, row)
-                if is_author(member, cand):
-                    result.refused.append(f"#{number}: {member.name}'s {rec['verdict']} was not imported: "
-                                          f"{member.name} is an author of this change")
-                    continue
-                at = min(rec["at"], clock())
-                if store.import_verdict(cid, rec["id"], rec["verdict"], member.name, rec["sha"], at, who):
-                    result.imported.append((cid, member.name, rec["verdict"]))
+                change.admit(rec, member_for_login(roster, post.author), who,
+                             f"a verdict record posted by {who} was not imported: that account is no "
+                             "[team] member's login (add it to the member's logins in your own config)")
     return result

@@ -140,6 +140,13 @@ class TeamTable:
                 out.append(True)
         return out
 
+    def git_escapes(self, repo: str) -> list[dict]:
+        """The escapes of the local commits of repository ``repo``, each with ``commit_sha``."""
+        return self.query(
+            "SELECT e.id, e.change_id, e.note, e.link, e.found_at, e.created_at, c.sha AS commit_sha "
+            "FROM escapes e JOIN changes c ON c.id = e.change_id WHERE c.repo = ? AND c.source = 'git' "
+            "ORDER BY e.found_at, e.id", (repo,))
+
     def escapes_for(self, change_id: str | None = None) -> list[dict]:
         """Escape rows (of one change, or all), oldest found first."""
         if change_id:

@@ -77,6 +77,14 @@ class VerdictsTable:
                 (verdict_id, change_id, verdict, note, reviewer, created_at, sha or None, posted_by))
             return cur.rowcount == 1
 
+    def own_git_verdicts(self, repo: str) -> list[dict]:
+        """The verdicts recorded here (not imported) on the local commits of repository ``repo``, oldest
+        first, each with ``commit``: the sha of the change's commit (where its git note goes)."""
+        return self.query(
+            "SELECT v.id, v.verdict, v.note, v.reviewer, v.created_at, v.sha, c.sha AS commit_sha "
+            "FROM verdicts v JOIN changes c ON c.id = v.change_id "
+            "WHERE c.repo = ? AND c.source = 'git' AND v.posted_by = '' ORDER BY v.created_at, v.rowid", (repo,))
+
     def has_verdict(self, verdict_id: str) -> bool:
         """True when a verdict with this id is stored (recorded here, or imported before)."""
         return bool(self.query("SELECT 1 AS x FROM verdicts WHERE id = ?", (verdict_id,)))
