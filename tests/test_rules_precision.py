@@ -161,6 +161,26 @@ def test_abstract_not_implemented_is_not_a_todo():
     assert run("a.py", text) == [("unresolved-todo", 6)]
 
 
+def test_a_hook_method_is_not_a_todo_but_a_half_written_one_is():
+    """A method that only raises NotImplementedError is there to be overridden (flask's
+    View.dispatch_request); one that does some work and then gives up is unfinished."""
+    text = (
+        "class View:\n    def dispatch_request(self):\n        \"\"\"Subclasses answer.\"\"\"\n"
+        "        raise NotImplementedError()\n\n"
+        "class Exporter:\n    def export(self, rows):\n        data = [r for r in rows]\n"
+        "        raise NotImplementedError\n"
+    )
+    assert run("a.py", text) == [("unresolved-todo", 9)]
+
+
+def test_a_stated_refusal_is_not_a_todo():
+    text = (
+        "def backwards(op):\n    raise NotImplementedError('You cannot reverse this operation')\n\n"
+        "def refund(order):\n    raise NotImplementedError('refunds are not implemented yet')\n"
+    )
+    assert run("a.py", text) == [("unresolved-todo", 5)]
+
+
 def test_stacktrace_in_flask_response():
     text = (
         "from flask import jsonify\n\ndef view():\n    try:\n        work()\n"

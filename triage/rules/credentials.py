@@ -72,12 +72,14 @@ def secret_value(value: str, name: str) -> bool:
         return False
     if re.fullmatch(r"(.)\1*", v) or low.startswith(("http://", "https://", "/", "./", "file:")):
         return False
+    if "abcdefghij" in low or "0123456789" in v:
+        return False  # an alphabet to draw from (SALT_CHARS = "abc...xyz0123456789"), not a value drawn
     if mentions_password(name) or is_password(name):
         if re.fullmatch(r"[A-Z]?[a-z]+:", v) or re.search(r"pass(?:word|wd)|pwd", low):
             return False  # a prompt label or a field name ("Password:", "user_password")
         return not re.fullmatch(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+", v)  # an env var name
-    if re.fullmatch(r"[a-z]+\d*(?:[_.-][a-z]+\d*)+|[A-Z][A-Z0-9]*(?:[_.-][A-Z0-9]+)+", v):
-        return False  # an identifier or setting name ("auth_token", "API_KEY")
+    if re.fullmatch(r"[a-z]+\d*(?:[_.-][a-z]+\d*)+|[_#@][a-z]+\d*(?:[_.-][a-z]+\d*)*|[A-Z][A-Z0-9]*(?:[_.-][A-Z0-9]+)+", v):
+        return False  # an identifier, key or setting name ("auth_token", "_auth_user_id", "#bygroup", "API_KEY")
     if re.fullmatch(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+", v) and not re.search(r"\d", v):
         return False  # a dotted path ("settings.SECRET")
     if sum(v.count(c) for c in "[]()\\^$*+?{}|") >= 2:
@@ -259,6 +261,8 @@ def _placeholder_url(s: str) -> bool:
     if not m:
         return False
     pw = unquote(m.group(2).rsplit(":", 1)[-1]).lower()
+    if m.group(1).lower() == "scott" and pw.startswith("tiger"):
+        return True  # Oracle's classic demo account, in every database library's examples
     if any(c.isspace() for c in pw):
         return True
     contains, equals = placeholders()

@@ -25,6 +25,8 @@ _OFF = {"False", "false", "0", "'0'", '"0"', "None", "nil"}
 _VERIFY_NAMES = {"verify", "check_hostname", "rejectUnauthorized", "strictSSL", "verify_ssl", "ssl_verify",
                  "verifySSL", "verify_certs", "validate_certs", "sslVerify", "tls_verify", "verify_tls"}
 _SKIP_NAMES = {"InsecureSkipVerify", "insecureSkipVerify", "insecure", "allowInsecure", "skip_tls_verify", "tls_skip_verify", "insecure_skip_verify"}
+_TLS_WORDS = re.compile(r"(?<![a-z])(?:ssl|tls|https|certs?|certificates?|x509|ca_?bundle)(?![a-z])")
+"""Words that make a lower-cased file one about TLS (for the ambiguous name ``insecure``)."""
 _ENV_LINE = re.compile(
     r"\b(?:NODE_TLS_REJECT_UNAUTHORIZED\s*[=:]\s*[\"']?0\b|PYTHONHTTPSVERIFY\s*[=:]\s*[\"']?0\b|GIT_SSL_NO_VERIFY\s*[=:]\s*[\"']?(?:1|true)\b"
     r"|\bcurl\b[^|;&\n]{0,200}?\s(?:-k|--insecure)\b|\bwget\b[^|;&\n]{0,200}?\s--no-check-certificate\b"
@@ -77,6 +79,10 @@ class InsecureTlsVerify(FileRule):
                     seen.add(t.line)
                     yield self.hit(fi, t.line, f"{key}={v} turns off TLS certificate verification")
                 elif key in _SKIP_NAMES and val.value in ("True", "true"):
+                    if key == "insecure" and not _TLS_WORDS.search(fi.lower):
+                        continue  # `insecure` alone is any flag (django's serve(insecure=True)); TLS only in a file about TLS
+                    if key == "insecure" and t.kind == "name" and toks[i + 1].value == "=" and not (i and toks[i - 1].value in ("(", ",", ".")):
+                        continue  # `insecure = True` names some flag of this code; a call's insecure=True is TLS's
                     seen.add(t.line)
                     yield self.hit(fi, t.line, f"{key}: {v} skips TLS certificate verification")
                 elif key in ("NODE_TLS_REJECT_UNAUTHORIZED", "PYTHONHTTPSVERIFY") and (val.value == "0" or val.kind == "str" and val.text == "0"):

@@ -10,3 +10,7 @@ def insecure(url):
     ctx.verify_mode = ssl.CERT_NONE  # expect: insecure-tls-verify
     other = ssl._create_unverified_context()  # expect: insecure-tls-verify
     return ctx, other
+
+
+def client(make_session):
+    return make_session(base="https://api.internal", insecure=True)  # expect: insecure-tls-verify

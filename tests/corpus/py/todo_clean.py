@@ -16,3 +16,8 @@ def todos():
     todo_list = ["write docs"]
     # Note: the todo list lives in the tracker
     return todo_list, "todo app"
+
+
+class Migration:
+    def backwards(self, schema):
+        raise NotImplementedError("You cannot reverse this operation")
