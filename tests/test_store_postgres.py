@@ -74,14 +74,12 @@ def _team_env(tmp_path) -> dict:
 
 
 def test_two_triage_assign_commands_at_once_on_one_postgres_database_assign_each_change_once(
-        demo_build, pg_url, tmp_path):
+        demo_build, demo_secret, pg_url, tmp_path):
     from triage.ingest import ingest
-
-    from conftest import DEMO_SECRET
 
     repo, _ = demo_build
     with Store(pg_url) as s:
-        ingest(s, repo, include_all=True, secret=DEMO_SECRET)
+        ingest(s, repo, include_all=True, secret=demo_secret)
     env = _team_env(tmp_path)
     runs = [_triage("assign", "--day", DAY, "--all", "--json", "--db", pg_url, env=env) for _ in range(2)]
     results = [p.communicate(timeout=300) + (p.returncode,) for p in runs]
@@ -131,15 +129,13 @@ def test_an_outbox_claim_passes_over_rows_another_transaction_is_claiming(pg_url
         assert later is not None and later["target"] == "o/r#2"
 
 
-def test_the_cli_answers_the_same_on_postgres_as_on_sqlite(demo, pg_url, capsys, monkeypatch, tmp_path):
+def test_the_cli_answers_the_same_on_postgres_as_on_sqlite(demo, demo_secret, pg_url, capsys, monkeypatch, tmp_path):
     from triage.cli import main
     from triage.ingest import ingest
 
-    from conftest import DEMO_SECRET
-
     repo, sqlite_db = demo
     with Store(pg_url) as s:
-        ingest(s, repo, include_all=True, secret=DEMO_SECRET)
+        ingest(s, repo, include_all=True, secret=demo_secret)
     monkeypatch.setenv("TRIAGE_CONFIG", _team_env(tmp_path)["TRIAGE_CONFIG"])
     script = [("queue", "--all", "--json"), ("show", "7737a78f6f"),
               ("verdict", "7737a78f6f", "--needs-fix", "--note", "no auth", "--reviewer", "dana"),
