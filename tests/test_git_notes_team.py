@@ -248,3 +248,20 @@ def test_sync_needs_git_or_a_forge(team, capsys):
     assert code == 2 and "give --forge and --repo" in err
     code, _, err = ana.run("sync", "--git", "--forge", "github", "--repo", "x/y", capsys=capsys)
     assert code == 2 and "not both" in err
+
+
+def test_a_hostile_record_is_shown_inert_and_not_credited(team, capsys):
+    """A line written straight into the remote's notes, naming a reviewer with terminal escapes and a
+    bidi override: refused (no such member), and the message shows the characters instead of obeying them."""
+    url, ana, bo = team
+    sha = ana.sha("util")
+    line = json.dumps({"v": 1, "kind": "verdict", "id": "f" * 32, "verdict": "approve", "sha": sha, "at": 1.0,
+                       "reviewer": "ana\x1b[2J\u202e", "note": "\x1b]8;;http://evil\x07x"}, sort_keys=True)
+    remote = pygit2.Repository(url)
+    sig = pygit2.Signature("mallory", "m@x.test", 1_900_000_000, 0)
+    remote.create_note(line + "\n", sig, sig, sha, notes.NOTES_REF, True)
+    code, out, err = bo.run("sync", "--git", "--repo", str(bo.clone), "--json", capsys=capsys)
+    assert code == 0 and "\x1b" not in err and "\u202e" not in err and "was not imported" in err
+    summary = json.loads(out)
+    assert summary["imported"] == [] and summary["merge"] == "fast-forward"
+    assert bo.given("util") == []

@@ -158,3 +158,16 @@ def test_the_cli_answers_the_same_on_postgres_as_on_sqlite(demo, pg_url, capsys,
     assert [c for c, _ in on_sqlite] == [0] * len(script) and all(text.strip() for _, text in on_sqlite)
     for argv, a, b in zip(script, on_sqlite, on_pg):
         assert a == b, argv
+
+
+def test_a_nul_in_a_change_s_text_does_not_keep_it_out_of_a_postgres_queue(db_target):
+    row = {"id": "git:r:abc", "source": "git", "repo": "r", "sha": "abc", "title": "fix\x00 tail", "analyzed": 1,
+           "tier": "HIGH", "tier_rank": 2, "authored_at": 1, "kind": "ai", "agent": "claude", "files": "[]",
+           "message": "fix\x00 tail\n\nbody"}
+    with Store(db_target) as s:
+        with s.write():
+            s.save_changes([row], {})
+        title = s.get_change("git:r:abc")["title"]
+        assert [r["id"] for r in s.queue_rows()] == ["git:r:abc"]
+    on_sqlite = isinstance(db_target, os.PathLike)
+    assert title == ("fix\x00 tail" if on_sqlite else "fix\u2400 tail")  # on PostgreSQL, made visible

@@ -174,16 +174,20 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_INCOMPLETE if report.failed else 0
 
 
+def git_options(parser: argparse.ArgumentParser, does: str) -> None:
+    """``--git`` and ``--remote``: the git-only team's way (:mod:`triage.commands_git`)."""
+    parser.add_argument("--git", action="store_true", help=f"a git-only team: {does}")
+    parser.add_argument("--remote", metavar="NAME", help="with --git: the remote (default: origin, else the only one)")
+
+
 def register(subparsers, common: argparse.ArgumentParser) -> None:
     """Add ``sync`` and ``push`` to the ``triage`` command line."""
     s = subparsers.add_parser("sync", parents=[common],
                               help="pull merged and flagged pull requests from a forge into the queue")
     s.add_argument("--forge", choices=FORGES, help="github (also GHES), gitea (also Forgejo), gitlab")
-    s.add_argument("--git", action="store_true",
-                   help="a git-only team: fetch the remote's refs/notes/triage and import teammates' verdicts")
     s.add_argument("--repo", metavar="OWNER/NAME", help="the repository (GitLab: GROUP/…/NAME); with --git, "
                    "the clone's path (default: .)")
-    s.add_argument("--remote", metavar="NAME", help="with --git: the remote (default: origin, else the only one)")
+    git_options(s, "fetch the remote's refs/notes/triage and import teammates' verdicts")
     s.add_argument("--url", metavar="BASE", help="forge URL: GHES https://HOST (or its /api/v3), a Gitea or "
                    "GitLab host; default github.com ($GH_HOST) or gitlab.com")
     s.add_argument("--since", metavar="WHEN", help="merged since WHEN (default: the last sync, else 7 days)")
@@ -195,11 +199,9 @@ def register(subparsers, common: argparse.ArgumentParser) -> None:
 
     p = subparsers.add_parser("push", parents=[common], help="post recorded verdicts to their forges (the outbox)")
     p.add_argument("--forge", choices=FORGES, help="only this forge (with --repo)")
-    p.add_argument("--git", action="store_true",
-                   help="a git-only team: write your verdicts to refs/notes/triage and push it to the remote")
     p.add_argument("--repo", metavar="OWNER/NAME", help="only this repository (with --forge); with --git, the "
                    "clone's path (default: .)")
-    p.add_argument("--remote", metavar="NAME", help="with --git: the remote (default: origin, else the only one)")
+    git_options(p, "write your verdicts to refs/notes/triage and push it to the remote")
     p.add_argument("--retry-blocked", action="store_true", help="retry posts blocked by a missing permission")
     p.add_argument("--include-drafts", action="store_true",
                    help="also post to draft pull requests (by default their posts wait until they are ready)")

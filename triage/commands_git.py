@@ -57,17 +57,26 @@ def _report_warnings(result) -> None:
         _err(msg)
 
 
+def _run(args: argparse.Namespace, exchange):
+    """Run ``exchange(store, path, cfg=…, remote=…, reviewer=…)`` and say its warnings; the result, or
+    None once the ``--json`` summary is printed."""
+    cfg, path, reviewer = _context(args)
+    with open_store(args) as store:
+        result = exchange(store, path, cfg=cfg, remote=args.remote, reviewer=reviewer)
+    _report_warnings(result)
+    if args.json:
+        sys.stdout.write(_json(result))
+        return None
+    return result
+
+
 def cmd_sync_git(args: argparse.Namespace) -> int:
     """Fetch the remote's ``refs/notes/triage``, merge it, import teammates' verdicts and escapes."""
     from triage.gitshare.exchange import sync_git
     from triage.sanitize import display
 
-    cfg, path, reviewer = _context(args)
-    with open_store(args) as store:
-        result = sync_git(store, path, cfg=cfg, remote=args.remote, reviewer=reviewer)
-    _report_warnings(result)
-    if args.json:
-        sys.stdout.write(_json(result))
+    result = _run(args, sync_git)
+    if result is None:
         return 0
     for cid, who, verdict in result.imported:
         sys.stdout.write(f"imported {display(verdict)} by {display(who)} on {display(cid)}\n")
@@ -86,12 +95,8 @@ def cmd_push_git(args: argparse.Namespace) -> int:
     from triage.gitshare.exchange import push_git
     from triage.sanitize import display
 
-    cfg, path, reviewer = _context(args)
-    with open_store(args) as store:
-        result = push_git(store, path, cfg=cfg, remote=args.remote, reviewer=reviewer)
-    _report_warnings(result)
-    if args.json:
-        sys.stdout.write(_json(result))
+    result = _run(args, push_git)
+    if result is None:
         return 0
     tries = f" after {result.attempts} tries (the remote moved; merged)" if result.attempts > 1 else ""
     where = f"pushed to {display(result.remote)}{tries}" if result.pushed else "nothing to push"

@@ -18,8 +18,19 @@ SECRET = b"test-secret"
 PUSH_POLICY = RetryPolicy(attempts=3, wait_initial=0.001, wait_max=0.005, wait_jitter=0.0, rate_limit_max_wait=0.0)
 
 
+_WHERE: dict = {}
+
+
+@pytest.fixture(autouse=True, params=["sqlite", "postgresql"])
+def _engine(request, tmp_path):
+    """Every push test runs on a SQLite file and on a PostgreSQL database (the outbox is the store's)."""
+    _WHERE["db"] = tmp_path / "t.db" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    yield
+    _WHERE.clear()
+
+
 def synced(forge, tmp_path, cfg) -> Store:
-    store = Store(tmp_path / "t.db")
+    store = Store(_WHERE["db"])
     with forge.client() as client:
         sync(store, client, label="ai-review", cfg=cfg, secret=SECRET)
     return store
