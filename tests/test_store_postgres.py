@@ -12,6 +12,10 @@ import subprocess
 import sys
 from collections import Counter
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from triage.errors import TriageError
 from triage.store import Store
 
 DAY = "2026-11-20"
@@ -221,3 +225,72 @@ def _store_scenario(target) -> dict:
 
 def test_every_store_operation_answers_the_same_on_both_engines(pg_url, tmp_path):
     assert _store_scenario(pg_url) == _store_scenario(tmp_path / "t.db")
+
+
+_OPS = st.lists(st.one_of(
+    st.tuples(st.just("verdict"), st.integers(0, 2), st.sampled_from(["approve", "needs-fix", "revert"]),
+              st.sampled_from(["ana", "bo"])),
+    st.tuples(st.just("withdraw"), st.integers(0, 2), st.sampled_from(["ana", "bo"])),
+    st.tuples(st.just("import"), st.integers(0, 2), st.sampled_from(["v1", "v2"]),
+              st.sampled_from(["approve", "revert"])),
+    st.tuples(st.just("assign"), st.lists(st.tuples(st.integers(0, 2), st.sampled_from(["ana", "bo", "cy"])),
+                                          max_size=3)),
+    st.tuples(st.just("handover"), st.integers(0, 2), st.sampled_from(["ana", "bo", "cy"])),
+    st.tuples(st.just("viewed"), st.integers(0, 2), st.sampled_from(["a.py", "b.py"]), st.booleans(),
+              st.integers(0, 3)),
+    st.tuples(st.just("head"), st.integers(0, 2), st.sampled_from(["aaa", "bbb"])),
+), max_size=12)
+
+
+def _play(s, ops) -> list:
+    """Run ``ops`` on store ``s``; what each read answers afterwards (times left out: each run has its own)."""
+    ids = [f"git:r:{i:040x}" for i in range(3)]
+    said: list = []
+    for op in ops:
+        kind, args = op[0], op[1:]
+        try:
+            if kind == "verdict":
+                s.record_verdict(ids[args[0]], args[1], reviewer=args[2])
+            elif kind == "withdraw":
+                mine = [v for v in s.verdicts_for(ids[args[0]]) if v["reviewer"] == args[1]]
+                said.append(s.withdraw_verdict(ids[args[0]], mine[-1]["id"], reviewer=args[1]) if mine else None)
+            elif kind == "import":
+                said.append(s.import_verdict(ids[args[0]], args[1], args[2], "dee", None, 1.0, "github:dee"))
+            elif kind == "assign":
+                said.append(s.assign_many([(ids[i], who, "r") for i, who in args[0]]))
+            elif kind == "handover":
+                s.assign(ids[args[0]], args[1], "handover", s.last_assignee(ids[args[0]]))
+            elif kind == "viewed":
+                s.set_viewed(ids[args[0]], args[1], args[2], reviewer="ana", at=float(args[3]))
+            elif kind == "head":
+                with s.write():
+                    s.save_changes([{**_rows(3)[args[0]], "sha": args[1] + f"{args[0]:037x}"}], {})
+        except TriageError as exc:
+            said.append(("refused", str(exc).split(":")[0]))
+    latest = {k: (v["verdict"], v["reviewer"], v["conflict"], v["given"]) for k, v in s.latest_verdicts().items()}
+    history = {cid: [(v["verdict"], v["reviewer"], v["superseded"]) for v in s.verdicts_for(cid)] for cid in ids}
+    return [said, latest, history, sorted(s.superseded_verdicts()),
+            {k: (v.reviewer, v.handed_over_from) for k, v in s.current_assignees().items()},
+            [sorted(s.viewed_paths(cid, "ana")) for cid in ids], s.reviewers()]
+
+
+def test_any_sequence_of_review_operations_leaves_both_engines_in_the_same_state(pg_url, tmp_path_factory):
+    import psycopg
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(_OPS)
+    def check(ops):
+        _add_changes(pg_url, 3)
+        try:
+            with Store(pg_url) as pg:
+                on_pg = _play(pg, ops)
+        finally:
+            with psycopg.connect(pg_url, autocommit=True) as raw:  # TRUNCATE fires no row triggers
+                raw.execute("TRUNCATE changes, findings, verdicts, checklist_answers, outbox, assignments, "
+                            "viewed_files, review_sessions, escapes")
+        path = tmp_path_factory.mktemp("engines") / "t.db"
+        _add_changes(path, 3)
+        with Store(path) as lite:
+            assert on_pg == _play(lite, ops)
+
+    check()
