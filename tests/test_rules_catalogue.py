@@ -88,3 +88,17 @@ def test_every_rule_is_well_formed():
 def test_missing_tests_is_a_per_change_rule():
     all_rule_ids()
     assert REGISTRY["missing-tests"].per_change
+
+
+def test_the_configuration_knows_every_rule_and_no_other():
+    """``[rules]`` and ``[risk.floors]`` accept exactly the registered rules: the id list the
+    configuration reads (``data/rule_ids.toml``) is the registry's (a new rule adds its id there)."""
+    from triage.config import config_with
+    from triage.schema import ConfigError
+    from triage.settings import rule_ids
+
+    assert rule_ids() == all_rule_ids()
+    newest = sorted(REGISTRY)[-1]
+    assert newest in config_with({"rules": {"disabled": [newest]}}).rules.disabled
+    with pytest.raises(ConfigError, match="rule id"):
+        config_with({"rules": {"disabled": ["no-such-rule"]}})

@@ -211,7 +211,7 @@ def cmd_gate(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
     from triage.demo import DEMO_SECRET, build
     from triage.ingest import ingest
-    from triage.config import load_config
+    from triage.config import load_config, reviewer_repo_keys
     from triage.queue import load_queue
     from triage.store import Store
 
@@ -219,7 +219,7 @@ def cmd_demo(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
     repo_path = build(dest / "shopapi")
     db = Path(args.db) if args.db else dest / "triage-demo.db"
     cfg = load_config(repo_path)
-    with Store(db) as store:
+    with Store(db, repo_key=reviewer_repo_keys()) as store:
         ingest(store, repo_path, include_all=True, cfg=cfg, secret=DEMO_SECRET)
         if args.no_tui or open_tui is None:
             print_queue(load_queue(store))
@@ -251,10 +251,10 @@ def cmd_review(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
         from triage.git import open_repo
 
         open_repo(args.repo)  # a one-line error for a path that is not a repository, before the app opens
-    from triage.config import trusted_config
+    from triage.config import reviewer_repo_keys, trusted_config
 
     trusted_config()  # a bad value in your config: its one line now, not inside the app
-    Store(db).close()  # fail early, with a one-line error, on a bad database
+    Store(db, repo_key=reviewer_repo_keys()).close()  # fail early, with a one-line error, on a bad database
     return open_tui(db=db, repo=args.repo, digest=getattr(args, "digest", False),
                     deep_dive=getattr(args, "deep_dive", False))
 

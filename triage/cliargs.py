@@ -21,7 +21,9 @@ def db_path(args: argparse.Namespace) -> Path | str:
 
 
 def open_store(args: argparse.Namespace):
-    """The store named by ``--db`` / ``TRIAGE_DB`` / the default location."""
+    """The store named by ``--db`` / ``TRIAGE_DB`` / the default location (migrated, if it must be,
+    under the reviewer's ``[git.ids]``)."""
+    from triage.config import reviewer_repo_keys
     from triage.store import Store
 
-    return Store(db_path(args))
+    return Store(db_path(args), repo_key=reviewer_repo_keys())

@@ -42,7 +42,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     if git_or_forge(args, "sync"):
         return cmd_sync_git(args)
-    from triage.config import apply_forge_layer, load_config, warn_on_stderr
+    from triage.config import load_config, warn_on_stderr
+    from triage.forges.repo_config import apply_forge_layer
     from triage.forges import open_forge
     from triage.forges.cache import cache_path_for
     from triage.forges.redact import install

@@ -354,37 +354,6 @@ def apply_repo_layer(cfg: Config, repo, warn: Warn) -> Config:
     return apply_repo_file(cfg, blob.data, where, str(entry.id), warn)
 
 
-def apply_forge_layer(cfg: Config, forge, warn: Warn) -> Config:
-    """``cfg`` with what a forge repository's ``.triage.toml`` may add, read from the forge at the
-    trusted branch: ``[trust] ref`` (``"origin/main"`` or ``"main"`` name the branch ``main``; ``""``
-    reads none), else the repository's default branch, as ``origin/HEAD`` is for a clone. Never
-    from a pull request's head."""
-    from triage.forges.errors import ForgeError
-
-    ref = cfg.trust.ref
-    if ref == "":
-        return cfg
-    if ref is None:
-        try:
-            branch = str(forge.repo_info().get("default_branch") or "")
-        except ForgeError as exc:
-            warn(f"{forge.repo}: the forge did not say which branch is the default ({exc}): "
-                 f"its {REPO_FILE} is not read")
-            return cfg
-        if not branch:
-            return cfg
-    else:
-        branch = ref.removeprefix("refs/remotes/").removeprefix("refs/heads/").removeprefix("origin/")
-    data = forge.read_file(REPO_FILE, branch)
-    if data is None:
-        return cfg
-    where = f"{REPO_FILE} at {branch} of {forge.repo}"
-    if len(data) > REPO_FILE_MAX:
-        warn(f"{where} is larger than {REPO_FILE_MAX // 1024} KiB; ignored")
-        return cfg
-    return apply_repo_file(cfg, data, where, blob_id(data), warn)
-
-
 def blob_id(data: bytes) -> str:
     """The git blob id of ``data`` (what a commit's tree would name it by)."""
     import pygit2
@@ -436,3 +405,22 @@ def config_for_change(cfg: Config, files, read_new: Callable | None = None) -> C
         if oid == layer.blob:
             return replace(layer.without, external=cfg.external)
     return cfg
+
+
+def reviewer_repo_keys() -> Callable[[str], str]:
+    """How a clone's repository is named under the reviewer's ``[git.ids]``: a function of the
+    clone's path, reading the trusted config once, at its first call (a bad config names none).
+    What the CLI hands the store for its migrations (:data:`triage.store.migrations.RepoKey`)."""
+    from triage.git import open_repo, repo_key
+
+    loaded: list = []
+
+    def key(path: str) -> str:
+        if not loaded:
+            try:
+                loaded.append(trusted_config())
+            except TriageError:
+                loaded.append(None)
+        return repo_key(open_repo(path), loaded[0])
+
+    return key

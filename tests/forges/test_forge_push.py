@@ -18,8 +18,17 @@ SECRET = b"test-secret"
 PUSH_POLICY = RetryPolicy(attempts=3, wait_initial=0.001, wait_max=0.005, wait_jitter=0.0, rate_limit_max_wait=0.0)
 
 
+_WHERE: dict = {}
+
+
+@pytest.fixture(autouse=True)
+def _on_both_engines(db_target):
+    """Every push test runs on a SQLite file and on a PostgreSQL database (the outbox is the store's)."""
+    _WHERE["db"] = db_target
+
+
 def synced(forge, tmp_path, cfg) -> Store:
-    store = Store(tmp_path / "t.db")
+    store = Store(_WHERE["db"])
     with forge.client() as client:
         sync(store, client, label="ai-review", cfg=cfg, secret=SECRET)
     return store

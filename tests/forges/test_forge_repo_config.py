@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import time
 
-from triage.config import apply_forge_layer, load_config
+from triage.config import load_config
+from triage.forges.repo_config import apply_forge_layer
 from triage.store import Store
 from triage.forges.sync import sync
 

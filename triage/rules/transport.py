@@ -204,6 +204,32 @@ class MissingTimeout(FileRule):
                     yield self.hit(fi, toks[i].line, "axios.create() without a timeout: every request of this client can hang")
 
 
+_CORS_REGEX_KEYS = ("allow_origin_regex", "CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
+"""Settings whose values are origin regular expressions (Starlette/FastAPI, django-cors-headers)."""
+_MATCH_ALL = re.compile(r"\^?(?:https\?://|https?://|\(https\?\)://)?\(?\.[*+]\)?\$?")
+
+
+def _cors_regex_problem(key: str, toks: list) -> str:
+    """What is wrong with the origin regexes at the start of ``toks`` (a string or a list of them), or ""."""
+    pats: list[str] = []
+    depth = 0
+    for x in toks:
+        if x.value in ("[", "(", "{"):
+            depth += 1
+        elif x.value in ("]", ")", "}"):
+            depth -= 1
+        elif x.kind == "str":
+            pats.append(x.text)
+        if depth <= 0 and (pats or x.value in (",", ")")):
+            break
+    for p in pats:
+        if _MATCH_ALL.fullmatch(p):
+            return f"{key} {p!r} matches every origin"
+        if not p.endswith("$") and not p.endswith("\\Z"):
+            return f"{key} {p!r} is not anchored at its end: the same origin with any suffix (….evil.example) matches"
+    return ""
+
+
 @register
 class CorsWildcard(FileRule):
     id = "cors-wildcard"
@@ -234,9 +260,15 @@ class CorsWildcard(FileRule):
                     yield self.hit(fi, t.line, "Access-Control-Allow-Origin: * lets any site read responses", sev)
                 elif key in ("allow_origins", "origins", "origin", "CORS_ORIGINS", "CORS_ALLOWED_ORIGINS", "AllowOrigins") and nxt in ("=", ":"):
                     vals = toks[i + 2:i + 6]
-                    if (val.kind == "str" and val.text == "*") or (val.value == "[" and any(v.kind == "str" and v.text == "*" for v in vals)) or (key == "origin" and val.value == "true"):
+                    regex_all = key == "origins" and "flask_cors" in fi.text and any(v.kind == "str" and _MATCH_ALL.fullmatch(v.text) for v in vals)
+                    if (val.kind == "str" and val.text == "*") or (val.value == "[" and any(v.kind == "str" and v.text == "*" for v in vals)) or (key == "origin" and val.value == "true") or regex_all:
                         seen.add(t.line)
                         what = "origin: true reflects any origin" if val.value == "true" else f"{key} allows every origin (*)"
+                        yield self.hit(fi, t.line, what, sev)
+                elif key in _CORS_REGEX_KEYS and nxt in ("=", ":"):
+                    what = _cors_regex_problem(key, toks[i + 2:i + 40])
+                    if what:
+                        seen.add(t.line)
                         yield self.hit(fi, t.line, what, sev)
                 elif key in ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL") and nxt == "=" and val.value == "True":
                     seen.add(t.line)

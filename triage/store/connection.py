@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # sqlite_utils costs ~0.3 s to import: only migrations need i
 
 from triage.errors import TriageError, describe_os_error
 from triage.store.engine import SQLITE, PgConnection, describe_pg_error, is_postgres_url, shown_url
-from triage.store.migrations import apply_migrations, pending_migrations
+from triage.store.migrations import RepoKey, apply_migrations, pending_migrations
 
 BUSY_TIMEOUT_S = 15.0
 
@@ -113,9 +113,11 @@ def describe_sqlite_error(exc: BaseException, path: Path | str) -> str:
 class Connection:
     """One connection to the triage database (SQLite or PostgreSQL): opening, migrating, transactions, reads."""
 
-    def __init__(self, path: Path | str, *, migrate: bool = True):
+    def __init__(self, path: Path | str, *, migrate: bool = True, repo_key: RepoKey | None = None):
+        """Open ``path`` (a file or a PostgreSQL URL) and, with ``migrate``, apply pending migrations;
+        ``repo_key`` names a clone's repository for them (see :data:`~triage.store.migrations.RepoKey`)."""
         if is_postgres_url(path):
-            self._open_postgres(str(path), migrate)
+            self._open_postgres(str(path), migrate, repo_key)
             return
         self.dialect = SQLITE
         self._errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
@@ -142,11 +144,11 @@ class Connection:
             try:
                 if pending_migrations(conn):
                     with self.write():
-                        apply_migrations(conn)
+                        apply_migrations(conn, repo_key=repo_key)
             except sqlite3.Error as exc:
                 raise TriageError(describe_sqlite_error(exc, self.path)) from None
 
-    def _open_postgres(self, url: str, migrate: bool) -> None:
+    def _open_postgres(self, url: str, migrate: bool, repo_key: RepoKey | None = None) -> None:
         """Connect to the PostgreSQL database at ``url`` and apply pending migrations (one process at a time)."""
         import psycopg
 
@@ -162,7 +164,7 @@ class Connection:
                 if pending_migrations(self.conn):
                     with self.write():
                         self.conn.execute("SELECT pg_advisory_xact_lock(hashtext('triage migrations'))")
-                        apply_migrations(self.conn)
+                        apply_migrations(self.conn, repo_key=repo_key)
             except psycopg.Error as exc:
                 raise TriageError(describe_pg_error(exc, url)) from None
 

@@ -97,8 +97,17 @@ def postgres_ddl(sql: str) -> str:
     return sql
 
 
+NUL_STAND_IN = "\u2400"
+"""What a NUL character in text becomes on PostgreSQL, which cannot store it (``␀``): a change
+whose message holds one is still stored, and so still reviewed."""
+
+
 def _param(value: Any) -> Any:
-    return int(value) if isinstance(value, bool) else value
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", NUL_STAND_IN)
+    return value
 
 
 class PgConnection:
