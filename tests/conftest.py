@@ -39,6 +39,12 @@ def isolated_git_config(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def demo_secret() -> bytes:
+    """The sampling secret the demo database was ingested with (to ingest the demo elsewhere alike)."""
+    return DEMO_SECRET
+
+
+@pytest.fixture(scope="session")
 def demo_build(tmp_path_factory) -> tuple[Path, Path]:
     """The demo repository and a database with it ingested (``--all``), built once."""
     from triage.demo import build

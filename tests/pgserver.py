@@ -19,6 +19,17 @@ class PgServerError(RuntimeError):
     """The throwaway server could not be started (no binaries, initdb or pg_ctl failed)."""
 
 
+def _tool(name: str) -> str | None:
+    """``name`` on PATH, else in Debian's versioned ``/usr/lib/postgresql/N/bin`` (newest first)."""
+    found = shutil.which(name)
+    if found:
+        return found
+    for bindir in sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: p.parent.name, reverse=True):
+        if (bindir / name).exists():
+            return str(bindir / name)
+    return None
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -38,18 +49,19 @@ class PgServer:
     """One started server; :attr:`dsn` connects to its ``postgres`` database as ``postgres``."""
 
     def __init__(self) -> None:
-        for tool in ("initdb", "pg_ctl"):
-            if not shutil.which(tool):
+        self.tools = {tool: _tool(tool) for tool in ("initdb", "pg_ctl")}
+        for tool, path in self.tools.items():
+            if path is None:
                 raise PgServerError(f"{tool} is not on PATH (PostgreSQL 15 binaries are needed)")
         self.root = Path(tempfile.mkdtemp(prefix="triage-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres", "postgres")
-        self._run(["initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+        self._run([self.tools["initdb"], "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                    "--no-sync"], "initdb")
         opts = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off"
-        self._run(["pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-o", opts, "-w", "-t", "60",
+        self._run([self.tools["pg_ctl"], "-D", str(self.data), "-l", str(self.root / "log"), "-o", opts, "-w", "-t", "60",
                    "start"], "pg_ctl start")
         self.dsn = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
@@ -62,6 +74,6 @@ class PgServer:
 
     def stop(self) -> None:
         """Stop the server and delete its directory."""
-        subprocess.run(_as_server_user(["pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop"]),
+        subprocess.run(_as_server_user([self.tools["pg_ctl"], "-D", str(self.data), "-m", "immediate", "-w", "stop"]),
                        capture_output=True, cwd=self.root)
         shutil.rmtree(self.root, ignore_errors=True)

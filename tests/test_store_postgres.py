@@ -12,16 +12,24 @@ import subprocess
 import sys
 from collections import Counter
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from triage.errors import TriageError
 from triage.store import Store
 
 DAY = "2026-11-20"
 
 
-def _add_changes(url: str, n: int) -> list[str]:
-    rows = [{"id": f"git:r:{i:040x}", "source": "git", "repo": "r", "sha": f"{i:040x}", "title": f"c{i}",
+def _rows(n: int) -> list[dict]:
+    return [{"id": f"git:r:{i:040x}", "source": "git", "repo": "r", "sha": f"{i:040x}", "title": f"c{i}",
              "analyzed": 1, "tier": "LOW", "tier_rank": 0, "authored_at": i, "kind": "ai", "agent": "claude",
              "files": "[]"} for i in range(n)]
-    with Store(url) as s, s.write():
+
+
+def _add_changes(target, n: int) -> list[str]:
+    rows = _rows(n)
+    with Store(target) as s, s.write():
         s.save_changes(rows, {})
     return [r["id"] for r in rows]
 
@@ -70,14 +78,12 @@ def _team_env(tmp_path) -> dict:
 
 
 def test_two_triage_assign_commands_at_once_on_one_postgres_database_assign_each_change_once(
-        demo_build, pg_url, tmp_path):
+        demo_build, demo_secret, pg_url, tmp_path):
     from triage.ingest import ingest
-
-    from conftest import DEMO_SECRET
 
     repo, _ = demo_build
     with Store(pg_url) as s:
-        ingest(s, repo, include_all=True, secret=DEMO_SECRET)
+        ingest(s, repo, include_all=True, secret=demo_secret)
     env = _team_env(tmp_path)
     runs = [_triage("assign", "--day", DAY, "--all", "--json", "--db", pg_url, env=env) for _ in range(2)]
     results = [p.communicate(timeout=300) + (p.returncode,) for p in runs]
@@ -127,15 +133,13 @@ def test_an_outbox_claim_passes_over_rows_another_transaction_is_claiming(pg_url
         assert later is not None and later["target"] == "o/r#2"
 
 
-def test_the_cli_answers_the_same_on_postgres_as_on_sqlite(demo, pg_url, capsys, monkeypatch, tmp_path):
+def test_the_cli_answers_the_same_on_postgres_as_on_sqlite(demo, demo_secret, pg_url, capsys, monkeypatch, tmp_path):
     from triage.cli import main
     from triage.ingest import ingest
 
-    from conftest import DEMO_SECRET
-
     repo, sqlite_db = demo
     with Store(pg_url) as s:
-        ingest(s, repo, include_all=True, secret=DEMO_SECRET)
+        ingest(s, repo, include_all=True, secret=demo_secret)
     monkeypatch.setenv("TRIAGE_CONFIG", _team_env(tmp_path)["TRIAGE_CONFIG"])
     script = [("queue", "--all", "--json"), ("show", "7737a78f6f"),
               ("verdict", "7737a78f6f", "--needs-fix", "--note", "no auth", "--reviewer", "dana"),
@@ -151,7 +155,8 @@ def test_the_cli_answers_the_same_on_postgres_as_on_sqlite(demo, pg_url, capsys,
             code = main([*argv, "--db", str(db)])
             out = capsys.readouterr()
             text = (out.out + out.err).replace(str(db), "DB")
-            said.append((code, re.sub(r"\(verdict [0-9a-f]{12}\)", "(verdict ID)", text)))  # ids are random
+            text = re.sub(r"\(verdict [0-9a-f]{12}\)", "(verdict ID)", text)  # ids are random
+            said.append((code, re.sub(r'"generated_at": "[^"]*"', '"generated_at": NOW', text)))
         return said
 
     on_sqlite, on_pg = run(sqlite_db), run(pg_url)
@@ -171,3 +176,121 @@ def test_a_nul_in_a_change_s_text_does_not_keep_it_out_of_a_postgres_queue(db_ta
         assert [r["id"] for r in s.queue_rows()] == ["git:r:abc"]
     on_sqlite = isinstance(db_target, os.PathLike)
     assert title == ("fix\x00 tail" if on_sqlite else "fix\u2400 tail")  # on PostgreSQL, made visible
+
+
+def _store_scenario(target) -> dict:
+    """Every group of the store's operations, once, and what each read then answers."""
+    _add_changes(target, 3)
+    with Store(target) as s:
+        a, b, c = (f"git:r:{i:040x}" for i in range(3))
+        first = s.record_verdict(a, "needs-fix", note="n", reviewer="ana", seconds_spent=30.0,
+                                 outbox=[{"action": "comment", "target": "o/r#1", "body": "x"}])
+        left = s.withdraw_verdict(a, first, reviewer="ana")
+        s.record_verdict(b, "approve", reviewer="ana")
+        new = [s.import_verdict(b, "v-bo", "needs-fix", "bo", f"{1:040x}", 5.0, "github:bo") for _ in range(2)]
+        s.answer_checklist(c, "sec-input", "yes")
+        s.clear_checklist_answer(c, "sec-input")
+        s.assign(a, "ana", "rotation", None, now=1.0)
+        s.assign(a, "bo", "handover", "ana", now=2.0)
+        written = s.assign_many([(a, "cy", "r"), (b, "cy", "r")])
+        s.add_escape("e1", c, "broke", "https://x/1", 3.0, now=4.0)
+        found = s.add_found_escapes([("e1", c, "", "", 3.0), ("e2", c, "again", "https://x/2", 5.0)])
+        s.record_forge_remote("github", "o/r", "https://api.github.com", "o/r2")
+        s.set_cursor("k", "one", now=1.0)
+        s.set_cursor("k", "two", now=2.0)
+        with s.write():
+            s.set_ingest_head("r:main", "/src/r", "abc")
+            s.set_ingest_head("r:main", "/src/r", "def")
+        s.record_verdict(c, "approve", reviewer="bo", outbox=[{"action": "comment", "target": t, "body": "y"}
+                                                              for t in ("o/r#2", "o/r#3")])
+        s.pause_posts(lambda t: t == "o/r#3", 50.0, 1.0)
+        s.record_review_time(c, 12.5, reviewer="bo")
+        return {
+            "left": left, "new": new, "written": written, "found": found,
+            "latest": {k: (v["verdict"], v["reviewer"], v["conflict"]) for k, v in s.latest_verdicts().items()},
+            "history": [(v["verdict"], v["reviewer"], v["superseded"]) for v in s.verdicts_for(a)],
+            "answers": s.checklist_answers(c),
+            "assignees": {k: (v.reviewer, v.reason, v.handed_over_from) for k, v in s.current_assignees().items()},
+            "last": s.last_assignee(a), "escapes": [e["id"] for e in s.escapes_for(c)],
+            "remotes": s.forge_remotes(), "identity": s.forge_identity("github", "https://api.github.com", "o/r2"),
+            "cursor": s.cursor("k"), "head": s.ingest_head("r:main"), "waiting": s.posts_waiting(),
+            "leases": sorted((r["target"], r["next_attempt_at"]) for r in s.pending_leases()),
+            "targets": s.pending_targets(),
+            "sessions": s.session_seconds(), "verdict_seconds": s.verdict_seconds(),
+            "reviewers": s.reviewers(), "agents": s.agents(), "escape_counts": s.escape_counts(),
+            "known": sorted(s.known_ids([a, b, "git:r:none"])), "resolve": s.resolve_id(f"{2:040x}"),
+            "controls": [r["id"] for r in s.control_rows()], "queue": sorted(r["id"] for r in s.queue_rows()),
+        }
+
+
+def test_every_store_operation_answers_the_same_on_both_engines(pg_url, tmp_path):
+    assert _store_scenario(pg_url) == _store_scenario(tmp_path / "t.db")
+
+
+_OPS = st.lists(st.one_of(
+    st.tuples(st.just("verdict"), st.integers(0, 2), st.sampled_from(["approve", "needs-fix", "revert"]),
+              st.sampled_from(["ana", "bo"])),
+    st.tuples(st.just("withdraw"), st.integers(0, 2), st.sampled_from(["ana", "bo"])),
+    st.tuples(st.just("import"), st.integers(0, 2), st.sampled_from(["v1", "v2"]),
+              st.sampled_from(["approve", "revert"])),
+    st.tuples(st.just("assign"), st.lists(st.tuples(st.integers(0, 2), st.sampled_from(["ana", "bo", "cy"])),
+                                          max_size=3)),
+    st.tuples(st.just("handover"), st.integers(0, 2), st.sampled_from(["ana", "bo", "cy"])),
+    st.tuples(st.just("viewed"), st.integers(0, 2), st.sampled_from(["a.py", "b.py"]), st.booleans(),
+              st.integers(0, 3)),
+    st.tuples(st.just("head"), st.integers(0, 2), st.sampled_from(["aaa", "bbb"])),
+), max_size=12)
+
+
+def _play(s, ops) -> list:
+    """Run ``ops`` on store ``s``; what each read answers afterwards (times left out: each run has its own)."""
+    ids = [f"git:r:{i:040x}" for i in range(3)]
+    said: list = []
+    for op in ops:
+        kind, args = op[0], op[1:]
+        try:
+            if kind == "verdict":
+                s.record_verdict(ids[args[0]], args[1], reviewer=args[2])
+            elif kind == "withdraw":
+                mine = [v for v in s.verdicts_for(ids[args[0]]) if v["reviewer"] == args[1]]
+                said.append(s.withdraw_verdict(ids[args[0]], mine[-1]["id"], reviewer=args[1]) if mine else None)
+            elif kind == "import":
+                said.append(s.import_verdict(ids[args[0]], args[1], args[2], "dee", None, 1.0, "github:dee"))
+            elif kind == "assign":
+                said.append(s.assign_many([(ids[i], who, "r") for i, who in args[0]]))
+            elif kind == "handover":
+                s.assign(ids[args[0]], args[1], "handover", s.last_assignee(ids[args[0]]))
+            elif kind == "viewed":
+                s.set_viewed(ids[args[0]], args[1], args[2], reviewer="ana", at=float(args[3]))
+            elif kind == "head":
+                with s.write():
+                    s.save_changes([{**_rows(3)[args[0]], "sha": args[1] + f"{args[0]:037x}"}], {})
+        except TriageError as exc:
+            said.append(("refused", str(exc).split(":")[0]))
+    latest = {k: (v["verdict"], v["reviewer"], v["conflict"], v["given"]) for k, v in s.latest_verdicts().items()}
+    history = {cid: [(v["verdict"], v["reviewer"], v["superseded"]) for v in s.verdicts_for(cid)] for cid in ids}
+    return [said, latest, history, sorted(s.superseded_verdicts()),
+            {k: (v.reviewer, v.handed_over_from) for k, v in s.current_assignees().items()},
+            [sorted(s.viewed_paths(cid, "ana")) for cid in ids], s.reviewers()]
+
+
+def test_any_sequence_of_review_operations_leaves_both_engines_in_the_same_state(pg_url, tmp_path_factory):
+    import psycopg
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(_OPS)
+    def check(ops):
+        _add_changes(pg_url, 3)
+        try:
+            with Store(pg_url) as pg:
+                on_pg = _play(pg, ops)
+        finally:
+            with psycopg.connect(pg_url, autocommit=True) as raw:  # TRUNCATE fires no row triggers
+                raw.execute("TRUNCATE changes, findings, verdicts, checklist_answers, outbox, assignments, "
+                            "viewed_files, review_sessions, escapes")
+        path = tmp_path_factory.mktemp("engines") / "t.db"
+        _add_changes(path, 3)
+        with Store(path) as lite:
+            assert on_pg == _play(lite, ops)
+
+    check()

@@ -21,12 +21,10 @@ PUSH_POLICY = RetryPolicy(attempts=3, wait_initial=0.001, wait_max=0.005, wait_j
 _WHERE: dict = {}
 
 
-@pytest.fixture(autouse=True, params=["sqlite", "postgresql"])
-def _engine(request, tmp_path):
+@pytest.fixture(autouse=True)
+def _on_both_engines(db_target):
     """Every push test runs on a SQLite file and on a PostgreSQL database (the outbox is the store's)."""
-    _WHERE["db"] = tmp_path / "t.db" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    yield
-    _WHERE.clear()
+    _WHERE["db"] = db_target
 
 
 def synced(forge, tmp_path, cfg) -> Store:

@@ -15,6 +15,13 @@ from triage.services.verdicts import record
 from forge_env import CLAUDE_TRAILER, DAY, PAY_V2, REPO
 
 SECRET = b"test-secret"
+_WHERE: dict = {}
+
+
+@pytest.fixture(autouse=True)
+def _on_both_engines(db_target):
+    """Every sync test runs on a SQLite file and on a PostgreSQL database."""
+    _WHERE["db"] = db_target
 
 
 def _sync(forge, store, cfg, **kw):
@@ -23,7 +30,7 @@ def _sync(forge, store, cfg, **kw):
 
 
 def test_sync_lists_ai_merged_and_labelled_open_changes(forge, tmp_path, cfg):
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         res = _sync(forge, store, cfg)
         rows = {r["id"]: r for r in store.query("SELECT * FROM changes")}
         findings = store.findings_for(f"{forge.kind}:{REPO}#3")
@@ -45,7 +52,7 @@ def test_sync_lists_ai_merged_and_labelled_open_changes(forge, tmp_path, cfg):
 
 
 def test_sync_all_keeps_human_changes_and_label_can_be_turned_off(github, tmp_path, cfg):
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         res = _sync(github, store, cfg, include_all=True, label="")
         ids = {r["id"] for r in store.query("SELECT id FROM changes")}
     assert ids == {f"github:{REPO}#1", f"github:{REPO}#2"}
@@ -78,7 +85,7 @@ def test_a_forge_change_is_judged_like_the_same_local_commit(github, tmp_path, c
 
 def test_second_sync_is_incremental_and_revalidates_with_etags(forge, tmp_path, cfg):
     since = time.time() - 7 * DAY  # the same window twice (GitLab puts it in the URL)
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         _sync(forge, store, cfg, since=since)
         before = forge.fake.rate_remaining
         sent_before = len(forge.fake.requests)
@@ -94,7 +101,7 @@ def test_second_sync_is_incremental_and_revalidates_with_etags(forge, tmp_path, 
 
 
 def test_cursor_advances_only_after_a_complete_sync(github, tmp_path, cfg):
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         key = cursor_key("github", github.fake.origin, REPO)
         github.fake.fault("status", status=500, method="GET", path=r"/pulls/1/commits$", times=50)
         with pytest.raises(ListingIncomplete) as info:
@@ -108,7 +115,7 @@ def test_cursor_advances_only_after_a_complete_sync(github, tmp_path, cfg):
 
 
 def test_incremental_sync_starts_from_the_cursor(github, tmp_path, cfg):
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         _sync(github, store, cfg)
         now = time.time()
         github.repo.add_pr(6, {"app/new.py": "Z = 3\n"}, title="New AI work", body="", user="amy",
@@ -119,7 +126,7 @@ def test_incremental_sync_starts_from_the_cursor(github, tmp_path, cfg):
 
 
 def test_a_401_in_the_middle_keeps_what_was_complete_and_no_cursor(github, tmp_path, cfg):
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         github.fake.fault("unauthorized", path=r"/pulls/3/commits$")
         with pytest.raises(AuthError) as info:
             _sync(github, store, cfg)
@@ -131,7 +138,7 @@ def test_a_401_in_the_middle_keeps_what_was_complete_and_no_cursor(github, tmp_p
 
 def test_pagination_follows_links_across_small_pages(forge, tmp_path, cfg):
     forge.fake.per_page_max = 1
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         res = _sync(forge, store, cfg)
     assert res.analysed == 2
     pages = [r for r in forge.fake.requests if r.path.endswith("/pulls") or r.path.endswith("/merge_requests")]
@@ -142,7 +149,7 @@ def test_pagination_follows_links_across_small_pages(forge, tmp_path, cfg):
 def test_gitlab_without_link_headers_follows_x_next_page(gitlab, tmp_path, cfg):
     gitlab.fake.send_link = False
     gitlab.fake.per_page_max = 1
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         res = _sync(gitlab, store, cfg)
     assert res.analysed == 2
 
@@ -151,7 +158,7 @@ def test_diff_too_large_falls_back_to_files_and_withheld_patch_marks_incomplete(
     pr = github.repo.pulls[1]
     pr.too_large = True
     pr.withhold_patch = {"app/pay.py"}
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         res = _sync(github, store, cfg)
         row = store.get_change(f"github:{REPO}#1")
     assert res.incomplete == 1
@@ -163,7 +170,7 @@ def test_diff_too_large_falls_back_to_files_and_withheld_patch_marks_incomplete(
 
 def test_too_large_diff_with_patches_is_rebuilt_from_files(github, tmp_path, cfg):
     github.repo.pulls[1].too_large = True
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         res = _sync(github, store, cfg)
         row = store.get_change(f"github:{REPO}#1")
         findings = store.findings_for(row["id"])
@@ -174,7 +181,7 @@ def test_too_large_diff_with_patches_is_rebuilt_from_files(github, tmp_path, cfg
 
 def test_gitlab_too_large_file_marks_incomplete(gitlab, tmp_path, cfg):
     gitlab.repo.pulls[1].withhold_patch = {"app/pay.py"}
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         res = _sync(gitlab, store, cfg)
         row = store.get_change(f"gitlab:{REPO}#1")
     assert res.incomplete == 1
@@ -183,7 +190,7 @@ def test_gitlab_too_large_file_marks_incomplete(gitlab, tmp_path, cfg):
 
 def test_gitea_broken_diff_falls_back_to_file_list(gitea, tmp_path, cfg):
     gitea.fake.broken_diff.add(1)
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         res = _sync(gitea, store, cfg)
         row = store.get_change(f"gitea:{REPO}#1")
     assert res.incomplete == 1
@@ -191,7 +198,7 @@ def test_gitea_broken_diff_falls_back_to_file_list(gitea, tmp_path, cfg):
 
 
 def test_an_open_pr_that_merges_is_reassessed(github, tmp_path, cfg):
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         _sync(github, store, cfg)
         pr = github.repo.pulls[3]
         pr.state, pr.merged, pr.merged_at, pr.updated_at = "closed", True, time.time(), time.time()
@@ -204,7 +211,7 @@ def test_a_reviewed_pr_that_gets_new_commits_is_in_the_queue_again(forge, tmp_pa
     from triage.queue import load_queue
 
     cid = f"{forge.kind}:{REPO}#3"
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         _sync(forge, store, cfg)
         record(store, cid, "approve", reviewer="ana")
         item = next(i for i in load_queue(store) if i.id == cid)
@@ -231,7 +238,7 @@ def test_a_reviewed_pr_that_gets_new_commits_is_in_the_queue_again(forge, tmp_pa
 
 def test_unreadable_post_image_falls_back_to_hunks(github, tmp_path, cfg):
     github.fake.fault("status", status=503, path=r"/contents/app/pay\.py$", times=100)
-    with Store(tmp_path / "t.db") as store:
+    with Store(_WHERE["db"]) as store:
         _sync(github, store, cfg)
         row = store.get_change(f"github:{REPO}#1")
         rules = {f["rule"] for f in store.findings_for(row["id"])}
