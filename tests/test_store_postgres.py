@@ -340,3 +340,13 @@ def test_processes_opening_a_new_postgres_database_at_once_migrate_it_once(pg_ur
     with Store(pg_url, migrate=False) as s:
         names = [r["name"] for r in s.query(f"SELECT name FROM {PG_MIGRATIONS_TABLE}")]
         assert pending_migrations(s.conn) == [] and len(names) == len(set(names))
+
+
+def test_the_demo_can_be_built_into_a_postgres_database(pg_url, tmp_path, capsys):
+    from triage.cli import main
+
+    assert main(["demo", "--no-tui", "--dir", str(tmp_path / "demo"), "--db", pg_url]) == 0
+    out = capsys.readouterr().out
+    assert "Tighten admin check" in out and f"demo database:   {pg_url}" in out
+    with Store(pg_url) as s:
+        assert len(s.queue_rows(include_all=True)) > 10

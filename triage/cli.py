@@ -23,7 +23,7 @@ from triage.cliargs import open_store
 from triage.cliargs import out as _out
 from triage.errors import TriageError
 from triage.models import TIERS, VERDICTS, suppression_note
-from triage.paths import default_db_path, default_demo_dir
+from triage.paths import db_target, default_db_path, default_demo_dir
 from triage.present import TIERS_WORST_FIRST, age
 from triage.sanitize import display, one_line
 
@@ -217,7 +217,7 @@ def cmd_demo(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
 
     dest = Path(args.dir) if args.dir else default_demo_dir()
     repo_path = build(dest / "shopapi")
-    db = Path(args.db) if args.db else dest / "triage-demo.db"
+    db = db_target(args.db) if args.db else dest / "triage-demo.db"
     cfg = load_config(repo_path)
     with Store(db, repo_key=reviewer_repo_keys()) as store:
         ingest_history(store, repo_path, include_all=True, cfg=cfg, secret=DEMO_SECRET)
