@@ -1,5 +1,6 @@
 """The shared PostgreSQL store: two processes on one database never assign a change twice, outbox
-leases hold across connections, and the CLI answers the same on PostgreSQL as on SQLite."""
+leases hold across connections, both engines answer every operation (and the CLI) the same,
+and what PostgreSQL cannot do yet is one line."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import multiprocessing
 import os
 import random
 import re
+import socket
 import subprocess
 import sys
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -294,3 +297,56 @@ def test_any_sequence_of_review_operations_leaves_both_engines_in_the_same_state
             assert on_pg == _play(lite, ops)
 
     check()
+
+
+def test_a_server_that_cannot_be_reached_is_one_line_without_the_password(capsys):
+    from triage.cli import main
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert main(["queue", "--db", f"postgresql://ana:s3cret@127.0.0.1:{port}/triage"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("triage: error: cannot connect to the PostgreSQL database ")
+    assert "s3cret" not in err and f"postgresql://ana:***@127.0.0.1:{port}/triage" in err
+
+
+def test_renaming_a_repository_key_is_refused_on_postgres_in_one_line_and_changes_nothing(pg_url):
+    with Store(pg_url) as s:
+        with s.write():
+            s.save_changes([{**row, "repo_path": "/src/r"} for row in _rows(2)], {})
+        with pytest.raises(TriageError, match="only on a SQLite database") as refused:
+            s.rekey_moved_repo("/src/r", "github.com/acme/r")
+        assert "\n" not in str(refused.value)
+        assert sorted(r["repo"] for r in s.query("SELECT repo FROM changes")) == ["r", "r"]
+
+
+def _open_at_once(url: str, start) -> None:
+    start.wait()
+    Store(url).close()
+
+
+def test_processes_opening_a_new_postgres_database_at_once_migrate_it_once(pg_url):
+    from triage.store.migrations import PG_MIGRATIONS_TABLE, pending_migrations
+
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Barrier(3)
+    procs = [ctx.Process(target=_open_at_once, args=(pg_url, start)) for _ in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=300)
+    assert [p.exitcode for p in procs] == [0, 0, 0]
+    with Store(pg_url, migrate=False) as s:
+        names = [r["name"] for r in s.query(f"SELECT name FROM {PG_MIGRATIONS_TABLE}")]
+        assert pending_migrations(s.conn) == [] and len(names) == len(set(names))
+
+
+def test_the_demo_can_be_built_into_a_postgres_database(pg_url, tmp_path, capsys):
+    from triage.cli import main
+
+    assert main(["demo", "--no-tui", "--dir", str(tmp_path / "demo"), "--db", pg_url]) == 0
+    out = capsys.readouterr().out
+    assert "Tighten admin check" in out and f"demo database:   {pg_url}" in out
+    with Store(pg_url) as s:
+        assert len(s.queue_rows(include_all=True)) > 10

@@ -23,7 +23,7 @@ from triage.cliargs import open_store
 from triage.cliargs import out as _out
 from triage.errors import TriageError
 from triage.models import TIERS, VERDICTS, suppression_note
-from triage.paths import default_db_path, default_demo_dir
+from triage.paths import db_target, default_db_path, default_demo_dir
 from triage.present import TIERS_WORST_FIRST, age
 from triage.sanitize import display, one_line
 
@@ -77,7 +77,7 @@ def print_queue(items, *, now: float | None = None) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from triage.ingest import ingest
+    from triage.services.ingest import ingest_history
     from tui.progress import ProgressBar
     from triage.timeparse import parse_since
 
@@ -86,7 +86,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     since = parse_since(args.since) if args.since else None
     external = sarif_results(args.repo, args.sarif)
     with open_store(args) as store, ProgressBar("ingesting", "commits") as bar:
-        result = ingest(store, args.repo, rev_range=args.range, since=since, include_all=args.all,
+        result = ingest_history(store, args.repo, rev_range=args.range, since=since, include_all=args.all,
                         progress=bar.update, external=external)
     for warning in result.warnings:
         sys.stderr.write(f"triage: warning: {display(warning)}\n")
@@ -106,10 +106,10 @@ def json_lines_array(objects: list) -> str:
 
 
 def cmd_queue(args: argparse.Namespace) -> int:
-    from triage.queue import load_queue
+    from triage.services.reports import queue
 
     with open_store(args) as store:
-        items = load_queue(store, include_all=args.all, tiers=args.tier, agent=args.agent,
+        items = queue(store, include_all=args.all, tiers=args.tier, agent=args.agent,
                            reviewer=args.reviewer, state=args.state, repo=args.repo, deep_dive=args.deep_dive)
     if args.json:
         _out(json_lines_array([i.to_json() for i in items]))
@@ -210,19 +210,19 @@ def cmd_gate(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace, open_tui: OpenTui | None) -> int:
     from triage.demo import DEMO_SECRET, build
-    from triage.ingest import ingest
     from triage.config import load_config, reviewer_repo_keys
-    from triage.queue import load_queue
+    from triage.services.ingest import ingest_history
+    from triage.services.reports import queue
     from triage.store import Store
 
     dest = Path(args.dir) if args.dir else default_demo_dir()
     repo_path = build(dest / "shopapi")
-    db = Path(args.db) if args.db else dest / "triage-demo.db"
+    db = db_target(args.db) if args.db else dest / "triage-demo.db"
     cfg = load_config(repo_path)
     with Store(db, repo_key=reviewer_repo_keys()) as store:
-        ingest(store, repo_path, include_all=True, cfg=cfg, secret=DEMO_SECRET)
+        ingest_history(store, repo_path, include_all=True, cfg=cfg, secret=DEMO_SECRET)
         if args.no_tui or open_tui is None:
-            print_queue(load_queue(store))
+            print_queue(queue(store))
             _out("")
             _out(f"demo repository: {repo_path}")
             _out(f"demo database:   {db}   (pass --db {db} to queue, show and verdict)")

@@ -43,16 +43,17 @@ def _write_output(text: str, path: str | None) -> None:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """``triage digest``: Markdown or HTML for the window since the last run (or ``--since``)."""
-    from triage import digest
+    from triage.digest import render_html, render_md
+    from triage.services.reports import gather_digest, mark_digest_read
 
     now = time.time()
     with _store(args) as store:
-        since = _when(args.since) if args.since else digest.default_since(store, args.repo, now)
-        d = digest.build(store, since, now, repo=args.repo, include_all=args.all)
-        text = digest.render_html(d) if args.format == "html" else digest.render_md(d)
+        d, _first = gather_digest(store, now, repo=args.repo, since=_when(args.since) if args.since else None,
+                                  include_all=args.all)
+        text = render_html(d) if args.format == "html" else render_md(d)
         _write_output(text, args.output)
         if not args.no_record:
-            digest.mark_run(store, args.repo, now)
+            mark_digest_read(store, now, repo=args.repo)
     if args.output and args.output != "-":
         _out(f"wrote the {args.format} digest to {display(args.output)}: {d['merged_total']} merged, "
              f"{d['unreviewed_total']} unreviewed, {d['verdicts_total']} verdicts")
@@ -61,10 +62,11 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     """``triage stats``: control effectiveness, as text or ``--json``."""
-    from triage.controls import compute, render_text
+    from triage.controls import render_text
+    from triage.services.reports import control_report
 
     with _store(args) as store:
-        report = compute(store, repo=args.repo, include_all=args.all, since=_when(args.since),
+        report = control_report(store, repo=args.repo, include_all=args.all, since=_when(args.since),
                          min_samples=args.min_samples)
     if args.json:
         _out(json.dumps(report, indent=2, ensure_ascii=True))

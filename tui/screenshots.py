@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from triage import digest  # noqa: E402
 from triage.demo import DEMO_SECRET, build  # noqa: E402
-from triage.ingest import ingest  # noqa: E402
+from triage.services.ingest import ingest_history  # noqa: E402
 from triage.store import Store  # noqa: E402
 
 NOW = 1_795_000_000.0
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         repo = build(Path(tmp) / "shopapi")
         db = Path(tmp) / "demo.db"
         with Store(db) as store:
-            ingest(store, repo, include_all=True, secret=DEMO_SECRET)
+            ingest_history(store, repo, include_all=True, secret=DEMO_SECRET)
             digest.mark_run(store, None, NOW - DIGEST_AGE)
         for path in asyncio.run(shoot(db, repo, Path(args.out), (width, height))):
             print(path)

@@ -7,7 +7,7 @@ store write, and returns plain values. The CLI prints them; the app shows
 them. Modules: :mod:`~triage.services.verdicts` (record a verdict and plan its
 posts, escalate, undo, review time), :mod:`~triage.services.team` (the roster,
 hand-over, assign), :mod:`~triage.services.changes` (show, gate, load a change's
-files, the queue's facets). The queue, the digest, the controls and ingest are
-:mod:`triage.queue`, :mod:`triage.digest`, :mod:`triage.controls` and
-:mod:`triage.ingest`, called as they are.
+files, the queue's facets), :mod:`~triage.services.reports` (the queue, the digest
+and marking it read, the controls report), :mod:`~triage.services.ingest` (ingest a
+repository's history).
 """

@@ -1,4 +1,5 @@
-"""Provides the SQLite store: one file, WAL, explicit migrations, append-only verdicts.
+"""Provides the store: a SQLite file (WAL, explicit migrations, append-only verdicts) or, for a team's
+one live queue, a PostgreSQL database (``postgresql://…``; :mod:`triage.store.engine` is the seam).
 
 Every SQL statement of triage lives in this package (a test greps for any
 outside it). :class:`Store` is one connection with one mixin per group of
@@ -14,7 +15,9 @@ The durability choices (WAL, ``synchronous=FULL``, ``BEGIN IMMEDIATE``, mode 060
 append-only verdicts) are listed in :mod:`triage.store.connection`.
 
 One :class:`Store` (one connection) per thread: sqlite3 refuses use from
-another thread, and workers open their own.
+another thread, and workers open their own (a psycopg connection is used the same way).
+Only renaming a repository's key (:func:`rekey_repo`) is SQLite-only so far: on PostgreSQL
+it is refused with a one-line error.
 """
 
 from __future__ import annotations

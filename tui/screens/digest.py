@@ -165,14 +165,12 @@ class DigestScreen(Screen):
 
     @work(thread=True, exclusive=True, group="digest", exit_on_error=False, description="Gathering the digest")
     def _load(self, include_all: bool, until: float) -> None:
-        from triage import digest
+        from triage.services.reports import gather_digest
         from triage.store import Store
 
         try:
             with Store(self.triage.db_path) as store:
-                first = digest.last_run(store, None) is None
-                since = digest.default_since(store, None, until)
-                built = digest.build(store, since, until, include_all=include_all)
+                built, first = gather_digest(store, until, include_all=include_all)
         except Exception as exc:  # noqa: BLE001 - shown in the UI
             self.post_message(StoreFailed("gather the digest", str(exc)))
             return
@@ -246,12 +244,12 @@ class DigestScreen(Screen):
 
     @work(thread=True, exclusive=True, group="digest-mark", exit_on_error=False, description="Marking the digest read")
     def _mark(self, until: float) -> None:
-        from triage import digest
+        from triage.services.reports import mark_digest_read
         from triage.store import Store
 
         try:
             with Store(self.triage.db_path) as store:
-                digest.mark_run(store, None, until)
+                mark_digest_read(store, until)
         except Exception as exc:  # noqa: BLE001 - shown in the UI; the digest stays open
             self.post_message(StoreFailed("mark the digest read", str(exc)))
             return

@@ -135,12 +135,12 @@ class QueueScreen(Screen):
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False, description="Loading the queue")
     def _load(self, flt: QueueFilter, select: str | None) -> None:
         from triage.identity import reviewer_known
-        from triage.queue import load_queue
+        from triage.services.reports import queue
         from triage.store import Store
 
         try:
             with Store(self.triage.db_path) as store:
-                items = load_queue(store, **flt.load_kwargs())
+                items = queue(store, **flt.load_kwargs())
                 facets = queue_facets(store)
                 to_push = store.posts_waiting()
                 known = reviewer_known(store, self.triage.reviewer)

@@ -192,15 +192,14 @@ class StatsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False, description="Computing stats")
     def _load(self, include_all: bool) -> None:
-        from triage.controls import compute
-        from triage.queue import load_queue
+        from triage.services.reports import control_report, queue
         from triage.store import Store
 
         try:
             with Store(self.triage.db_path) as store:
-                items = load_queue(store, include_all=include_all)
+                items = queue(store, include_all=include_all)
                 secs = store.review_seconds()
-                report = compute(store, include_all=include_all, now=self.triage.now)
+                report = control_report(store, include_all=include_all, now=self.triage.now)
         except Exception as exc:  # noqa: BLE001 - shown in the UI
             self.post_message(StoreFailed("compute the stats", str(exc)))
             return
