@@ -118,6 +118,17 @@ def cmd_queue(args: argparse.Namespace) -> int:
     return 0
 
 
+def _requested_text(d: dict) -> str:
+    """``show``'s note of the reviewers the forge requests, and whether they differ from the assignee."""
+    requested = d.get("forge_reviewers") or []
+    if not requested:
+        return ""
+    names = ", ".join(display(r["login"]) + (f" ({display(r['member'])})" if r.get("member") else " (no member)")
+                      for r in requested)
+    differs = "  ≠ differs from the assignment here (not changed by sync)" if d.get("assignment_differs") else ""
+    return f"; requested on the forge: {names}{differs}"
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     from triage.services.changes import change_details
 
@@ -140,6 +151,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         _out(f"         ! provenance incomplete: {display(d['provenance_note'])}")
     if d.get("draft"):
         _out("draft:   the pull request is a draft; `triage push` posts to it only with --include-drafts")
+    if d.get("assignee") or d.get("forge_reviewers"):
+        _out(f"assigned: {display(d.get('assignee') or '—')}" + _requested_text(d))
     if d["is_merge"]:
         _out("merge:   diffed against its first parent")
     _out("")

@@ -77,6 +77,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             "provenance_incomplete": result.provenance_incomplete, "drafts": result.drafts,
             "renamed_to": result.renamed_to or None, "ids": result.ids,
             "imported": [{"id": c, "reviewer": r, "verdict": v} for c, r, v in result.imported],
+            "assigned": [{"id": c, "reviewer": m} for c, m in result.assigned],
             "not_imported": result.not_imported, "conflicts": result.conflicts,
             "seconds": round(result.seconds, 3)}, indent=2) + "\n")
         return 0
@@ -92,6 +93,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
              f"{result.renamed_to} (recorded; change ids keep {result.repo})")
     for msg in result.not_imported:
         _err(msg)
+    for cid, member in result.assigned:
+        sys.stdout.write(f"assigned {display(cid)} to {display(member)}: requested on the forge\n")
     for cid, reviewer, verdict in result.imported:
         sys.stdout.write(f"imported {display(verdict)} by {display(reviewer)} on {display(cid)}\n")
     for cid in result.conflicts:

@@ -56,6 +56,15 @@ class QueueItem:
     ``posted_by``: the forge or git account that carried a teammate's verdict here)."""
     conflict: bool = False
     """Reviewers disagree at this head: shown as ``conflict``, not settled by which came last."""
+    requested_on_forge: list[dict] = field(default_factory=list)
+    """Who the forge requests this pull request's review from (``login``, ``member``), as last synced."""
+
+    @property
+    def assignment_differs(self) -> bool:
+        """The forge requests reviews, none of them from the assignee here."""
+        from triage.forges.reviewers import assignment_differs
+
+        return assignment_differs(self.assignee, self.requested_on_forge)
 
     @property
     def state(self) -> str:
@@ -124,6 +133,8 @@ class QueueItem:
             "verdict": self.verdict,
             "conflict": self.conflict,
             "verdicts_by": [dict(g) for g in self.given],
+            "requested_on_forge": [dict(r) for r in self.requested_on_forge],
+            "assignment_differs": self.assignment_differs,
             "superseded_verdict": None if not self.superseded else {
                 k: self.superseded[k] for k in ("verdict", "reviewer", "sha", "created_at")},
             "evidence": self.evidence,
@@ -169,6 +180,7 @@ def item_from_row(row: dict, verdict: dict | None = None, superseded: dict | Non
         provenance_note=row.get("provenance_note") or "",
         given=list(verdict.get("given") or []) if verdict else [],
         conflict=bool(verdict.get("conflict")) if verdict else False,
+        requested_on_forge=list(row.get("forge_reviewers") or []),
     )
 
 

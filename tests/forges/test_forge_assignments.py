@@ -113,6 +113,18 @@ def test_a_merged_change_gets_no_review_request(forge, alice):
     assert [json.loads(r["body"])["number"] for r in alice.requests()] == [3]
 
 
+def test_carols_machine_syncs_and_sees_the_assignment_to_bob(forge, alice, carol):
+    alice.sync()
+    alice.assign()
+    alice.push()
+    carol.sync()
+    assert carol.assignee(3) == "bob"
+    again = carol.sync()  # a second sync adds nothing
+    assert carol.assignee(3) == "bob" and again.not_imported == []
+    assert len([a for a in carol.store.query("SELECT * FROM assignments WHERE change_id = ?",
+                                             (f"{forge.kind}:{REPO}#3",))]) == 1
+
+
 def test_the_author_is_never_requested(forge, alice):
     alice.sync()
     row = alice.store.get_change(f"{forge.kind}:{REPO}#3")
@@ -163,3 +175,40 @@ def test_a_handover_requests_the_new_reviewer_and_keeps_the_old_request(forge, t
 
 def request_method(forge) -> str:
     return "PUT" if forge.kind == "gitlab" else "POST"
+
+
+def test_a_local_assignment_is_not_overridden_by_sync_and_the_difference_is_shown(forge, tmp_path, alice):
+    from triage.queue import load_queue
+    from triage.services.changes import change_details
+
+    team = {"team": {"members": [*ROSTER["team"]["members"], {"name": "dan", "logins": ["dan-gh"]}]}}
+    dan = Machine(forge, "dan", tmp_path, team)
+    cid = f"{forge.kind}:{REPO}#3"
+    dan.sync()
+    dan.store.assign(cid, "dan", "chosen here", None)
+    alice.sync()
+    alice.assign()
+    alice.push()  # the forge now requests bob
+    res = dan.sync()
+    assert dan.assignee(3) == "dan" and res.assigned == []
+    item = next(i for i in load_queue(dan.store, include_all=True) if i.id == cid).to_json()
+    assert item["assignee"] == "dan" and item["assignment_differs"] is True
+    assert item["requested_on_forge"] == [{"login": "bob-gh", "member": "bob"}]
+    assert change_details(dan.store, cid)["assignment_differs"] is True
+    dan.store.close()
+
+
+def test_a_requested_login_that_is_no_member_is_shown_not_imported(forge, carol):
+    forge.repo.pulls[3].requested.append("mallory-gh")
+    res = carol.sync()
+    assert carol.assignee(3) is None
+    assert any("mallory-gh" in line and "not imported" in line for line in res.not_imported)
+    row = carol.store.get_change(f"{forge.kind}:{REPO}#3")
+    assert row["forge_reviewers"] == [{"login": "mallory-gh", "member": None}]
+
+
+def test_a_requested_author_is_not_taken_as_the_reviewer(forge, carol):
+    forge.repo.pulls[3].requested.append("carol")  # PR 3's author (the forge would refuse this itself)
+    res = carol.sync()
+    assert carol.assignee(3) is None
+    assert any("an author of the change" in line for line in res.not_imported)

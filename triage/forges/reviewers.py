@@ -21,6 +21,7 @@ import json
 
 from triage.forges.publish import FORGE_SOURCES
 from triage.rotation import Member, candidate, is_author
+from triage.sanitize import display
 
 ACTION = "request_reviewer"
 
@@ -58,3 +59,61 @@ def posts_for(store, roster, pairs) -> dict[str, list[dict]]:
         if row is not None:
             out[cid] = plan_request(row, roster.member(name))
     return out
+
+
+IMPORTED_REASON = "requested on the forge"
+
+
+def requested_members(row: dict, logins: list[str], roster) -> tuple[list[dict], list[str]]:
+    """``(requested, refused)``: each requested login with the ``[team]`` member it is (or None),
+    and why a login was not taken as a reviewer (no member's, or an author of the change)."""
+    from triage.forges.shared import member_for_login
+
+    requested: list[dict] = []
+    refused: list[str] = []
+    number = row.get("number")
+    for login in dict.fromkeys(logins):
+        member = member_for_login(roster, login)
+        if member is not None and is_author(member, candidate(row)):
+            refused.append(f"#{number}: the forge has a review requested from {display(login)}, an author of "
+                           "the change: not taken as its reviewer")
+            member = None
+        elif member is None:
+            refused.append(f"#{number}: the forge has a review requested from {display(login)}, who is no "
+                           "[team] member's login: shown, not imported (add it to the member's logins in your "
+                           "own config)")
+        requested.append({"login": login, "member": member.name if member else None})
+    return requested, refused
+
+
+def import_requests(store, kind: str, repo: str, logins_by_number: dict[int, list[str]],
+                    roster) -> tuple[list[tuple[str, str]], list[str]]:
+    """Record what the forge requests on each pull request (see the module doc): ``(assigned,
+    refused)``, the ``(change id, member)`` assignments taken, and a line per login not taken.
+
+    A change without a local assignment is assigned to the first requested member (in the
+    forge's order); a local assignment is never replaced, and a difference is shown by
+    ``show`` and ``queue --json`` (``assignment_differs``).
+    """
+    assigned: list[tuple[str, str]] = []
+    lines: list[str] = []
+    for number, logins in logins_by_number.items():
+        cid = f"{kind}:{repo}#{number}"
+        row = store.get_change(cid)
+        if row is None:
+            continue
+        requested, refused = requested_members(row, logins, roster)
+        lines.extend(refused)
+        if requested != (row.get("forge_reviewers") or []):
+            store.set_forge_reviewers(cid, requested)
+        names = [r["member"] for r in requested if r["member"]]
+        if names and store.assign_many([(cid, names[0], IMPORTED_REASON)], only_if_unassigned=True):
+            assigned.append((cid, names[0]))
+    return assigned, lines
+
+
+def assignment_differs(assignee: str | None, requested: list[dict]) -> bool:
+    """Whether the forge requests reviews and none of them from the change's assignee here."""
+    if not assignee or not requested:
+        return False
+    return assignee.lower() not in {(r.get("member") or "").lower() for r in requested}

@@ -77,6 +77,8 @@ class SyncResult:
     """Teammates' verdicts read from their posts: ``(change id, reviewer, verdict)``."""
     not_imported: list[str] = field(default_factory=list)
     """Why a marked post was not imported (one line each)."""
+    assigned: list[tuple[str, str]] = field(default_factory=list)
+    """Assignments taken from the reviewers the forge requests: ``(change id, member)``."""
     conflicts: list[str] = field(default_factory=list)
     """Changes of this sync whose reviewers disagree at the current head."""
 
@@ -191,6 +193,16 @@ def _import_teammates(store: Store, forge, numbers: list[int], cfg: Config, resu
                         if latest.get(cid, {}).get("conflict")]
 
 
+def _import_requests(store: Store, forge, requested: dict[int, list[str]], cfg: Config, result: SyncResult) -> None:
+    """Take the reviewers the forge requests on the listed open pull requests as assignments
+    (:mod:`triage.forges.reviewers`)."""
+    from triage.forges.reviewers import import_requests
+    from triage.rotation import Roster
+
+    result.assigned, refused = import_requests(store, forge.kind, forge.repo, requested, Roster.from_config(cfg))
+    result.not_imported += refused
+
+
 def sync(
     store: Store,
     forge,
@@ -230,10 +242,13 @@ def sync(
             findings.clear()
 
     listed: list[int] = []
+    requested: dict[int, list[str]] = {}
     try:
         for pull in forge.list_pulls(ChangeQuery(since=since, label=label)):
             result.listed += 1
             listed.append(pull.number)
+            if pull.state == "open" and hasattr(forge, "requested_logins"):
+                requested[pull.number] = forge.requested_logins(pull)
             cid = f"{forge.kind}:{forge.repo}#{pull.number}"
             if known.get(cid) == (pull.head_sha, pull.state, tuple(pull.labels), pull.draft):
                 result.skipped_known += 1
@@ -263,6 +278,7 @@ def sync(
     finally:
         flush()
     _import_teammates(store, forge, listed, cfg, result)
+    _import_requests(store, forge, requested, cfg, result)
     if forge.moved:
         renamed = forge.locate()
         if renamed:

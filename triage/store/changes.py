@@ -120,7 +120,7 @@ class ChangesTable:
 QUEUE_COLUMNS = (
     "id, source, repo, repo_path, sha, title, author_name, author_email, author_login, authored_at, kind, agent, "
     "evidence, tier, tier_rank, score, factors, sampled, sample_rate, files, n_files, added, deleted, n_findings, "
-    "url, number, state, branch, assignee, is_merge, draft, provenance_note"
+    "url, number, state, branch, assignee, is_merge, draft, provenance_note, forge_reviewers"
 )
 """The columns of a change the queue shows (no message, no patch)."""
 

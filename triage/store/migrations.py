@@ -374,6 +374,13 @@ def m009_shared_verdicts(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE verdicts ADD COLUMN posted_by TEXT NOT NULL DEFAULT ''")
 
 
+@migrations()
+def m010_forge_reviewers(db: sqlite_utils.Database) -> None:
+    """Who the forge has a pull request's review requested from, as the last sync read it: a JSON
+    list of ``{"login", "member"}`` (``member``: the ``[team]`` name of that login, or null)."""
+    db.execute("ALTER TABLE changes ADD COLUMN forge_reviewers TEXT NOT NULL DEFAULT '[]'")
+
+
 _CHANGE_ID_TABLES = ("findings", "verdicts", "checklist_answers", "outbox", "review_sessions", "escapes",
                      "assignments", "viewed_files")
 _APPEND_ONLY = ("verdicts", "checklist_answers", "assignments")

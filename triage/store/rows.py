@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-JSON_COLUMNS = ("parents", "labels", "evidence", "factors", "files", "checklist")
+JSON_COLUMNS = ("parents", "labels", "evidence", "factors", "files", "checklist", "forge_reviewers")
 
 
 def decode_change(row: dict) -> dict:

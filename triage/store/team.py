@@ -76,6 +76,14 @@ class TeamTable:
                 written += 1
         return written
 
+    def set_forge_reviewers(self, change_id: str, reviewers: list[dict]) -> None:
+        """Keep who the forge has ``change_id``'s review requested from (``login``, ``member``)."""
+        import json
+
+        with self.write() as conn:
+            conn.execute("UPDATE changes SET forge_reviewers = ? WHERE id = ?",
+                         (json.dumps(reviewers, sort_keys=True), change_id))
+
     def _lock_changes(self, ids: Iterable[str]) -> None:
         """Lock the rows of changes ``ids`` until the transaction ends (in id order, so two
         transactions never deadlock); nothing on SQLite, whose write transaction holds the file."""
