@@ -76,17 +76,23 @@ def assign_pending(
     open_, today = workload(store, day)
     result = plan(cands, roster, day, load=open_, assigned_today=today, key=key)
     if not dry_run:
-        write_assignments(store, [a for a in result if a.reviewer])
+        write_assignments(store, [a for a in result if a.reviewer], roster=roster)
     return result
 
 
-def write_assignments(store, assignments: Sequence[Assignment], only_if_unassigned: bool = True) -> int:
+def write_assignments(store, assignments: Sequence[Assignment], only_if_unassigned: bool = True,
+                      roster: Roster | None = None) -> int:
     """Append ``assignments`` rows and set ``changes.assignee``, in one transaction; return how many.
 
-    With ``only_if_unassigned``, a change someone assigned meanwhile is skipped.
+    With ``only_if_unassigned``, a change someone assigned meanwhile is skipped. With ``roster``,
+    each assignment of an open forge pull request also plans its review request
+    (:mod:`triage.forges.reviewers`).
     """
+    from triage.forges.reviewers import posts_for
+
+    posts = posts_for(store, roster, [(a.change_id, a.reviewer) for a in assignments]) if roster else None
     return store.assign_many(((a.change_id, a.reviewer, a.reason) for a in assignments),
-                             only_if_unassigned=only_if_unassigned)
+                             only_if_unassigned=only_if_unassigned, posts=posts)
 
 
 def handover(store, roster: Roster, change_id: str, to: str, note: str = "") -> dict:
@@ -104,7 +110,10 @@ def handover(store, roster: Roster, change_id: str, to: str, note: str = "") -> 
     if frm == member.name:
         raise TriageError(f"the change is already assigned to {member.name}")
     reason = "handover" + (f": {note}" if note else "")
-    now = store.assign(change_id, member.name, reason, frm)
+    from triage.forges.reviewers import plan_request
+
+    row = store.get_change(change_id)
+    now = store.assign(change_id, member.name, reason, frm, posts=plan_request(row, member) if row else None)
     return {"change_id": change_id, "reviewer": member.name, "reason": reason, "handed_over_from": frm,
             "created_at": now}
 

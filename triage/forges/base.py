@@ -346,7 +346,7 @@ class ForgeClient:
 
     def supports(self, action: str) -> bool:
         """Whether this forge has a write for an outbox action."""
-        return action in ("review", "comment", "issue", "status")
+        return action in ("review", "comment", "issue", "status", "request_reviewer")
 
     def _safe_read(self, path: str, accept: str | None = None, params: dict | None = None) -> bytes | None:
         from triage.forges.errors import ForgeError, PermissionDenied, Unavailable
@@ -450,6 +450,20 @@ class OwnerRepoClient(ForgeClient):
 
     def _is_draft(self, pr: dict) -> bool:
         return bool(pr.get("draft"))
+
+    def requested_logins(self, pull: PullSummary) -> list[str]:
+        """The users whose review is requested on a listed pull request (its ``requested_reviewers``)."""
+        return [str(u.get("login") or "") for u in pull.raw.get("requested_reviewers") or [] if u.get("login")]
+
+    def requested_reviewers(self, number: int) -> list[str]:
+        """The users whose review is requested on the pull request now (read from the pull request)."""
+        pr = self.http.get_json(f"{self.prefix}/pulls/{number}")
+        return [str(u.get("login") or "") for u in pr.get("requested_reviewers") or [] if u.get("login")]
+
+    def request_reviewer(self, number: int, login: str) -> str:
+        """Request ``login``'s review (``POST /pulls/N/requested_reviewers``; idempotent on the forge)."""
+        self.http.post_json(f"{self.prefix}/pulls/{number}/requested_reviewers", {"reviewers": [login]})
+        return f"requested:{login}"
 
     def pull_head(self, number: int) -> PullHead:
         """The pull request as it is now: head sha, open/closed/merged, draft or not."""

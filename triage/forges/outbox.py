@@ -210,6 +210,10 @@ def _find_existing(forge, row: dict, payload: dict, me: str) -> str | None:
     mine = me.lower()
     if action == "approve":
         return "approved" if mine in (u.lower() for u in forge.approved_by(payload["number"])) else None
+    if action == "request_reviewer":
+        login = str(payload["login"]).lower()
+        requested = (u.lower() for u in forge.requested_reviewers(payload["number"]))
+        return f"requested:{payload['login']}" if login in requested else None
     if action == "review":
         posts = forge.list_reviews(payload["number"])
         needle = marker(row["id"])
@@ -295,6 +299,8 @@ def _post(forge, row: dict, payload: dict) -> str:
                                 _status_url(forge, payload, row["id"]))
     if action == "approve":
         return forge.approve(payload["number"], payload.get("sha") or "")
+    if action == "request_reviewer":
+        return forge.request_reviewer(payload["number"], payload["login"])
     raise TriageError(f"unknown outbox action {action!r}")
 
 
@@ -325,6 +331,7 @@ def redact_payload(payload: dict) -> dict:
 _REQUIRED = {
     "review": ("number", "event", "text"), "comment": ("number", "text"), "inline": ("number", "path", "line", "body"),
     "issue": ("title", "text"), "status": ("sha", "state", "context", "description"), "approve": ("number",),
+    "request_reviewer": ("number", "login"),
 }
 
 
@@ -424,8 +431,9 @@ def process_row(box: Outbox, forge, row: dict, me: str, result: PushResult, trie
             box.settle(rid, "failed", f"{forge.kind} has no {row['action']!r} action")
             result.failed += 1
             return None
-        if row["attempts"] > 0 or row["was_leased"] or row["action"] == "approve":
-            # approve has no marker; GitLab refuses a second approval with 401, so always look first
+        if row["attempts"] > 0 or row["was_leased"] or row["action"] in ("approve", "request_reviewer"):
+            # approve and a review request have no marker (GitLab refuses a second approval with 401;
+            # a reviewer already requested is not requested again), so always look first
             found = _find_existing(forge, row, payload, me)
             if found is not None:
                 box.done(rid, found)
@@ -436,7 +444,8 @@ def process_row(box: Outbox, forge, row: dict, me: str, result: PushResult, trie
             box.settle(rid, "failed", "refusing to post: the body contains your forge token")
             result.failed += 1
             return None
-        payload = _check_head(box, forge, row, payload, opts, result)
+        if row["action"] != "request_reviewer":  # a review request is about the pull request, not a head
+            payload = _check_head(box, forge, row, payload, opts, result)
         if payload is None:
             return None
         if not box.count_attempt(rid):

@@ -80,7 +80,11 @@ def escalate(
     roster = roster or Roster(members=())
     who, reason = security_pick(store, roster, change_id, exclude=[reviewer] if reviewer else [], day=day, key=key)
     if who is not None:
-        store.assign(change_id, who, "escalated", store.last_assignee(change_id))
+        from triage.forges.reviewers import plan_request
+
+        row = store.get_change(change_id)
+        store.assign(change_id, who, "escalated", store.last_assignee(change_id),
+                     posts=plan_request(row, roster.member(who)) if row else None)
     return {"verdict_id": vid, "assignee": who, "reason": reason}
 
 

@@ -11,6 +11,9 @@ from triage.store.rows import AssignmentRow, decode_change
 IDENTITY_COLUMNS = "id, repo, source, tier, author_email, committer_email, author_login, author_name, message, parents"
 """The columns of a change that tell who wrote it (rotation never assigns a change to its author)."""
 
+ASSIGNMENT_POSTS = "assignment:"
+"""The ``outbox.verdict_id`` prefix of the posts an assignment owes (no verdict owns them)."""
+
 
 class TeamTable:
     """``assignments`` and ``escapes`` (a mixin of :class:`triage.store.Store`)."""
@@ -31,8 +34,9 @@ class TeamTable:
         return prev[0]["reviewer"] if prev else None
 
     def assign(self, change_id: str, reviewer: str, reason: str, handed_over_from: str | None,
-               now: float | None = None) -> float:
-        """Append an assignment and set ``changes.assignee``, in one transaction; return its time."""
+               now: float | None = None, posts: list[dict] | None = None) -> float:
+        """Append an assignment and set ``changes.assignee``, with the forge ``posts`` it owes (a
+        review request), in one transaction; return its time."""
         now = time.time() if now is None else now
         with self.write() as conn:
             self._lock_changes([change_id])
@@ -40,14 +44,18 @@ class TeamTable:
                 "INSERT INTO assignments (change_id, reviewer, reason, handed_over_from, created_at) "
                 "VALUES (?, ?, ?, ?, ?)", (change_id, reviewer, reason, handed_over_from, now))
             conn.execute("UPDATE changes SET assignee = ? WHERE id = ?", (reviewer, change_id))
+            if posts:
+                self.add_posts(ASSIGNMENT_POSTS + change_id, change_id, posts, now)
         return now
 
-    def assign_many(self, assignments: Iterable[tuple[str, str, str]], only_if_unassigned: bool = True) -> int:
+    def assign_many(self, assignments: Iterable[tuple[str, str, str]], only_if_unassigned: bool = True,
+                    posts: dict[str, list[dict]] | None = None) -> int:
         """Append ``(change_id, reviewer, reason)`` assignments and set ``changes.assignee``, in one
         transaction; return how many. With ``only_if_unassigned``, a change someone assigned
         meanwhile is skipped: two processes assigning at once never assign one change twice
         (SQLite's ``BEGIN IMMEDIATE`` runs them one after the other; on PostgreSQL the changes'
-        rows are locked first, in id order, and the check reads what the other committed)."""
+        rows are locked first, in id order, and the check reads what the other committed).
+        ``posts`` (change id -> outbox rows) are added with each assignment written."""
         now = time.time()
         written = 0
         assignments = list(assignments)
@@ -63,6 +71,8 @@ class TeamTable:
                     "INSERT INTO assignments (change_id, reviewer, reason, handed_over_from, created_at) "
                     "VALUES (?, ?, ?, NULL, ?)", (change_id, reviewer, reason, now))
                 conn.execute("UPDATE changes SET assignee = ? WHERE id = ?", (reviewer, change_id))
+                if posts and posts.get(change_id):
+                    self.add_posts(ASSIGNMENT_POSTS + change_id, change_id, posts[change_id], now)
                 written += 1
         return written
 

@@ -96,6 +96,8 @@ class FakeGitHub(FakeForge):
         self.oauth_scopes: str | None = None
         """Classic tokens: the ``X-OAuth-Scopes`` every answer carries; None for a fine-grained token."""
         self.api_versions = ["2022-11-28", "2026-03-10"]
+        self.collaborators: set[str] | None = None
+        """Lower-case logins a review may be requested from; None: anyone."""
 
     # ------------------------------------------------------------------ plumbing
 
@@ -142,6 +144,8 @@ class FakeGitHub(FakeForge):
         self.route("GET", r + r"/pulls/(?P<n>\d+)/commits", self.list_commits)
         self.route("GET", r + r"/pulls/(?P<n>\d+)/reviews", self.list_reviews)
         self.route("POST", r + r"/pulls/(?P<n>\d+)/reviews", self.post_review)
+        self.route("GET", r + r"/pulls/(?P<n>\d+)/requested_reviewers", self.list_requested)
+        self.route("POST", r + r"/pulls/(?P<n>\d+)/requested_reviewers", self.request_reviewers)
         self.route("GET", r + r"/issues/(?P<n>\d+)/comments", self.list_comments)
         self.route("POST", r + r"/issues/(?P<n>\d+)/comments", self.post_comment)
         self.route("GET", r + "/issues", self.list_issues)
@@ -169,7 +173,8 @@ class FakeGitHub(FakeForge):
             "labels": [label_json(x, base, repo.full_name) for x in pr.labels], "milestone": None,
             "active_lock_reason": None, "created_at": iso(pr.created_at), "updated_at": iso(pr.updated_at),
             "closed_at": iso(pr.merged_at) if pr.state == "closed" else None, "merged_at": iso(pr.merged_at),
-            "merge_commit_sha": pr.merge_commit_sha, "assignee": None, "assignees": [], "requested_reviewers": [],
+            "merge_commit_sha": pr.merge_commit_sha, "assignee": None, "assignees": [],
+            "requested_reviewers": [user_json(u, base) for u in pr.requested],
             "requested_teams": [],
             "head": {"label": f"{owner}:{pr.head_ref}", "ref": pr.head_ref, "sha": pr.head_sha,
                      "user": user_json(owner, base), "repo": rj},
@@ -404,8 +409,39 @@ class FakeGitHub(FakeForge):
              "commit_id": body.get("commit_id") or pr.head_sha, "comments": body.get("comments") or [],
              "at": time.time()}
         self.reviews.setdefault((repo.full_name, pr.number), []).append(r)
+        if req.user in pr.requested:  # a submitted review ends its reviewer's request, as on GitHub
+            pr.requested.remove(req.user)
         pr.updated_at = r["at"]  # a review updates the pull request's updated_at, as on GitHub
         return Reply(200, self.review_json(repo, pr, r))
+
+    def list_requested(self, req: Request, owner: str, name: str, n: str) -> Reply:
+        """``GET …/requested_reviewers``: ``{"users": […], "teams": […]}`` (not paginated)."""
+        _repo, pr = self._pull(owner, name, n)
+        if pr is None:
+            return self.error(404, "Not Found")
+        return Reply(200, {"users": [user_json(u, self.origin) for u in pr.requested], "teams": []})
+
+    def request_reviewers(self, req: Request, owner: str, name: str, n: str) -> Reply:
+        """``POST …/requested_reviewers``: 201 with the pull request (simple); 422 for its author or
+        someone who cannot review here (``collaborators``, when set); a login already requested stays once."""
+        repo, pr = self._pull(owner, name, n)
+        if pr is None:
+            return self.error(404, "Not Found")
+        body = req.body if isinstance(req.body, dict) else {}
+        problem = self.validate(gh.ReposOwnerRepoPullsPullNumberRequestedReviewersPostBodyAnyof0, body)
+        if problem:
+            return self.error(422, "Invalid request.", errors=[problem])
+        logins = [str(x) for x in body.get("reviewers") or []]
+        if any(x.lower() == pr.user.lower() for x in logins):
+            return self.error(422, "Review cannot be requested from pull request author.")
+        if self.collaborators is not None and any(x.lower() not in self.collaborators for x in logins):
+            return self.error(422, "Reviews may only be requested from collaborators. One or more of the users or "
+                                   f"teams you specified is not a collaborator of the {repo.full_name} repository.")
+        for x in logins:
+            if x.lower() not in (u.lower() for u in pr.requested):
+                pr.requested.append(x)
+        pr.updated_at = time.time()
+        return Reply(201, self.pr_json(repo, pr))
 
     def comment_json(self, full: str, n: int, c: dict) -> dict:
         a = f"{self.origin}/repos/{full}"

@@ -48,6 +48,7 @@ class FakePR:
     withhold_patch: set[str] = field(default_factory=set)  # /files omits `patch` for these paths
     id: int = 0
     draft: bool = False
+    requested: list[str] = field(default_factory=list)  # logins whose review is requested, in request order
 
     @property
     def merge_commit_sha(self) -> str | None:

@@ -1,0 +1,165 @@
+"""Assignments on the forge: ``triage assign`` requests the reviewer, ``sync`` reads requests back.
+
+Real HTTP on loopback: alice runs the rotation on her machine and pushes; the fake pull
+request then has bob requested; carol's machine, with its own database, syncs and sees
+the assignment to bob.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from triage.config import config_with
+from triage.forges import open_forge
+from triage.forges.http import RetryPolicy
+from triage.forges.outbox import push
+from triage.forges.reviewers import plan_request
+from triage.forges.sync import sync
+from triage.rotation import Roster
+from triage.rotation_store import assign_pending, handover
+from triage.store import Store
+
+from forge_env import ENV, REPO, TOKENS, _start
+
+SECRET = b"shared-team-secret-0123"
+POLICY = RetryPolicy(attempts=3, wait_initial=0.001, wait_max=0.005, wait_jitter=0.0, rate_limit_max_wait=0.0)
+LOGINS = {"alice": "alice-gh", "bob": "bob-gh", "carol": "carol-gh", "dan": "dan-gh"}
+KINDS = ["github"]
+"""The forges whose pull requests take review requests here."""
+
+ROSTER = {"team": {"members": [{"name": "bob", "logins": ["bob-gh"]},
+                               # the scenario's PR 3 is by forge user "carol": she is its author
+                               {"name": "carol", "logins": ["carol-gh", "carol"]}]}}
+
+
+@pytest.fixture(params=KINDS)
+def forge(request, tmp_path):
+    return _start(request.param, tmp_path, request)
+
+
+class Machine:
+    """One person's machine: their forge account (token) and their own database."""
+
+    def __init__(self, forge, name: str, tmp_path, team=ROSTER):
+        self.forge, self.name = forge, name
+        self.cfg = config_with(team)
+        self.roster = Roster.from_config(self.cfg)
+        self.token = TOKENS[forge.kind] + name
+        forge.fake.tokens[self.token] = LOGINS[name]
+        self.store = Store(tmp_path / f"{name}.db")
+
+    def client(self):
+        return open_forge(self.forge.kind, REPO, self.forge.url, env={ENV[self.forge.kind]: self.token},
+                          cache_file=self.forge.tmp / f"{self.name}.httpcache.db", policy=POLICY,
+                          sleep=self.forge.clock.sleep, clock=self.forge.clock.time, gh_token=lambda host: None)
+
+    def sync(self):
+        with self.client() as c:
+            return sync(self.store, c, label="ai-review", cfg=self.cfg, secret=SECRET)
+
+    def assign(self):
+        return assign_pending(self.store, self.roster, "2026-01-05", include_all=True)
+
+    def push(self):
+        return push(self.store, lambda s, r, b: self.client(), clock=self.forge.clock.time,
+                    sleep=self.forge.clock.sleep)
+
+    def assignee(self, number: int) -> str | None:
+        row = self.store.current_assignees().get(f"{self.forge.kind}:{REPO}#{number}")
+        return row.reviewer if row else None
+
+    def requests(self) -> list[dict]:
+        return self.store.query("SELECT action, target, body, state FROM outbox WHERE action = 'request_reviewer'")
+
+
+def requested_on_forge(forge, number: int) -> list[str]:
+    return list(forge.repo.pulls[number].requested)
+
+
+def request_posts(forge) -> list:
+    return [r for r in forge.fake.requests if r.method in ("POST", "PUT") and "requested_reviewers" in r.path]
+
+
+@pytest.fixture
+def alice(forge, tmp_path):
+    m = Machine(forge, "alice", tmp_path)
+    yield m
+    m.store.close()
+
+
+@pytest.fixture
+def carol(forge, tmp_path):
+    m = Machine(forge, "carol", tmp_path)
+    yield m
+    m.store.close()
+
+
+def test_alice_assigns_and_pushes_then_bob_is_requested_on_the_forge(forge, alice):
+    alice.sync()
+    alice.assign()
+    assert alice.assignee(3) == "bob"  # carol wrote PR 3
+    res = alice.push()
+    assert (res.failed, res.blocked, res.pending) == (0, 0, 0), res.messages
+    assert requested_on_forge(forge, 3) == ["bob-gh"]
+    assert [r["state"] for r in alice.requests()] == ["done"]
+
+
+def test_a_merged_change_gets_no_review_request(forge, alice):
+    alice.sync()
+    alice.assign()
+    assert alice.assignee(1) is not None  # merged PR 1 is assigned here, but nothing is requested there
+    assert [json.loads(r["body"])["number"] for r in alice.requests()] == [3]
+
+
+def test_the_author_is_never_requested(forge, alice):
+    alice.sync()
+    row = alice.store.get_change(f"{forge.kind}:{REPO}#3")
+    assert plan_request(row, alice.roster.member("carol")) == []  # "carol" is the PR's author login
+    assert plan_request(row, alice.roster.member("bob")) != []
+    with pytest.raises(Exception, match="author"):
+        handover(alice.store, alice.roster, f"{forge.kind}:{REPO}#3", "carol")
+    alice.assign()
+    alice.push()
+    assert "carol" not in requested_on_forge(forge, 3)
+
+
+@pytest.mark.parametrize("fault", ["drop_after_commit", "error_after_commit"])
+def test_a_request_committed_then_lost_is_not_sent_again(forge, alice, fault):
+    alice.sync()
+    alice.assign()
+    forge.fake.fault(fault, method=request_method(forge), path="requested_reviewers|merge_requests/\\d+$", times=1)
+    res = alice.push()
+    assert (res.failed, res.pending) == (0, 0), res.messages
+    assert res.reconciled == 1 and res.posted == 0
+    assert len(request_posts(forge)) == 1
+    assert requested_on_forge(forge, 3) == ["bob-gh"]
+
+
+def test_a_push_after_the_request_was_delivered_sends_nothing(forge, alice):
+    alice.sync()
+    alice.assign()
+    alice.push()
+    with alice.store.write() as conn:  # a crash before the row was settled: it is pending again
+        conn.execute("UPDATE outbox SET state = 'pending', attempts = 1 WHERE action = 'request_reviewer'")
+    res = alice.push()
+    assert res.reconciled == 1 and len(request_posts(forge)) == 1
+
+
+def test_a_handover_requests_the_new_reviewer_and_keeps_the_old_request(forge, tmp_path):
+    team = {"team": {"members": [{"name": "bob", "logins": ["bob-gh"]}, {"name": "dan", "logins": ["dan-gh"]}]}}
+    m = Machine(forge, "alice", tmp_path, team)
+    m.sync()
+    m.assign()
+    first = m.assignee(3)
+    other = "dan" if first == "bob" else "bob"
+    handover(m.store, m.roster, f"{forge.kind}:{REPO}#3", other)
+    res = m.push()
+    assert (res.failed, res.pending) == (0, 0), res.messages
+    assert requested_on_forge(forge, 3) == [LOGINS[first], LOGINS[other]]
+    m.store.close()
+
+
+def request_method(forge) -> str:
+    return "PUT" if forge.kind == "gitlab" else "POST"
