@@ -39,10 +39,10 @@ def _upstream(tmp_path, n: int = 12) -> str:
     return str(bare)
 
 
-def _ingested(tmp_path, url: str, clone_name: str) -> Store:
+def _ingested(tmp_path, url: str, clone_name: str, db=None) -> Store:
     clone = tmp_path / "clones" / clone_name
     pygit2.clone_repository(url, str(clone))
-    store = Store(tmp_path / f"{clone_name}.db")
+    store = Store(db or tmp_path / f"{clone_name}.db")
     ingest(store, clone, secret=SECRET, workers=1)
     return store
 
@@ -160,9 +160,9 @@ def test_the_migration_keeps_an_old_databases_verdicts_answers_and_assignments(t
         assert result.analysed == 0  # nothing analysed twice under the new name
 
 
-def test_an_ingest_renames_what_the_migration_could_not_reach(tmp_path):
+def test_an_ingest_renames_what_the_migration_could_not_reach(tmp_path, db_target):
     url = _upstream(tmp_path, n=3)
-    store = _ingested(tmp_path, url, "shop")
+    store = _ingested(tmp_path, url, "shop", db_target)
     new = store.query("SELECT DISTINCT repo FROM changes")[0]["repo"]
     cid = store.query("SELECT id FROM changes ORDER BY id LIMIT 1")[0]["id"]
     store.record_verdict(cid, "approve", reviewer="alice")

@@ -311,14 +311,42 @@ def test_a_server_that_cannot_be_reached_is_one_line_without_the_password(capsys
     assert "s3cret" not in err and f"postgresql://ana:***@127.0.0.1:{port}/triage" in err
 
 
-def test_renaming_a_repository_key_is_refused_on_postgres_in_one_line_and_changes_nothing(pg_url):
-    with Store(pg_url) as s:
+def _renamed(target) -> list:
+    """Store a repository under an old key (a verdict, marks, an assignment, a head; one change also
+    under the new key), rename it, and read back everything the rename touches."""
+    old_rows = [{**row, "id": row["id"].replace("git:r:", "git:old:"), "repo": "old", "repo_path": "/src/r"}
+                for row in _rows(2)]
+    with Store(target) as s:
         with s.write():
-            s.save_changes([{**row, "repo_path": "/src/r"} for row in _rows(2)], {})
-        with pytest.raises(TriageError, match="only on a SQLite database") as refused:
-            s.rekey_moved_repo("/src/r", "github.com/acme/r")
-        assert "\n" not in str(refused.value)
-        assert sorted(r["repo"] for r in s.query("SELECT repo FROM changes")) == ["r", "r"]
+            s.save_changes(old_rows + [{**old_rows[0], "id": old_rows[0]["id"].replace("old", "new"), "repo": "new"}],
+                           {old_rows[1]["id"]: [{"rule": "r1", "severity": "high", "path": "a.py", "line": 1,
+                                                 "message": "m", "question": "q", "suppressed": False}]})
+            s.set_ingest_head("old:main", "/src/r", "abc")
+        for row in old_rows:
+            s.record_verdict(row["id"], "approve", reviewer="ana")
+            s.set_viewed(row["id"], "a.py", True, reviewer="ana", at=1.0)
+        s.set_viewed(old_rows[0]["id"].replace("old", "new"), "a.py", False, reviewer="ana", at=2.0)
+        s.assign_many([(old_rows[1]["id"], "bo", "r")])
+        moved = s.rekey_moved_repo("/src/r", "new")
+        ids = sorted(r["id"] for r in s.query("SELECT id FROM changes"))
+        refused = []
+        for sql in ("UPDATE verdicts SET verdict = 'revert'", "DELETE FROM assignments"):
+            try:
+                with s.write() as conn:
+                    conn.execute(sql)
+            except TriageError as exc:
+                refused.append("append-only" in str(exc))
+        return [moved, ids, {k: v["verdict"] for k, v in s.latest_verdicts().items()},
+                {k: v.reviewer for k, v in s.current_assignees().items()},
+                [sorted(s.viewed_paths(i, "ana")) for i in ids], s.ingest_head("new:main"), s.ingest_head("old:main"),
+                [(f["rule"], f["line"]) for i in ids for f in s.findings_for(i)], refused]
+
+
+def test_renaming_a_repository_key_does_the_same_on_both_engines(pg_url, tmp_path):
+    on_sqlite = _renamed(tmp_path / "t.db")
+    assert on_sqlite[0] == ["old"] and all("git:old:" not in i for i in on_sqlite[1])
+    assert on_sqlite[-1] == [True, True]  # the append-only guards are back
+    assert _renamed(pg_url) == on_sqlite
 
 
 def _open_at_once(url: str, start) -> None:

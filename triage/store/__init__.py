@@ -16,8 +16,6 @@ append-only verdicts) are listed in :mod:`triage.store.connection`.
 
 One :class:`Store` (one connection) per thread: sqlite3 refuses use from
 another thread, and workers open their own (a psycopg connection is used the same way).
-Only renaming a repository's key (:func:`rekey_repo`) is SQLite-only so far: on PostgreSQL
-it is refused with a one-line error.
 """
 
 from __future__ import annotations

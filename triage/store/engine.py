@@ -78,7 +78,10 @@ _DDL_TYPES = [
     (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
     (re.compile(r"\bBLOB\b"), "BYTEA"),
     (re.compile(r"\bTEXT\b"), 'TEXT COLLATE "C"'),
+    (re.compile(r"\bON DELETE CASCADE\b"), "ON DELETE CASCADE DEFERRABLE INITIALLY IMMEDIATE"),
 ]
+"""SQLite's schema words in PostgreSQL's; a foreign key is deferrable, as SQLite's
+``PRAGMA defer_foreign_keys`` makes them, for the one transaction that renames a repository."""
 
 ROWID_TABLES = ("verdicts", "outbox")
 """Tables whose reads break ties by SQLite's ``rowid``: on PostgreSQL they get a ``rowid`` identity column."""

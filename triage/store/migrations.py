@@ -390,20 +390,21 @@ def rekey_repo(conn: sqlite3.Connection, old: str, new: str) -> int:
     """Rename local repository ``old`` to ``new`` in every table (change ids ``git:old:<sha>`` become
     ``git:new:<sha>``); call inside a write transaction. The append-only tables' guards are lifted
     for this one rename and put back in the same transaction. Returns how many changes moved.
-    A change stored under both names keeps the new one's row; the old one's history joins it."""
-    if _is_postgres(conn):
-        raise TriageError(f"renaming repository {old!r} to {new!r} (its clone moved, or its id key changed) works "
-                          "only on a SQLite database so far; on PostgreSQL, ingest it under its old key")
+    A change stored under both names keeps the new one's row; the old one's history joins it.
+    On PostgreSQL the same steps run with its own words for them (:func:`_rekey_postgres_step`)."""
+    pg = _is_postgres(conn)
     prefix_old, prefix_new = f"git:{old}:", f"git:{new}:"
     ids = [r[0] for r in conn.execute("SELECT id FROM changes WHERE source = 'git' AND repo = ?", (old,))]
     if not ids:
-        conn.execute("UPDATE OR IGNORE ingest_heads SET repo = ? || substr(repo, ?) WHERE repo LIKE ? ESCAPE '\\'",
-                     (new, len(old) + 1, _like(old) + ":%"))
+        _rename_heads(conn, old, new, pg)
         return 0
-    conn.execute("PRAGMA defer_foreign_keys = ON")  # findings follow their change within the transaction
-    for table in _APPEND_ONLY:
-        for op in ("update", "delete"):
-            conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_{op}")
+    if pg:
+        _rekey_postgres_step(conn, "guards off")
+    else:
+        conn.execute("PRAGMA defer_foreign_keys = ON")  # findings follow their change within the transaction
+        for table in _APPEND_ONLY:
+            for op in ("update", "delete"):
+                conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_{op}")
     moved = 0
     for cid in ids:
         nid = prefix_new + cid[len(prefix_old):] if cid.startswith(prefix_old) else cid
@@ -415,18 +416,50 @@ def rekey_repo(conn: sqlite3.Connection, old: str, new: str) -> int:
             conn.execute("UPDATE findings SET change_id = ? WHERE change_id = ?", (nid, cid))
             conn.execute("UPDATE changes SET id = ?, repo = ? WHERE id = ?", (nid, new, cid))
         for table in _CHANGE_ID_TABLES:
-            if table != "findings":
+            if table == "findings":
+                continue
+            if pg and table == "viewed_files":  # UPDATE OR IGNORE: a mark the new id already has stays
+                conn.execute("UPDATE viewed_files AS o SET change_id = ? WHERE change_id = ? AND NOT EXISTS "
+                             "(SELECT 1 FROM viewed_files n WHERE n.change_id = ? AND n.reviewer = o.reviewer "
+                             "AND n.path = o.path)", (nid, cid, nid))
+            elif pg:  # the other tables have no key the change id is part of: nothing to ignore
+                conn.execute(f"UPDATE {table} SET change_id = ? WHERE change_id = ?", (nid, cid))
+            else:
                 conn.execute(f"UPDATE OR IGNORE {table} SET change_id = ? WHERE change_id = ?", (nid, cid))
         moved += 1
     conn.execute("DELETE FROM viewed_files WHERE change_id LIKE ? ESCAPE '\\'", (_like(prefix_old) + "%",))
-    conn.execute("UPDATE OR IGNORE ingest_heads SET repo = ? || substr(repo, ?) WHERE repo LIKE ? ESCAPE '\\'",
-                 (new, len(old) + 1, _like(old) + ":%"))
+    _rename_heads(conn, old, new, pg)
     conn.execute("DELETE FROM ingest_heads WHERE repo LIKE ? ESCAPE '\\'", (_like(old) + ":%",))
-    for table in _APPEND_ONLY:
-        for op in ("UPDATE", "DELETE"):
-            conn.execute(f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
-                         f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END")
+    if pg:
+        _rekey_postgres_step(conn, "guards on")
+    else:
+        for table in _APPEND_ONLY:
+            for op in ("UPDATE", "DELETE"):
+                conn.execute(f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                             f"BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END")
     return moved
+
+
+def _rename_heads(conn, old: str, new: str, pg: bool) -> None:
+    """``ingest_heads`` of ``old`` (``old:<branch>``) under ``new``, unless ``new`` has that head already."""
+    if not pg:
+        conn.execute("UPDATE OR IGNORE ingest_heads SET repo = ? || substr(repo, ?) WHERE repo LIKE ? ESCAPE '\\'",
+                     (new, len(old) + 1, _like(old) + ":%"))
+        return
+    conn.execute("UPDATE ingest_heads AS o SET repo = ? || substr(o.repo, ?) WHERE o.repo LIKE ? ESCAPE '\\' "
+                 "AND NOT EXISTS (SELECT 1 FROM ingest_heads n WHERE n.repo = ? || substr(o.repo, ?))",
+                 (new, len(old) + 1, _like(old) + ":%", new, len(old) + 1))
+
+
+def _rekey_postgres_step(conn, step: str) -> None:
+    """PostgreSQL's ``guards off`` (findings' foreign key checked at commit, the append-only triggers
+    disabled) and ``guards on`` (the triggers back) for :func:`rekey_repo`, in its transaction."""
+    if step == "guards off":
+        conn.execute("SET CONSTRAINTS ALL DEFERRED")
+    for table in _APPEND_ONLY:
+        for op in ("update", "delete"):
+            conn.execute(f"ALTER TABLE {table} {'DISABLE' if step == 'guards off' else 'ENABLE'} TRIGGER "
+                         f"{table}_no_{op}")
 
 
 def _like(text: str) -> str:
