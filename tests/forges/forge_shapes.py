@@ -83,6 +83,7 @@ class GiteaPullRequest(Doc):
     url: str = ""
     mergeable: bool = False
     draft: Optional[bool] = None  # Forgejo; Gitea marks work in progress by a "WIP:" title prefix
+    requested_reviewers: Optional[list[GiteaUser]] = None
 
 
 class GiteaCommitUser(Doc):

@@ -26,7 +26,7 @@ from forge_env import ENV, REPO, TOKENS, _start
 SECRET = b"shared-team-secret-0123"
 POLICY = RetryPolicy(attempts=3, wait_initial=0.001, wait_max=0.005, wait_jitter=0.0, rate_limit_max_wait=0.0)
 LOGINS = {"alice": "alice-gh", "bob": "bob-gh", "carol": "carol-gh", "dan": "dan-gh"}
-KINDS = ["github"]
+KINDS = ["github", "gitea"]
 """The forges whose pull requests take review requests here."""
 
 ROSTER = {"team": {"members": [{"name": "bob", "logins": ["bob-gh"]},

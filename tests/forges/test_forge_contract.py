@@ -251,3 +251,49 @@ def test_the_shape_models_refuse_an_undocumented_field():
     forge_shapes.GitLabUser.model_validate(user)
     with pytest.raises(ValidationError):
         forge_shapes.GitLabUser.model_validate({**user, "invented": True})
+
+
+# ------------------------------------------------------------------ review requests (assignments)
+
+
+def _request_bob(env):
+    headers = {"Authorization": f"token {env.token}"} if env.kind == "gitea" else {"Authorization": f"Bearer {env.token}"}
+    r = httpx.post(f"{env.fake.api}/repos/{REPO}/pulls/3/requested_reviewers", json={"reviewers": ["bob-gh"]},
+                   headers=headers)
+    return r
+
+
+def test_fake_github_review_requests_have_githubs_shapes(github):
+    r = _request_bob(github)
+    assert r.status_code == 201
+    conforms(gh.PullRequestSimple, r.json())
+    assert [u["login"] for u in r.json()["requested_reviewers"]] == ["bob-gh"]
+    listed = httpx.get(f"{github.fake.api}/repos/{REPO}/pulls/3/requested_reviewers",
+                       headers={"Authorization": f"Bearer {github.token}"}).json()
+    conforms(gh.PullRequestReviewRequest, listed)
+    full = httpx.get(f"{github.fake.api}/repos/{REPO}/pulls/3", headers={"Authorization": f"Bearer {github.token}"})
+    conforms(gh.PullRequest, full.json())
+    author = httpx.post(f"{github.fake.api}/repos/{REPO}/pulls/3/requested_reviewers", json={"reviewers": ["carol"]},
+                        headers={"Authorization": f"Bearer {github.token}"})
+    assert author.status_code == 422 and "author" in author.json()["message"]
+
+
+def test_the_review_request_triage_sends_validates_against_githubs_request_body(github, tmp_path):
+    with github.client() as c:
+        c.request_reviewer(3, "bob-gh")
+    (sent,) = [r for r in github.fake.requests if r.method == "POST" and r.path.endswith("/requested_reviewers")]
+    gh.ReposOwnerRepoPullsPullNumberRequestedReviewersPostBodyAnyof0.model_validate(sent.body)
+    assert github.fake.validation_errors == []
+
+
+def test_fake_gitea_review_requests_have_the_documented_shapes(gitea):
+    import forge_shapes
+
+    r = _request_bob(gitea)
+    assert r.status_code == 201
+    _shape(forge_shapes.GiteaPullReview, r.json(), True)
+    assert r.json()[0]["state"] == "REQUEST_REVIEW"
+    pr = _get_as(gitea, f"/repos/{REPO}/pulls/3")
+    forge_shapes.GiteaPullRequest.model_validate(pr)
+    assert [u["login"] for u in pr["requested_reviewers"]] == ["bob-gh"]
+    _shape(forge_shapes.GiteaPullReview, _get_as(gitea, f"/repos/{REPO}/pulls/3/reviews"), True)

@@ -63,6 +63,7 @@ class FakeGitea(FakeForge):
         self.route("GET", r + r"/pulls/(?P<n>\d+)/commits", self.list_commits)
         self.route("GET", r + r"/pulls/(?P<n>\d+)/reviews", self.list_reviews)
         self.route("POST", r + r"/pulls/(?P<n>\d+)/reviews", self.post_review)
+        self.route("POST", r + r"/pulls/(?P<n>\d+)/requested_reviewers", self.request_reviewers)
         self.route("GET", r + r"/issues/(?P<n>\d+)/comments", self.list_comments)
         self.route("POST", r + r"/issues/(?P<n>\d+)/comments", self.post_comment)
         self.route("GET", r + "/issues", self.list_issues)
@@ -118,7 +119,8 @@ class FakeGitea(FakeForge):
                 "updated_at": iso(pr.updated_at), "closed_at": iso(pr.merged_at) if pr.state == "closed" else None,
                 "head": {"label": pr.head_ref, "ref": pr.head_ref, "sha": pr.head_sha, "repo_id": 1},
                 "base": {"label": "main", "ref": "main", "sha": pr.base_sha, "repo_id": 1},
-                "html_url": html, "diff_url": html + ".diff", "patch_url": html + ".patch"}
+                "html_url": html, "diff_url": html + ".diff", "patch_url": html + ".patch",
+                "requested_reviewers": [self.user_json(u) for u in pr.requested]}
 
     def _pull(self, owner: str, name: str, n: str):
         repo = self.repos.get(f"{owner}/{name}")
@@ -213,9 +215,42 @@ class FakeGitea(FakeForge):
         r = {"id": self.new_id(), "user": req.user, "body": body.get("body") or "", "state": event,
              "commit_id": body.get("commit_id") or pr.head_sha, "comments": body.get("comments") or [],
              "at": time.time()}
+        if req.user in pr.requested:  # the review answers the request: it takes the request's place
+            pr.requested.remove(req.user)
+            self.reviews[(repo.full_name, pr.number)] = [
+                x for x in self.reviews.get((repo.full_name, pr.number), [])
+                if not (x["state"] == "REQUEST_REVIEW" and x["user"] == req.user)]
         self.reviews.setdefault((repo.full_name, pr.number), []).append(r)
         pr.updated_at = time.time()  # a review updates the pull request's updated_at, as on Gitea
         return Reply(200, self.review_json(r))
+
+    def request_reviewers(self, req: Request, owner: str, name: str, n: str) -> Reply:
+        """``repoCreatePullReviewRequests``: body ``PullReviewRequestOptions`` (``reviewers``,
+        ``team_reviewers``); 201 with the ``PullReview`` list it created (state ``REQUEST_REVIEW``,
+        which the PR's reviews list too); 422 for the pull request's poster; a user already
+        requested is not requested twice."""
+        repo, pr = self._pull(owner, name, n)
+        if pr is None:
+            return self.error(404, "The target couldn't be found.")
+        body = req.body if isinstance(req.body, dict) else {}
+        logins = body.get("reviewers")
+        if not isinstance(logins, list) or not all(isinstance(x, str) for x in logins) or \
+                set(body) - {"reviewers", "team_reviewers"}:
+            self.validation_errors.append(f"gitea review request {body!r}")
+            return self.error(422, "invalid PullReviewRequestOptions")
+        if any(x.lower() == pr.user.lower() for x in logins):
+            return self.error(422, "poster of pr can't be reviewer")
+        made = []
+        for x in logins:
+            if x.lower() in (u.lower() for u in pr.requested):
+                continue
+            pr.requested.append(x)
+            r = {"id": self.new_id(), "user": x, "body": "", "state": "REQUEST_REVIEW", "commit_id": pr.head_sha,
+                 "comments": [], "at": time.time()}
+            self.reviews.setdefault((repo.full_name, pr.number), []).append(r)
+            made.append(self.review_json(r))
+        pr.updated_at = time.time()
+        return Reply(201, made)
 
     def comment_json(self, c: dict) -> dict:
         return {"id": c["id"], "body": c["body"], "user": self.user_json(c["user"]), "created_at": iso(c["at"]),
