@@ -246,6 +246,7 @@ class GitLabMergeRequest(Doc):
     draft: bool
     work_in_progress: bool  # deprecated since 14.0, still sent
     diff_refs: Optional[GitLabDiffRefs] = None
+    reviewers: Optional[list[GitLabUser]] = None
 
 
 class GitLabCommit(Doc):

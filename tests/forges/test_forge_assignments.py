@@ -26,7 +26,7 @@ from forge_env import ENV, REPO, TOKENS, _start
 SECRET = b"shared-team-secret-0123"
 POLICY = RetryPolicy(attempts=3, wait_initial=0.001, wait_max=0.005, wait_jitter=0.0, rate_limit_max_wait=0.0)
 LOGINS = {"alice": "alice-gh", "bob": "bob-gh", "carol": "carol-gh", "dan": "dan-gh"}
-KINDS = ["github", "gitea"]
+KINDS = ["github", "gitea", "gitlab"]
 """The forges whose pull requests take review requests here."""
 
 ROSTER = {"team": {"members": [{"name": "bob", "logins": ["bob-gh"]},
@@ -79,7 +79,10 @@ def requested_on_forge(forge, number: int) -> list[str]:
 
 
 def request_posts(forge) -> list:
-    return [r for r in forge.fake.requests if r.method in ("POST", "PUT") and "requested_reviewers" in r.path]
+    """The review requests that reached the forge (GitLab: a PUT of the merge request's reviewer_ids)."""
+    if forge.kind == "gitlab":
+        return [r for r in forge.fake.requests if r.method == "PUT" and "/merge_requests/" in r.path]
+    return [r for r in forge.fake.requests if r.method == "POST" and r.path.endswith("/requested_reviewers")]
 
 
 @pytest.fixture
@@ -212,3 +215,30 @@ def test_a_requested_author_is_not_taken_as_the_reviewer(forge, carol):
     res = carol.sync()
     assert carol.assignee(3) is None
     assert any("an author of the change" in line for line in res.not_imported)
+
+
+def test_gitlab_keeps_the_existing_reviewers(tmp_path, request):
+    forge = _start("gitlab", tmp_path, request)
+    forge.repo.pulls[3].requested.append("erin-gh")  # someone already reviews it
+    forge.fake.user_json("erin-gh")  # erin exists on the forge
+    m = Machine(forge, "alice", tmp_path)
+    m.sync()
+    m.assign()
+    res = m.push()
+    assert (res.failed, res.pending) == (0, 0), res.messages
+    assert requested_on_forge(forge, 3) == ["erin-gh", "bob-gh"]
+    (put,) = request_posts(forge)
+    assert put.body == {"reviewer_ids": [forge.fake.user_id("erin-gh"), forge.fake.user_id("bob-gh")]}
+    m.store.close()
+
+
+def test_gitlab_without_such_a_user_fails_the_request_with_the_reason(tmp_path, request):
+    forge = _start("gitlab", tmp_path, request)
+    forge.fake.unknown_users.add("bob-gh")
+    m = Machine(forge, "alice", tmp_path)
+    m.sync()
+    m.assign()
+    res = m.push()
+    assert res.failed == 1 and any("no user 'bob-gh'" in line for line in res.messages)
+    assert requested_on_forge(forge, 3) == [] and request_posts(forge) == []
+    m.store.close()

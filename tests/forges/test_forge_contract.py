@@ -297,3 +297,22 @@ def test_fake_gitea_review_requests_have_the_documented_shapes(gitea):
     forge_shapes.GiteaPullRequest.model_validate(pr)
     assert [u["login"] for u in pr["requested_reviewers"]] == ["bob-gh"]
     _shape(forge_shapes.GiteaPullReview, _get_as(gitea, f"/repos/{REPO}/pulls/3/reviews"), True)
+
+
+def test_fake_gitlab_reviewers_have_the_documented_shapes(gitlab):
+    import forge_shapes
+
+    (bob,) = _get_as(gitlab, "/users", username="bob-gh")
+    forge_shapes.GitLabUser.model_validate(bob)
+    r = httpx.put(f"{gitlab.fake.api}/projects/acme%2Fshop/merge_requests/3", json={"reviewer_ids": [bob["id"]]},
+                  headers={"PRIVATE-TOKEN": gitlab.token})
+    assert r.status_code == 200
+    forge_shapes.GitLabMergeRequest.model_validate(r.json())
+    assert [u["username"] for u in r.json()["reviewers"]] == ["bob-gh"]
+    _shape(forge_shapes.GitLabMergeRequest, _get_as(gitlab, "/projects/acme%2Fshop/merge_requests", state="all"), True)
+    bad = httpx.put(f"{gitlab.fake.api}/projects/acme%2Fshop/merge_requests/3", json={"reviewer_ids": "bob"},
+                    headers={"PRIVATE-TOKEN": gitlab.token})
+    assert bad.status_code == 400
+    assert _get_as(gitlab, "/users", username="nobody") != []  # the fake knows any name it was not told to forget
+    gitlab.fake.unknown_users.add("ghost")
+    assert _get_as(gitlab, "/users", username="ghost") == []

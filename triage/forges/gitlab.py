@@ -37,7 +37,7 @@ from triage.forges.base import (
     iso,
     parse_time,
 )
-from triage.forges.errors import ForgeError
+from triage.forges.errors import ForgeError, Unprocessable
 
 
 def _is_draft(mr: dict) -> bool:
@@ -69,18 +69,18 @@ class GitLab(ForgeClient):
     def _full_name(self, info: dict) -> str:
         return str(info.get("path_with_namespace") or "")
 
-    def _write(self, path: str, body: dict) -> dict:
+    def _write(self, path: str, body: dict, method: str = "POST") -> dict:
         """A write to the project; after a rename GitLab refuses writes to the old path (405
         "Non GET methods are not allowed for moved projects"), so find the new one and retry."""
         try:
-            return self.http.post_json(self.prefix + path, body)
+            return self.http.post_json(self.prefix + path, body, method)
         except ForgeError as exc:
             if exc.status != 405 or self.locate() is None:
                 raise
-        return self.http.post_json(self.prefix + path, body)
+        return self.http.post_json(self.prefix + path, body, method)
     def supports(self, action: str) -> bool:
         """Notes, inline discussions, approvals, issues and statuses (no review object)."""
-        return action in ("comment", "inline", "approve", "issue", "status")
+        return action in ("comment", "inline", "approve", "issue", "status", "request_reviewer")
 
     def whoami(self) -> str:
         """The token owner's username (``GET /user``)."""
@@ -214,6 +214,29 @@ class GitLab(ForgeClient):
                            f"{s.get('target_url') or ''}\n{s.get('description') or ''}")
                 for s in self.http.paginate(f"{self.prefix}/repository/commits/{quote(sha, safe='')}/statuses",
                                             {"all": "true"})]
+
+    def requested_logins(self, pull: PullSummary) -> list[str]:
+        """The reviewers of a listed merge request (its ``reviewers``)."""
+        return [str(u.get("username") or "") for u in pull.raw.get("reviewers") or [] if u.get("username")]
+
+    def requested_reviewers(self, number: int) -> list[str]:
+        """The merge request's reviewers now."""
+        mr = self.http.get_json(f"{self.prefix}/merge_requests/{number}")
+        return [str(u.get("username") or "") for u in mr.get("reviewers") or [] if u.get("username")]
+
+    def request_reviewer(self, number: int, login: str) -> str:
+        """Add ``login`` to the merge request's reviewers, keeping the others: the user's id from
+        ``GET /users?username=``, then ``PUT …/merge_requests/IID`` with every ``reviewer_ids``."""
+        users = self.http.get_json("/users", params={"username": login}) or []
+        uid = next((u.get("id") for u in users if str(u.get("username") or "").lower() == login.lower()), None)
+        if uid is None:
+            raise Unprocessable(f"GitLab has no user {login!r} (GET /users?username=)", 404)
+        mr = self.http.get_json(f"{self.prefix}/merge_requests/{number}")
+        ids = [int(u["id"]) for u in mr.get("reviewers") or [] if u.get("id") is not None]
+        if int(uid) not in ids:
+            ids.append(int(uid))
+            self._write(f"/merge_requests/{number}", {"reviewer_ids": ids}, "PUT")
+        return f"requested:{login}"
 
     def approved_by(self, number: int) -> list[str]:
         """Usernames that approved the MR."""

@@ -4,7 +4,9 @@ An assignment (``triage assign``, a hand-over, an escalation) of an open forge
 pull request to a ``[team]`` member with a forge login plans one outbox row,
 ``request_reviewer``, in the assignment's transaction, so ``triage push``
 delivers it once, after a crash too (:mod:`triage.forges.outbox` looks at the
-pull request's requested reviewers before it requests anyone). A merged change
+pull request's requested reviewers before it requests anyone). GitHub and Gitea:
+``POST …/requested_reviewers``; GitLab: the merge request's ``reviewer_ids``,
+the existing reviewers kept. A merged change
 has nothing to request. The change's authors (as rotation judges them) are
 never requested. A hand-over requests the new reviewer and leaves the old
 request in place (the forge removes a request once its reviewer has reviewed).

@@ -35,6 +35,9 @@ class FakeGitLab(FakeForge):
         self.statuses: dict[tuple[str, str], list[dict]] = {}
         self.send_link = True
         self.token_scopes = ["api"]
+        self.user_ids: dict[str, int] = {}
+        self.unknown_users: set[str] = set()
+        """Usernames ``GET /users?username=`` does not find."""
 
     def authenticate(self, headers: dict) -> str | None:
         if "private-token" in headers:
@@ -66,6 +69,8 @@ class FakeGitLab(FakeForge):
         self.route("GET", p, self.get_project)
         self.route("GET", p + "/merge_requests", self.list_mrs)
         self.route("GET", mr, self.get_mr)
+        self.route("PUT", mr, self.update_mr)
+        self.route("GET", "/users", self.list_users)
         self.route("GET", mr + "/commits", self.list_commits)
         self.route("GET", mr + "/diffs", self.list_diffs)
         self.route("GET", mr + "/notes", self.list_notes)
@@ -81,8 +86,13 @@ class FakeGitLab(FakeForge):
         self.route("GET", p + r"/repository/files/(?P<path>[^/]+)/raw", self.get_raw)
         self.route("GET", p + r"/repository/tree", self.get_tree)
 
+    def user_id(self, login: str) -> int:
+        """A stable id per user (the token's own user is 11, as ``/personal_access_tokens/self`` says)."""
+        self.user_ids.setdefault(self.login, 11)
+        return self.user_ids.setdefault(login, 100 + len(self.user_ids))
+
     def user_json(self, login: str) -> dict:
-        return {"id": 11, "username": login, "name": login, "state": "active",
+        return {"id": self.user_id(login), "username": login, "name": login, "state": "active",
                 "avatar_url": f"{self.origin}/avatars/{login}", "web_url": f"{self.origin}/{login}"}
 
     def project(self, pid: str) -> FakeRepo | None:
@@ -131,7 +141,8 @@ class FakeGitLab(FakeForge):
                 "merge_commit_sha": pr.merge_commit_sha, "squash_commit_sha": None,
                 "web_url": f"{self.origin}/{repo.full_name}/-/merge_requests/{pr.number}",
                 "draft": pr.draft, "work_in_progress": pr.draft,
-                "diff_refs": {"base_sha": pr.base_sha, "head_sha": pr.head_sha, "start_sha": pr.base_sha}}
+                "diff_refs": {"base_sha": pr.base_sha, "head_sha": pr.head_sha, "start_sha": pr.base_sha},
+                "reviewers": [self.user_json(u) for u in pr.requested]}
 
     def list_mrs(self, req: Request, pid: str) -> Reply:
         repo = self.project(pid)
@@ -157,6 +168,30 @@ class FakeGitLab(FakeForge):
     def get_mr(self, req: Request, pid: str, iid: str) -> Reply:
         repo, pr = self._mr(pid, iid)
         return Reply(200, self.mr_json(repo, pr)) if pr else self.error(404, "Not found")
+
+    def list_users(self, req: Request) -> Reply:
+        """``GET /users?username=NAME``: a list of that one user, or ``[]`` (case-insensitive)."""
+        name = req.q("username") or ""
+        if not name or name.lower() in {u.lower() for u in self.unknown_users}:
+            return Reply(200, [])
+        return Reply(200, [self.user_json(name)])
+
+    def update_mr(self, req: Request, pid: str, iid: str) -> Reply:
+        """``PUT …/merge_requests/IID``: here only ``reviewer_ids`` (the whole new set: ids
+        not in it are removed; ``[]`` removes everyone); 400 when it is not a list of integers."""
+        repo, pr = self._mr(pid, iid)
+        if pr is None:
+            return self.error(404, "Not found")
+        body = req.body if isinstance(req.body, dict) else {}
+        ids = body.get("reviewer_ids")
+        if "reviewer_ids" in body and (not isinstance(ids, list) or not all(type(i) is int for i in ids)):
+            self.validation_errors.append(f"gitlab reviewer_ids {ids!r}")
+            return Reply(400, {"error": "reviewer_ids is invalid"})
+        if ids is not None:
+            by_id = {v: k for k, v in self.user_ids.items()}
+            pr.requested = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]  # unknown ids are dropped
+        pr.updated_at = time.time()
+        return Reply(200, self.mr_json(repo, pr))
 
     def list_commits(self, req: Request, pid: str, iid: str) -> Reply:
         repo, pr = self._mr(pid, iid)
