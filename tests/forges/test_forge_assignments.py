@@ -14,7 +14,7 @@ import pytest
 from triage.config import config_with
 from triage.forges.reviewers import plan_request
 from triage.rotation import Roster
-from triage.rotation_store import assign_pending, handover
+from triage.services.team import assign, handover
 
 from forge_env import REPO, Teammate, _start
 
@@ -40,7 +40,7 @@ class Machine(Teammate):
         self.roster = Roster.from_config(self.cfg)
 
     def assign(self):
-        return assign_pending(self.store, self.roster, "2026-01-05", include_all=True)
+        return assign(self.store, self.roster, "2026-01-05", include_all=True)
 
     def assignee(self, number: int) -> str | None:
         row = self.store.current_assignees().get(f"{self.forge.kind}:{REPO}#{number}")
@@ -110,7 +110,7 @@ def test_the_author_is_never_requested(forge, alice):
     assert plan_request(row, alice.roster.member("carol")) == []  # "carol" is the PR's author login
     assert plan_request(row, alice.roster.member("bob")) != []
     with pytest.raises(Exception, match="author"):
-        handover(alice.store, alice.roster, f"{forge.kind}:{REPO}#3", "carol")
+        handover(alice.store, f"{forge.kind}:{REPO}#3", "carol", roster=alice.roster)
     alice.assign()
     alice.push()
     assert "carol" not in requested_on_forge(forge, 3)
@@ -145,7 +145,7 @@ def test_a_handover_requests_the_new_reviewer_and_keeps_the_old_request(forge, t
     m.assign()
     first = m.assignee(3)
     other = "dan" if first == "bob" else "bob"
-    handover(m.store, m.roster, f"{forge.kind}:{REPO}#3", other)
+    handover(m.store, f"{forge.kind}:{REPO}#3", other, roster=m.roster)
     res = m.push()
     assert (res.failed, res.pending) == (0, 0), res.messages
     assert requested_on_forge(forge, 3) == [LOGINS[first], LOGINS[other]]
