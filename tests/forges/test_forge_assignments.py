@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from triage.config import config_with
 from triage.forges.reviewers import plan_request
@@ -18,7 +20,7 @@ from triage.services.team import assign, handover
 
 from forge_env import REPO, Teammate, _start
 
-LOGINS = {"alice": "alice-gh", "bob": "bob-gh", "carol": "carol-gh", "dan": "dan-gh"}
+LOGINS = {"alice": "alice-gh", "bob": "bob-gh", "carol": "carol-gh", "dan": "dan-gh", "erin": "erin-gh"}
 KINDS = ["github", "gitea", "gitlab"]
 """The forges whose pull requests take review requests here."""
 
@@ -218,3 +220,43 @@ def test_gitlab_without_such_a_user_fails_the_request_with_the_reason(tmp_path, 
     assert res.failed == 1 and any("no user 'bob-gh'" in line for line in res.messages)
     assert requested_on_forge(forge, 3) == [] and request_posts(forge) == []
     m.store.close()
+
+
+PEOPLE = ("bob", "dan", "erin")
+STEPS = st.lists(st.one_of(
+    st.tuples(st.just("handover"), st.sampled_from(PEOPLE)),
+    st.tuples(st.just("push"), st.sampled_from([None, "drop_after_commit", "error_after_commit"]))), max_size=6)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_any_hand_overs_and_lost_answers_request_each_reviewer_once(github, tmp_path_factory, steps):
+    """Whatever hand-overs happen and whichever answers are lost after the forge applied the
+    request, no login's review is requested twice, and everyone assigned ends up requested."""
+    pr = github.repo.pulls[3]
+    pr.requested.clear()
+    github.fake.requests.clear()
+    github.fake.faults.clear()
+    team = {"team": {"members": [{"name": n, "logins": [f"{n}-gh"]} for n in PEOPLE]}}
+    m = Machine(github, "alice", tmp_path_factory.mktemp("machine"), team)
+    cid = f"github:{REPO}#3"
+    try:
+        m.sync()
+        m.assign()
+        assigned = {m.assignee(3)}
+        for kind, arg in steps:
+            if kind == "handover":
+                if arg != m.assignee(3):
+                    handover(m.store, cid, arg, roster=m.roster)
+                    assigned.add(arg)
+            else:
+                if arg:
+                    github.fake.fault(arg, method="POST", path="requested_reviewers$", times=1)
+                m.push()
+        github.fake.faults.clear()
+        m.push()
+        sent = [login for r in request_posts(github) for login in r.body["reviewers"]]
+        assert sorted(sent) == sorted(set(sent))  # each login requested once
+        assert set(pr.requested) == {f"{n}-gh" for n in assigned}
+    finally:
+        m.store.close()
