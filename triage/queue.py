@@ -62,8 +62,6 @@ class QueueItem:
     @property
     def assignment_differs(self) -> bool:
         """The forge requests reviews, none of them from the assignee here."""
-        from triage.forges.reviewers import assignment_differs
-
         return assignment_differs(self.assignee, self.requested_on_forge)
 
     @property
@@ -142,6 +140,14 @@ class QueueItem:
             "provenance_incomplete": bool(self.provenance_note),
             "provenance_note": self.provenance_note,
         }
+
+
+def assignment_differs(assignee: str | None, requested: list[dict]) -> bool:
+    """Whether the forge requests reviews (``requested``: ``login``, ``member``, as sync read them)
+    and none of them from the change's ``assignee`` here."""
+    if not assignee or not requested:
+        return False
+    return assignee.lower() not in {(r.get("member") or "").lower() for r in requested}
 
 
 def item_from_row(row: dict, verdict: dict | None = None, superseded: dict | None = None) -> QueueItem:

@@ -7,7 +7,7 @@ escalation.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from triage.errors import TriageError
 from triage.rotation import (
@@ -21,6 +21,10 @@ from triage.rotation import (
     plan,
     tie_key,
 )
+
+PlanPosts = Callable[[list[tuple[str, str]]], dict[str, list[dict]]]
+"""``[(change id, reviewer name)] -> {change id: outbox rows}``: the forge posts assignments owe
+(:func:`triage.forges.reviewers.posts_for`, bound to a store and roster)."""
 
 
 def workload(store, day: str) -> tuple[dict[str, int], dict[str, int]]:
@@ -68,35 +72,36 @@ def assign_pending(
     repo: str | None = None,
     key: bytes | None = None,
     dry_run: bool = False,
+    plan_posts: PlanPosts | None = None,
 ) -> list[Assignment]:
-    """Plan and (unless ``dry_run``) write assignments for the unassigned, unreviewed queue."""
+    """Plan and (unless ``dry_run``) write assignments for the unassigned, unreviewed queue
+    (with the forge posts ``plan_posts`` says they owe)."""
     items = pending_items(store, include_all=include_all, repo=repo)
     rows = store.identity_rows((i.id for i in items))
     cands = [candidate_from_store(store, rows[i.id]) for i in items if i.id in rows]
     open_, today = workload(store, day)
     result = plan(cands, roster, day, load=open_, assigned_today=today, key=key)
     if not dry_run:
-        write_assignments(store, [a for a in result if a.reviewer], roster=roster)
+        write_assignments(store, [a for a in result if a.reviewer], plan_posts=plan_posts)
     return result
 
 
 def write_assignments(store, assignments: Sequence[Assignment], only_if_unassigned: bool = True,
-                      roster: Roster | None = None) -> int:
+                      plan_posts: PlanPosts | None = None) -> int:
     """Append ``assignments`` rows and set ``changes.assignee``, in one transaction; return how many.
 
-    With ``only_if_unassigned``, a change someone assigned meanwhile is skipped. With ``roster``,
-    each assignment of an open forge pull request also plans its review request
-    (:mod:`triage.forges.reviewers`).
+    With ``only_if_unassigned``, a change someone assigned meanwhile is skipped. ``plan_posts``
+    gives the forge posts each assignment owes (a review request), written with it.
     """
-    from triage.forges.reviewers import posts_for
-
-    posts = posts_for(store, roster, [(a.change_id, a.reviewer) for a in assignments]) if roster else None
+    posts = plan_posts([(a.change_id, a.reviewer) for a in assignments]) if plan_posts else None
     return store.assign_many(((a.change_id, a.reviewer, a.reason) for a in assignments),
                              only_if_unassigned=only_if_unassigned, posts=posts)
 
 
-def handover(store, roster: Roster, change_id: str, to: str, note: str = "") -> dict:
-    """Hand ``change_id`` over to roster member ``to``; refuse an author. Returns the new row."""
+def handover(store, roster: Roster, change_id: str, to: str, note: str = "",
+             plan_posts: PlanPosts | None = None) -> dict:
+    """Hand ``change_id`` over to roster member ``to``; refuse an author. Returns the new row
+    (written with the forge posts ``plan_posts`` says it owes)."""
     member = roster.member(to)
     if member is None:
         raise TriageError(f"{to!r} is not in the [team] roster ({', '.join(roster.names) or 'empty'})")
@@ -110,10 +115,8 @@ def handover(store, roster: Roster, change_id: str, to: str, note: str = "") -> 
     if frm == member.name:
         raise TriageError(f"the change is already assigned to {member.name}")
     reason = "handover" + (f": {note}" if note else "")
-    from triage.forges.reviewers import plan_request
-
-    row = store.get_change(change_id)
-    now = store.assign(change_id, member.name, reason, frm, posts=plan_request(row, member) if row else None)
+    posts = plan_posts([(change_id, member.name)]).get(change_id) if plan_posts else None
+    now = store.assign(change_id, member.name, reason, frm, posts=posts)
     return {"change_id": change_id, "reviewer": member.name, "reason": reason, "handed_over_from": frm,
             "created_at": now}
 

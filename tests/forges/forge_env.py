@@ -99,6 +99,42 @@ class ForgeEnv:
                           gh_token=lambda host: None, **kw)
 
 
+class Teammate:
+    """One person on the team: their own forge account (a token for ``login``) and database."""
+
+    secret = b"shared-team-secret-0123"
+
+    def __init__(self, forge: "ForgeEnv", name: str, login: str, tmp_path: Path, cfg):
+        from triage.store import Store
+
+        self.forge, self.name, self.cfg = forge, name, cfg
+        self.token = TOKENS[forge.kind] + name
+        forge.fake.tokens[self.token] = login
+        self.store = Store(tmp_path / f"{name}.db")
+
+    def client(self):
+        """A client with this person's token and their own HTTP cache, fast retries, the fake clock."""
+        from triage.forges import open_forge
+        from triage.forges.http import RetryPolicy
+
+        policy = RetryPolicy(attempts=3, wait_initial=0.001, wait_max=0.005, wait_jitter=0.0, rate_limit_max_wait=0.0)
+        return open_forge(self.forge.kind, REPO, self.forge.url, env={ENV[self.forge.kind]: self.token},
+                          cache_file=self.forge.tmp / f"{self.name}.httpcache.db", policy=policy,
+                          sleep=self.forge.clock.sleep, clock=self.forge.clock.time, gh_token=lambda host: None)
+
+    def sync(self):
+        from triage.forges.sync import sync
+
+        with self.client() as c:
+            return sync(self.store, c, label="ai-review", cfg=self.cfg, secret=self.secret)
+
+    def push(self):
+        from triage.forges.outbox import push
+
+        return push(self.store, lambda s, r, b: self.client(), clock=self.forge.clock.time,
+                    sleep=self.forge.clock.sleep)
+
+
 def build_scenario(repo: FakeRepo, now: float) -> None:
     """The shared story: AI and human PRs, merged and open, in and out of the window."""
     repo.commit(BASE_FILES, "initial import")

@@ -12,19 +12,12 @@ import json
 import pytest
 
 from triage.config import config_with
-from triage.forges import open_forge
-from triage.forges.http import RetryPolicy
-from triage.forges.outbox import push
 from triage.forges.reviewers import plan_request
-from triage.forges.sync import sync
 from triage.rotation import Roster
-from triage.rotation_store import assign_pending, handover
-from triage.store import Store
+from triage.services.team import assign, handover
 
-from forge_env import ENV, REPO, TOKENS, _start
+from forge_env import REPO, Teammate, _start
 
-SECRET = b"shared-team-secret-0123"
-POLICY = RetryPolicy(attempts=3, wait_initial=0.001, wait_max=0.005, wait_jitter=0.0, rate_limit_max_wait=0.0)
 LOGINS = {"alice": "alice-gh", "bob": "bob-gh", "carol": "carol-gh", "dan": "dan-gh"}
 KINDS = ["github", "gitea", "gitlab"]
 """The forges whose pull requests take review requests here."""
@@ -39,32 +32,15 @@ def forge(request, tmp_path):
     return _start(request.param, tmp_path, request)
 
 
-class Machine:
-    """One person's machine: their forge account (token) and their own database."""
+class Machine(Teammate):
+    """One person's machine: their forge account (token), their own database and roster."""
 
     def __init__(self, forge, name: str, tmp_path, team=ROSTER):
-        self.forge, self.name = forge, name
-        self.cfg = config_with(team)
+        super().__init__(forge, name, LOGINS[name], tmp_path, config_with(team))
         self.roster = Roster.from_config(self.cfg)
-        self.token = TOKENS[forge.kind] + name
-        forge.fake.tokens[self.token] = LOGINS[name]
-        self.store = Store(tmp_path / f"{name}.db")
-
-    def client(self):
-        return open_forge(self.forge.kind, REPO, self.forge.url, env={ENV[self.forge.kind]: self.token},
-                          cache_file=self.forge.tmp / f"{self.name}.httpcache.db", policy=POLICY,
-                          sleep=self.forge.clock.sleep, clock=self.forge.clock.time, gh_token=lambda host: None)
-
-    def sync(self):
-        with self.client() as c:
-            return sync(self.store, c, label="ai-review", cfg=self.cfg, secret=SECRET)
 
     def assign(self):
-        return assign_pending(self.store, self.roster, "2026-01-05", include_all=True)
-
-    def push(self):
-        return push(self.store, lambda s, r, b: self.client(), clock=self.forge.clock.time,
-                    sleep=self.forge.clock.sleep)
+        return assign(self.store, self.roster, "2026-01-05", include_all=True)
 
     def assignee(self, number: int) -> str | None:
         row = self.store.current_assignees().get(f"{self.forge.kind}:{REPO}#{number}")
@@ -134,7 +110,7 @@ def test_the_author_is_never_requested(forge, alice):
     assert plan_request(row, alice.roster.member("carol")) == []  # "carol" is the PR's author login
     assert plan_request(row, alice.roster.member("bob")) != []
     with pytest.raises(Exception, match="author"):
-        handover(alice.store, alice.roster, f"{forge.kind}:{REPO}#3", "carol")
+        handover(alice.store, f"{forge.kind}:{REPO}#3", "carol", roster=alice.roster)
     alice.assign()
     alice.push()
     assert "carol" not in requested_on_forge(forge, 3)
@@ -169,7 +145,7 @@ def test_a_handover_requests_the_new_reviewer_and_keeps_the_old_request(forge, t
     m.assign()
     first = m.assignee(3)
     other = "dan" if first == "bob" else "bob"
-    handover(m.store, m.roster, f"{forge.kind}:{REPO}#3", other)
+    handover(m.store, f"{forge.kind}:{REPO}#3", other, roster=m.roster)
     res = m.push()
     assert (res.failed, res.pending) == (0, 0), res.messages
     assert requested_on_forge(forge, 3) == [LOGINS[first], LOGINS[other]]

@@ -10,19 +10,12 @@ from __future__ import annotations
 import pytest
 
 from triage.config import config_with
-from triage.forges import open_forge
-from triage.forges.http import RetryPolicy
-from triage.forges.outbox import push
 from triage.forges.publish import parse_records, record_marker
 from triage.queue import load_queue
 from triage.services.verdicts import record
-from triage.store import Store
-from triage.forges.sync import sync
 
-from forge_env import ENV, REPO, TOKENS
+from forge_env import REPO, Teammate
 
-SECRET = b"shared-team-secret-0123"
-POLICY = RetryPolicy(attempts=3, wait_initial=0.001, wait_max=0.005, wait_jitter=0.0, rate_limit_max_wait=0.0)
 LOGINS = {"ana": "ana-gh", "bo": "bo-gh", "mallory": "mallory-gh"}
 
 
@@ -31,30 +24,17 @@ def _team_cfg(cfg=None):
                                              {"name": "bo", "logins": ["bo-gh"]}]}})
 
 
-class Reviewer:
+class Reviewer(Teammate):
     """One person: a forge account (token) and a database of their own."""
 
     def __init__(self, forge, name: str, tmp_path, cfg):
-        self.forge, self.name, self.cfg = forge, name, cfg
-        self.token = TOKENS[forge.kind] + name
-        forge.fake.tokens[self.token] = LOGINS[name]
-        self.store = Store(tmp_path / f"{name}.db")
-
-    def client(self):
-        return open_forge(self.forge.kind, REPO, self.forge.url, env={ENV[self.forge.kind]: self.token},
-                          cache_file=self.forge.tmp / f"{self.name}.httpcache.db", policy=POLICY,
-                          sleep=self.forge.clock.sleep, clock=self.forge.clock.time, gh_token=lambda host: None)
-
-    def sync(self):
-        with self.client() as c:
-            return sync(self.store, c, label="ai-review", cfg=self.cfg, secret=SECRET)
+        super().__init__(forge, name, LOGINS[name], tmp_path, cfg)
 
     def verdict(self, number: int, verdict: str, note: str = "") -> str:
         return record(self.store, f"{self.forge.kind}:{REPO}#{number}", verdict, note=note, reviewer=self.name)
 
     def push(self):
-        res = push(self.store, lambda s, r, b: self.client(), clock=self.forge.clock.time,
-                   sleep=self.forge.clock.sleep)
+        res = super().push()
         assert (res.failed, res.blocked, res.pending) == (0, 0, 0), res.messages
         return res
 

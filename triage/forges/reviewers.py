@@ -52,7 +52,8 @@ def plan_request(row: dict, member: Member | None) -> list[dict]:
 
 
 def posts_for(store, roster, pairs) -> dict[str, list[dict]]:
-    """change id -> the review request rows for ``(change_id, reviewer name)`` pairs."""
+    """change id -> the review request rows for ``(change_id, reviewer name)`` pairs (bound to a
+    store and roster, the ``plan_posts`` of :mod:`triage.rotation_store`)."""
     ids = [cid for cid, _ in pairs]
     rows = {cid: store.get_change(cid) for cid in dict.fromkeys(ids)}
     out: dict[str, list[dict]] = {}
@@ -95,7 +96,7 @@ def import_requests(store, kind: str, repo: str, logins_by_number: dict[int, lis
 
     A change without a local assignment is assigned to the first requested member (in the
     forge's order); a local assignment is never replaced, and a difference is shown by
-    ``show`` and ``queue --json`` (``assignment_differs``).
+    ``show`` and ``queue --json`` (:func:`triage.queue.assignment_differs`).
     """
     assigned: list[tuple[str, str]] = []
     lines: list[str] = []
@@ -112,10 +113,3 @@ def import_requests(store, kind: str, repo: str, logins_by_number: dict[int, lis
         if names and store.assign_many([(cid, names[0], IMPORTED_REASON)], only_if_unassigned=True):
             assigned.append((cid, names[0]))
     return assigned, lines
-
-
-def assignment_differs(assignee: str | None, requested: list[dict]) -> bool:
-    """Whether the forge requests reviews and none of them from the change's assignee here."""
-    if not assignee or not requested:
-        return False
-    return assignee.lower() not in {(r.get("member") or "").lower() for r in requested}

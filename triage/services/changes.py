@@ -28,7 +28,7 @@ def change_details(store, change_id: str) -> dict:
         v["superseded"] = bool(v["superseded"])  # given before new commits came
     last = row["verdicts"][-1] if row["verdicts"] else None
     row["verdict"] = last["verdict"] if last and not last["superseded"] and last["verdict"] != WITHDRAWN else None
-    from triage.forges.reviewers import assignment_differs
+    from triage.queue import assignment_differs
 
     row["assignment_differs"] = assignment_differs(row.get("assignee"), row.get("forge_reviewers") or [])
     return row

@@ -56,16 +56,30 @@ def handover_context(store, change_id: str) -> tuple[dict, object, object, str |
     return row, roster, cand, assignee
 
 
-def handover(store, change_id: str, to: str, note: str = "") -> dict:
-    """Hand ``change_id`` over to roster member ``to`` (never an author); the new assignment."""
+def forge_requests(store, roster):
+    """The ``plan_posts`` of assignments: each one of an open forge pull request to a member with
+    a login also requests that login's review on the forge (:mod:`triage.forges.reviewers`)."""
+    from functools import partial
+
+    from triage.forges.reviewers import posts_for
+
+    return partial(posts_for, store, roster)
+
+
+def handover(store, change_id: str, to: str, note: str = "", roster=None) -> dict:
+    """Hand ``change_id`` over to roster member ``to`` (never an author); the new assignment.
+    ``roster``: the ``[team]`` of the reviewer's own config unless given."""
     from triage.rotation_store import handover as hand
 
-    return hand(store, roster_from_config(team_config()), change_id, to, note=note)
+    roster = roster or roster_from_config(team_config())
+    return hand(store, roster, change_id, to, note=note, plan_posts=forge_requests(store, roster))
 
 
 def assign(store, roster, day: str, *, include_all: bool = False, repo: str | None = None,
            key: bytes | None = None, dry_run: bool = False) -> list:
-    """Give every unassigned, unreviewed queue item a reviewer from ``roster`` (``triage assign``)."""
+    """Give every unassigned, unreviewed queue item a reviewer from ``roster`` (``triage assign``),
+    each with the review request it owes on the forge."""
     from triage.rotation_store import assign_pending
 
-    return assign_pending(store, roster, day, include_all=include_all, repo=repo, key=key, dry_run=dry_run)
+    return assign_pending(store, roster, day, include_all=include_all, repo=repo, key=key, dry_run=dry_run,
+                          plan_posts=forge_requests(store, roster))
