@@ -378,3 +378,13 @@ def test_the_demo_can_be_built_into_a_postgres_database(pg_url, tmp_path, capsys
     assert "Tighten admin check" in out and f"demo database:   {pg_url}" in out
     with Store(pg_url) as s:
         assert len(s.queue_rows(include_all=True)) > 10
+
+
+def test_a_database_url_of_another_kind_is_one_line_and_creates_nothing(tmp_path, monkeypatch, capsys):
+    from triage.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["queue", "--db", "mysql://ana@db/triage"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "mysql://… is not a kind triage opens" in err
+    assert list(tmp_path.iterdir()) == []

@@ -119,6 +119,9 @@ class Connection:
         if is_postgres_url(path):
             self._open_postgres(str(path), migrate, repo_key)
             return
+        if isinstance(path, str) and "://" in path:
+            raise TriageError(f"database {path.split('://', 1)[0]}://… is not a kind triage opens: give a file path "
+                              "(SQLite) or a postgresql:// URL")
         self.dialect = SQLITE
         self._errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
         self.path = Path(path)
