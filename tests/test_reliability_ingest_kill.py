@@ -28,6 +28,7 @@ from triage.bench.synth import build
 
 SEED = 20250107
 KILLS = 20
+MAX_KILLS = 60  # on a loaded machine the first kills may bunch up at the ends: go on until they spread
 COMMITS = 240
 BATCH = 100  # triage.ingest.BATCH; the batch-boundary kills aim just before a commit of that many rows
 
@@ -93,12 +94,17 @@ def test_sigkill_during_ingest_never_corrupts_and_the_next_ingest_resumes(histor
     repo, shas, reference, clean_run = history
     rng = random.Random(SEED)
     kills: list[tuple[str, int]] = []
+
+    def more() -> bool:
+        spread = len({stored for _, stored in kills}) > 2
+        return len(kills) < KILLS or (not spread and len(kills) < MAX_KILLS)
+
     chain = 0
-    while len(kills) < KILLS:
+    while more():
         chain += 1
         db = tmp_path / f"chain{chain}.db"
         completed = False
-        while not completed and len(kills) < KILLS:
+        while not completed and more():
             child = Child(triage_argv("ingest", "--repo", str(repo), "--db", str(db), "--all"), progress=True)
             try:
                 how, killed = _kill_somewhere(child, rng, clean_run)
@@ -121,5 +127,6 @@ def test_sigkill_during_ingest_never_corrupts_and_the_next_ingest_resumes(histor
     again = run_cli("ingest", "--repo", str(repo), "--db", str(db), "--all")
     assert again.returncode == 0 and b" 0 analysed" in again.stdout, again.stdout
     print(f"{chain} chains; kills (how, changes stored): {kills}")
-    # The kills landed at different points of the work (not all before the first batch, say).
+    # The kills landed at different points of the work (not all before the first batch, say); the loop
+    # above kills up to MAX_KILLS times for that, since where a kill lands depends on the machine's load.
     assert len({stored for _, stored in kills}) > 2, kills
