@@ -84,6 +84,20 @@ def test_a_shallow_clone_ingests_with_a_warning_and_never_analyses_its_cut_commi
             ("Add module 1", 1), ("Add module 2", 1), ("Add module 3", 1)]
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command to make a shallow clone")
+def test_the_gate_on_a_depth_1_clone_is_a_one_line_error_not_a_whole_tree_score(tmp_path, capsys):
+    src = _source(tmp_path)
+    shallow = _clone(src, tmp_path / "shallow", depth=1)  # what CI checkouts give by default
+    code, out, err = run(capsys, "gate", "--repo", str(shallow), "--db", str(tmp_path / "t.db"))
+    lines = err.strip().splitlines()
+    assert code == 2 and out == "" and len(lines) == 1  # fails closed, and says why instead of a score
+    assert lines[0].startswith("triage: error: ") and "shallow clone" in lines[0] and "fetch-depth: 2" in lines[0]
+
+    subprocess.run(["git", "-C", str(shallow), "fetch", "-q", "--deepen=1"], check=True)
+    code, out, err = run(capsys, "gate", "--repo", str(shallow), "--db", str(tmp_path / "t.db"))
+    assert err == "" and code in (0, 1) and out.split()[1] == "LOW"  # one new one-line module
+
+
 def test_a_full_clone_has_no_warning(tmp_path, capsys):
     code, _, err = run(capsys, "ingest", "--repo", str(_source(tmp_path)), "--db", str(tmp_path / "t.db"))
     assert code == 0 and err == ""

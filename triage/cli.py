@@ -217,7 +217,7 @@ def cmd_gate(args: argparse.Namespace) -> int:
     else:
         _out(f"{change.sha[:12]} {a.risk.tier} score {a.risk.score:g}: {word}")
         for f in a.risk.factors:
-            _out(f"  {f.points:>6g}  {display(f.name):<28} {display(f.detail)}")
+            _out(f"  {round(f.points, 1):>6g}  {display(f.name):<28} {display(f.detail)}")
     return code
 
 

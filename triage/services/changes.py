@@ -46,6 +46,7 @@ def gate(repo_path: str, rev: str, sarif_files: list[str] | None = None):
     repo = open_repo(repo_path)
     cfg = load_config(repo)
     commit = resolve(repo, rev)
+    refuse_shallow_cut(repo, commit)
     change = change_from_commit(commit, repo_key(repo, cfg))
     prov = detect(change, ProvenanceRules.from_config(cfg.provenance))
     external = sarif_results(repo_path, sarif_files)
@@ -56,6 +57,19 @@ def gate(repo_path: str, rev: str, sarif_files: list[str] | None = None):
     a = assess_commit(repo, commit, change, prov, cfg, load_secret(cfg))
     code, word = gate_decision(a.risk.tier, a.sampled, cfg.gate)
     return change, a, code, word
+
+
+def refuse_shallow_cut(repo, commit) -> None:
+    """A one-line error when ``commit``'s parents are not in this shallow clone: its diff
+    cannot be known (it would look like the whole tree added), so there is nothing to gate."""
+    from triage.errors import TriageError
+    from triage.ingest import shallow_boundary
+
+    if str(commit.id) in shallow_boundary(repo):
+        raise TriageError(
+            f"commit {str(commit.id)[:12]} is at this shallow clone's cut: its parent is not in the clone, so "
+            "its diff cannot be known. Fetch one more commit (`git fetch --deepen=1`; in GitHub Actions, "
+            "actions/checkout with `fetch-depth: 2`) and run the gate again")
 
 
 def gate_decision(tier: str, sampled: bool, gate) -> tuple[int, str]:
