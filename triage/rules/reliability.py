@@ -15,7 +15,7 @@ from typing import Iterator
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
 from triage.rules.data import load
-from triage.rules.fileinfo import FileInfo, FileRule, truncate
+from triage.rules.fileinfo import FileInfo, FileRule, is_vendored_path, truncate
 from triage.rules.injection import _is_web_python
 from triage.rules.names import is_money as _is_money_name, money_context
 from triage.rules.python_ast import dotted
@@ -58,6 +58,8 @@ class SwallowedException(FileRule):
     needles = ("except", "catch", "suppress")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
+        if is_vendored_path(fi.path):
+            return  # a vendored library's (jquery's) own error handling is upstream's to review
         if fi.lang == PYTHON:
             if fi.tree is None:
                 yield from self._py_lines(fi)
