@@ -39,3 +39,50 @@ def test_first_party_code_with_vendor_in_its_name_keeps_them():
 def test_security_rules_still_read_vendored_code():
     text = "import pickle\n\ndef load(blob):\n    return pickle.loads(blob)\n"
     assert ("unsafe-deserialization", 4) in run("app/_vendor/cache.py", text)
+
+
+def test_a_stated_limit_in_one_branch_is_not_a_placeholder():
+    text = (
+        "def cursor(conn, server_side):\n"
+        "    if server_side:\n"
+        "        return conn.cursor(name='s')\n"
+        "    else:\n"
+        "        raise NotImplementedError()\n\n"
+        "def ordered(q, transforms):\n"
+        "    if transforms:\n"
+        "        raise NotImplementedError('Ordering by transforms is not implemented.')\n"
+        "    return q\n"
+    )
+    assert run("db/compiler.py", text) == []
+
+
+def test_a_branch_not_written_yet_and_a_whole_stub_body_are_placeholders():
+    text = (
+        "def ship(order, carrier):\n"
+        "    if carrier == 'ups':\n"
+        "        raise NotImplementedError('UPS is not implemented yet')\n"
+        "    return order.ship(carrier)\n\n"
+        "def pay(order, method):\n"
+        "    if method == 'card':\n"
+        "        return order.charge()\n"
+        "    raise NotImplementedError(f'{method} payments are not supported yet')\n\n"
+        "def export(rows):\n"
+        "    with open('x') as fh:\n"
+        "        raise NotImplementedError\n"
+    )
+    assert run("shop/orders.py", text) == [("unresolved-todo", 3), ("unresolved-todo", 9), ("unresolved-todo", 13)]
+
+
+def test_a_registry_marker_is_not_a_placeholder_but_a_wrapped_or_routed_stub_is():
+    marker = (
+        "from typing import cast\n\n"
+        "def operator_fn(fn):\n    return cast(object, fn)\n\n"
+        "@operator_fn\ndef from_():\n    raise NotImplementedError()\n"
+    )
+    assert run("sql/operators.py", marker) == []
+    wrapped = (
+        "def logged(fn):\n    def wrapper(*a):\n        return fn(*a)\n    return wrapper\n\n"
+        "@logged\ndef export():\n    raise NotImplementedError()\n\n"
+        "@app.route('/x')\ndef view():\n    raise NotImplementedError\n"
+    )
+    assert run("app/views.py", wrapped) == [("unresolved-todo", 8), ("unresolved-todo", 12)]
