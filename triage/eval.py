@@ -322,7 +322,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=0, metavar="N", help="print N real-code findings to judge by hand")
     ap.add_argument("--owasp", action="store_true",
                     help="score the OWASP Benchmark-style cases per category (TPR - FPR), with bandit's for comparison")
+    ap.add_argument("--annotated", type=Path, metavar="DIR",
+                    help="score an annotated rule test suite (semgrep's `# ruleid:`/`# ok:` comments) under DIR")
+    ap.add_argument("--map", type=Path, default=None, metavar="FILE",
+                    help="suite id -> triage rule id table for --annotated (default tests/heldout/semgrep_map.toml)")
+    ap.add_argument("--half", choices=("dev", "held", "all", "both"), default="both",
+                    help="which half of the --annotated suite to score (split by a fixed hash of the path)")
     args = ap.parse_args(argv)
+    if args.annotated is not None:
+        return _annotated(args)
     if not (args.corpus / "index.toml").is_file():
         print(f"error: no index.toml in {args.corpus}", file=sys.stderr)
         return 2
@@ -365,6 +373,34 @@ def main(argv: list[str] | None = None) -> int:
             print(format_real(real, quick=not (args.real or args.real_dir)))
             for f in sample(real, args.sample):
                 print(f"sample  {f['source']}/{f['path']}:{f['line']}  {f['rule']}  {f['message']}\n        {f['code']}")
+    return 0
+
+
+def _annotated(args: argparse.Namespace) -> int:
+    """``--annotated DIR``: recall on ``ruleid`` lines, false positives on ``ok`` lines, bandit beside."""
+    from triage import eval_annotated as ea
+
+    if not args.annotated.is_dir():
+        print(f"error: --annotated {args.annotated} is not a directory", file=sys.stderr)
+        return 2
+    try:
+        mapping = ea.load_map(args.map)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        print(f"error: cannot read the mapping table: {exc}", file=sys.stderr)
+        return 2
+    halves = ("dev", "held") if args.half == "both" else (args.half,)
+    results = {h: ea.evaluate(args.annotated, mapping, h) for h in halves}
+    if args.json:
+        print(json.dumps({h: ea.to_dict(r) for h, r in results.items()}, indent=2, sort_keys=True))
+        return 0
+    for h, r in results.items():
+        print(ea.format_result({"dev": "development half", "held": "held-out half", "all": "whole suite"}[h], r))
+        if args.verbose:
+            for m in r.misses:
+                print(f"missed  {m['path']}:{m['line']}  {m['id']} -> {m['rule']}  {m['code']}")
+            for f in r.false_positives:
+                print(f"extra   {f['path']}:{f['line']}  {f['id']} -> {f['rule']}  {f['code']}")
+        print()
     return 0
 
 
