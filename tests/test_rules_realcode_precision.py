@@ -86,3 +86,30 @@ def test_a_registry_marker_is_not_a_placeholder_but_a_wrapped_or_routed_stub_is(
         "@app.route('/x')\ndef view():\n    raise NotImplementedError\n"
     )
     assert run("app/views.py", wrapped) == [("unresolved-todo", 8), ("unresolved-todo", 12)]
+
+
+def test_fetchall_of_the_catalog_or_one_row_is_bounded_wherever_the_query_is_held():
+    cases = [
+        "def cols(db, ix):\n    column_sql = f'PRAGMA index_info({ix})'\n    return db.execute(column_sql).fetchall()\n",
+        "def fks(conn, t):\n    return conn.execute(f'PRAGMA foreign_key_list([{t}])').fetchall()\n",
+        "def q(t):\n    return 'select name from sqlite_master where sql like ?', [t]\n\n"
+        "def fts(conn, t):\n    sql, params = q(t)\n    return conn.execute(sql, params).fetchall()\n",
+        "def version(db):\n    return db.execute('select sqlite_version()').fetchall()[0]\n",
+        "def schemas(connection, query):\n    query = query.where(pg_catalog.pg_namespace.c.nspname != 'x')\n"
+        "    return connection.scalars(query).all()\n",
+        "class Cursor:\n    def fetchall(self):\n        return await_(self._cursor.fetchall())\n",
+    ]
+    for text in cases:
+        assert run("app/store.py", text) == [], text
+
+
+def test_fetchall_of_a_growing_table_is_flagged_however_the_query_reaches_it():
+    cases = [
+        ("def fetch_orders(db):\n    return db.execute('SELECT * FROM orders').fetchall()\n", 2),
+        ("def report(db, day):\n    sql = 'SELECT * FROM events WHERE day = ?'\n"
+         "    return db.execute(sql, (day,)).fetchall()\n", 3),
+        ("def run(db, sql):\n    return db.execute(sql).fetchall()\n", 2),
+        ("def users(session):\n    return session.query(User).all()\n", 2),
+    ]
+    for text, line in cases:
+        assert run("app/store.py", text) == [("unbounded-materialization", line)], text

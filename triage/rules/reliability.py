@@ -15,7 +15,7 @@ from typing import Iterator
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
 from triage.rules.data import load
-from triage.rules.fileinfo import FileInfo, FileRule, is_vendored_path, truncate
+from triage.rules.fileinfo import FileInfo, FileRule, function_spans, is_vendored_path, truncate
 from triage.rules.injection import _is_web_python
 from triage.rules.names import is_money as _is_money_name, money_context
 from triage.rules.python_ast import dotted
@@ -301,6 +301,11 @@ _SQL_CATALOG = re.compile(
     re.I,
 )
 """A query of the database's own catalog: its rows are the schema, bounded by it, not by user data."""
+_CATALOG_NAMES = re.compile(r"\b(?:pg_catalog|information_schema|sqlite_(?:master|schema|temp_master))\b", re.I)
+"""A catalog named in code (SQLAlchemy's ``pg_catalog.pg_class``, ``"sqlite_master"`` given to a helper)."""
+_ONE_ROW = re.compile(r"^\s*select\b(?![\s\S]*\bfrom\b)", re.I)
+"""A SELECT without FROM (``select sqlite_version()``): one row."""
+_EXECUTES = {"execute", "exec_driver_sql", "executescript", "_cursor_execute", "raw", "query"}
 
 
 @register
@@ -333,13 +338,12 @@ class UnboundedMaterialization(FileRule):
                 continue
             msg = ""
             if fi.lang == PYTHON:
-                if last == "fetchall" and c == i + 1:
-                    sql = self._recent_sql(fi, i)
-                    if sql is None or not (_SQL_BOUNDED.search(sql) or _SQL_CATALOG.search(sql)):
-                        msg = "fetchall() loads every row of the result into memory"
+                if last == "fetchall" and c == i + 1 and not self._bounded_fetch(fi, i, a, b):
+                    msg = "fetchall() loads every row of the result into memory"
                 elif last == "all" and c == i + 1 and "." in name:
                     chain = re.split(r"[.()\[\]]+", name)
-                    if any(w in chain for w in _ORM_WORDS) and not any(w in chain for w in _NO_LIMIT_WORDS[:6]):
+                    if any(w in chain for w in _ORM_WORDS) and not any(w in chain for w in _NO_LIMIT_WORDS[:6]) \
+                            and not self._bounded_fetch(fi, i, a, b):
                         if following[:1] != ["["]:
                             msg = f"{name}() loads every matching row (no limit)"
                 elif last == "readlines" and c == i + 1:
@@ -361,6 +365,60 @@ class UnboundedMaterialization(FileRule):
             if msg:
                 seen.add(line)
                 yield self.hit(fi, line, msg)
+
+    def _bounded_fetch(self, fi: FileInfo, i: int, a: int, b: int) -> bool:
+        """The rows ``fetchall()`` at token ``i`` reads are bounded: the query it runs (in its own
+        statement, or the last ``execute`` of the enclosing function, following a name to the
+        string it was assigned) has a LIMIT, is one row (``select sqlite_version()``) or reads the
+        database's catalog (``PRAGMA table_info``, ``pg_catalog``); or the function is a cursor's
+        own fetch method that runs no query (a driver adapter passing ``fetchall()`` on)."""
+        ts, toks = fi.stream, fi.stream.toks
+        line = toks[i].line
+        spans = [sp for sp in function_spans(fi) if sp[0] <= line <= sp[1]]
+        start, _end, fname = max(spans) if spans else (max(1, line - 40), line, "")
+        texts = [t.text for t in toks[a:b] if t.kind in ("str", "doc")]
+        k = i - 1
+        ran = False
+        while k >= 1 and toks[k].line >= start:
+            t = toks[k]
+            if t.kind == "name" and t.value in _EXECUTES and toks[k + 1].value == "(":
+                ran = True
+                args = ts.args(k + 1)
+                if args:
+                    x, y = args[0]
+                    texts += [u.text for u in toks[x:y] if u.kind in ("str", "doc")]
+                    if y == x + 1 and toks[x].kind == "name":
+                        texts += self._assigned_strings(fi, toks[x].value, x, start)
+                break
+            k -= 1
+        if not ran:
+            if "fetch" in fname.lower():
+                return True  # ``def fetchall(self): return self._cursor.fetchall()``: the caller's query
+            recent = self._recent_sql(fi, i)
+            texts += [recent] if recent else []
+        if _CATALOG_NAMES.search("\n".join(fi.lines[start - 1:line])):
+            return True
+        return any(_SQL_BOUNDED.search(x) or _SQL_CATALOG.search(x.lstrip(" \t\n\"'")) or _ONE_ROW.search(x) for x in texts)
+
+    def _assigned_strings(self, fi: FileInfo, name: str, before: int, start: int) -> list[str]:
+        """The strings of the last ``name = ...`` before token ``before`` (from line ``start``)."""
+        ts, toks = fi.stream, fi.stream.toks
+        k = before - 1
+        while k >= 1 and toks[k].line >= start:
+            if toks[k].value == name and toks[k].kind == "name" and toks[k - 1].value != ".":
+                e = k + 1
+                while e < len(toks) and (toks[e].value == "," or (toks[e].kind == "name" and toks[e - 1].value == ",")):
+                    e += 1  # ``sql, params = build(...)``
+                if e < len(toks) and toks[e].value == "=":
+                    _a, b = ts.stmt_bounds(e + 1)
+                    out = [t.text for t in toks[e + 1:b] if t.kind in ("str", "doc")]
+                    called = {t.value for t in toks[e + 1:b] if t.kind == "name"}
+                    for lo, hi, fn in function_spans(fi):
+                        if fn in called:  # built by a function of the same file: its strings
+                            out += [t.text for t in toks if lo <= t.line <= hi and t.kind in ("str", "doc")]
+                    return out
+            k -= 1
+        return []
 
     def _recent_sql(self, fi: FileInfo, i: int) -> str | None:
         toks = fi.stream.toks
