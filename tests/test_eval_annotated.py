@@ -153,3 +153,12 @@ def test_the_committed_map_names_only_known_triage_rules():
     assert {r for rules in mapping.rules.values() for r in rules} <= known
     assert set(mapping.bandit) <= known
     assert not set(mapping.rules) & set(mapping.not_covered)
+
+
+def test_a_finding_counts_on_the_rest_of_a_multi_line_call_but_not_on_a_sibling():
+    text = 'x = [\n    {\n        "a": 1,\n    },\n    {\n        "b": f(\n            2,\n        ),\n    },\n]\n'
+    reach = ea.spans(text)
+    assert reach[2] == frozenset({2, 3, 4}), "a dict starting on the line reaches its own end"
+    assert 6 not in reach[2]
+    assert reach[7] == frozenset({6, 7}), "an argument line reaches the call's first line"
+    assert ea.spans("def (:\n") == {}

@@ -10,7 +10,8 @@ Each file is analysed as a one-file change with every line added (as the real-co
 check does), and a suite id maps to triage rule ids through a table of ids only
 (:data:`DEFAULT_MAP`); ids the table lists as not covered, or does not list, are
 reported, not dropped. A ``ruleid`` line is caught when a finding of a mapped rule
-sits on it; an ``ok`` line is a false positive when one does. An ``ok`` line whose code
+sits on it (or on the rest of what starts there, see :func:`spans`); an ``ok`` line is
+a false positive when one does. An ``ok`` line whose code
 is the same text as a ``ruleid`` line of the suite for the same triage rule is a
 contradiction within the suite and is counted apart. bandit runs on the same files,
 its tests mapped to triage rules by the same table. Files are split into a development
@@ -19,6 +20,7 @@ and a held-out half by a fixed hash of their path (:func:`half`).
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 import tomllib
@@ -81,6 +83,36 @@ def parse(path: str, text: str) -> list[Annotation]:
         for sid in ids or default:
             out.append(Annotation(path, target + 1, kind, sid, " ".join(lines[target].split())))
     return sorted(set(out), key=lambda a: (a.line, a.kind, a.sid))
+
+
+def spans(text: str) -> dict[int, frozenset[int]]:
+    """Line -> the lines a finding may sit on to count for an annotation of that line.
+
+    A finding counts on the annotated line, on the other lines of the largest syntax node
+    that starts there (a call or a dict written over several lines), and, for a line inside
+    a call that starts earlier (one argument of a multi-line call), on the call's first
+    line. Lines of a file that does not parse count alone."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return {}
+    ends: dict[int, int] = {}
+    calls: list[tuple[int, int]] = []
+    for node in ast.walk(tree):
+        start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if start is None or end is None:
+            continue
+        ends[start] = max(ends.get(start, start), end)
+        if isinstance(node, ast.Call) and end > start:
+            calls.append((start, end))
+    out: dict[int, frozenset[int]] = {}
+    for line in range(1, text.count("\n") + 2):
+        lines = set(range(line, ends.get(line, line) + 1))
+        inner = [c for c in calls if c[0] < line <= c[1]]
+        if inner:
+            lines.add(max(inner)[0])
+        out[line] = frozenset(lines)
+    return out
 
 
 def suite_files(root: Path) -> list[Path]:
@@ -207,6 +239,7 @@ def evaluate(root: Path, mapping: Mapping, which: str = "all", with_bandit: bool
             continue
         got = _triage_lines(rel, text, root, paths)
         by_bandit = _bandit_lines(rel, text) if with_bandit else {}
+        reach = spans(text)
         for a in anns:
             if a.kind in TODO_POSITIVE or a.kind in TODO_NEGATIVE:
                 res.todo[a.kind] += 1
@@ -219,9 +252,10 @@ def evaluate(root: Path, mapping: Mapping, which: str = "all", with_bandit: bool
                 res.contradicted += 1
                 continue
             key = targets[0]
-            hit = bool(got.get(a.line, set()) & set(targets))
+            near = reach.get(a.line, frozenset((a.line,)))
+            hit = any(got.get(n, set()) & set(targets) for n in near)
             tests = {t for r in targets for t in mapping.bandit.get(r, ())}
-            bhit = bool(by_bandit.get(a.line, set()) & tests)
+            bhit = any(by_bandit.get(n, set()) & tests for n in near)
             t = res.by_rule[key]
             row = {"path": rel, "line": a.line, "id": a.sid, "rule": key, "code": a.code[:120]}
             if a.kind == POSITIVE:
