@@ -2,8 +2,8 @@
 command line comes from the request, or that start a shell with a built command.
 
 ``subprocess.run/call/check_call/check_output/Popen``, ``os.exec*``, ``os.spawn*``,
-``os.posix_spawn(p)``, ``pty.spawn`` and ``asyncio.create_subprocess_exec`` are
-reported when
+``os.posix_spawn(p)``, ``pty.spawn``, ``asyncio.create_subprocess_exec`` (also as
+``asyncio.subprocess.…``) and an event loop's ``subprocess_exec`` are reported when
 
 * request data reaches the program or any argument (through :mod:`triage.rules.dataflow`:
   ``["convert", request.args["f"]]``, a list built with ``append``, a helper's return
@@ -58,6 +58,8 @@ def _argv(call: ast.Call, name: str) -> list[ast.AST]:
     first = next((k.value for k in call.keywords if k.arg == "args"), args[0] if args else None)
     if first is None:
         return []
+    if name == "loop.subprocess_exec":
+        return args[1:]
     if name == "asyncio.create_subprocess_exec" or name in ("anyio.open_process", "trio.run_process"):
         return args
     if isinstance(first, (ast.List, ast.Tuple)):
@@ -84,7 +86,10 @@ def python_argv(fi: FileInfo) -> Iterator[tuple[int, str]]:
     if flow is None:
         return
     for call, name in flow.calls(lines=fi.added):
-        if name not in _SUBPROCESS and not _EXEC.match(name):
+        name = name.replace("asyncio.subprocess.", "asyncio.", 1)
+        if name.endswith(".subprocess_exec") and isinstance(call.func, ast.Attribute):
+            name = "loop.subprocess_exec"  # an event loop's (protocol_factory, program, *args)
+        elif name not in _SUBPROCESS and not _EXEC.match(name):
             continue
         if any(k.arg == "shell" and not (isinstance(k.value, ast.Constant) and not k.value.value) for k in call.keywords):
             continue  # shell=True: the shell rule's own finding

@@ -91,12 +91,15 @@ class ShellInjection(FileRule):
             direct = _calls("shell", "python", "calls")
             with_kw = _calls("shell", "python", "shell_kw")
             for i, name, start in ts.calls():
-                q = qualify(fi, name)
+                q = qualify(fi, name).replace("asyncio.subprocess.", "asyncio.", 1)
                 args = ts.args(i)
-                if q in direct or q == "asyncio.create_subprocess_shell":
-                    if args and not plain_literal(fi, *args[0]) and not arg_safe(
-                            fi, ts.toks[i].line, name, "shell", names=_plain_names(ts, *args[0])):
-                        yield self.hit(fi, ts.toks[i].line, f"{q}() runs {truncate(ts.source(*args[0]), 50)} through a shell")
+                at = 0
+                if name.endswith(".subprocess_shell") and _prev_value(fi, start) != "def":
+                    q, at = "loop.subprocess_shell", 1  # an event loop's (protocol_factory, cmd)
+                if q in direct or q in ("asyncio.create_subprocess_shell", "loop.subprocess_shell"):
+                    if len(args) > at and not plain_literal(fi, *args[at]) and not arg_safe(
+                            fi, ts.toks[i].line, name, "shell", names=_plain_names(ts, *args[at]), index=at):
+                        yield self.hit(fi, ts.toks[i].line, f"{q}() runs {truncate(ts.source(*args[at]), 50)} through a shell")
                     continue
                 if q in with_kw or name in with_kw:
                     if not (q.startswith("subprocess.") or name.startswith("subprocess.")):
