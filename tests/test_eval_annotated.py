@@ -96,7 +96,7 @@ def test_a_miss_is_listed_with_its_line(tmp_path):
     (root / "python" / "miss.py").write_text("# ruleid: shell-demo\nprint('nothing to see')\n")
     res = ea.evaluate(root, mapping, "all")
     assert {"path": "python/miss.py", "line": 2, "id": "shell-demo", "rule": "shell-injection",
-            "code": "print('nothing to see')"} in res.misses
+            "code": "print('nothing to see')", "elsewhere": False} in res.misses
     assert res.by_rule["shell-injection"].recall == 2 / 3
 
 
@@ -162,3 +162,14 @@ def test_a_finding_counts_on_the_rest_of_a_multi_line_call_but_not_on_a_sibling(
     assert 6 not in reach[2]
     assert reach[7] == frozenset({6, 7}), "an argument line reaches the call's first line"
     assert ea.spans("def (:\n") == {}
+
+
+def test_a_miss_whose_finding_sits_elsewhere_in_its_function_is_counted_apart(tmp_path):
+    root, mapping = _suite(tmp_path)
+    (root / "python" / "src.py").write_text(
+        "import os\n\ndef view(request):\n    # ruleid: shell-demo\n    cmd = request.args['c']\n"
+        "    os.system('ls ' + cmd)\n")
+    res = ea.evaluate(root, mapping, "all")
+    assert res.elsewhere == 1
+    assert [m["line"] for m in res.misses if m["elsewhere"]] == [5]
+    assert res.by_rule["shell-injection"].caught == 2, "it is not counted as caught"

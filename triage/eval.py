@@ -397,7 +397,8 @@ def _annotated(args: argparse.Namespace) -> int:
         print(ea.format_result({"dev": "development half", "held": "held-out half", "all": "whole suite"}[h], r))
         if args.verbose:
             for m in r.misses:
-                print(f"missed  {m['path']}:{m['line']}  {m['id']} -> {m['rule']}  {m['code']}")
+                near = " (found elsewhere in the function)" if m.get("elsewhere") else ""
+                print(f"missed  {m['path']}:{m['line']}  {m['id']} -> {m['rule']}{near}  {m['code']}")
             for f in r.false_positives:
                 print(f"extra   {f['path']}:{f['line']}  {f['id']} -> {f['rule']}  {f['code']}")
         print()

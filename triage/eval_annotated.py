@@ -115,6 +115,22 @@ def spans(text: str) -> dict[int, frozenset[int]]:
     return out
 
 
+def scopes(text: str) -> dict[int, tuple[int, int]]:
+    """Line -> the lines of its innermost function (module-level lines: five either side)."""
+    n = text.count("\n") + 1
+    out = {line: (max(1, line - 5), min(n, line + 5)) for line in range(1, n + 1)}
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return out
+    fns = sorted(((f.lineno, f.end_lineno or f.lineno) for f in ast.walk(tree)
+                  if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))), key=lambda r: r[1] - r[0], reverse=True)
+    for start, end in fns:  # widest first, so the innermost function wins
+        for line in range(start, end + 1):
+            out[line] = (start, end)
+    return out
+
+
 def suite_files(root: Path) -> list[Path]:
     """The suite's test files under ``root`` (``*.py``, not semgrep's ``*.fixed.py`` outputs)."""
     return sorted(p for p in Path(root).rglob("*.py") if p.is_file() and not p.name.endswith(".fixed.py"))
@@ -180,6 +196,9 @@ class Result:
     """Suite id -> annotated lines (ruleid and ok) the mapping does not cover."""
     todo: Counter = field(default_factory=Counter)
     contradicted: int = 0
+    elsewhere: int = 0
+    """Missed ``ruleid`` lines with a finding of the mapped rule elsewhere in the same function
+    (reported on the line that builds the value, or at the sink of a value read on the line)."""
     misses: list[dict] = field(default_factory=list)
     false_positives: list[dict] = field(default_factory=list)
 
@@ -240,6 +259,7 @@ def evaluate(root: Path, mapping: Mapping, which: str = "all", with_bandit: bool
         got = _triage_lines(rel, text, root, paths)
         by_bandit = _bandit_lines(rel, text) if with_bandit else {}
         reach = spans(text)
+        scope = scopes(text)
         for a in anns:
             if a.kind in TODO_POSITIVE or a.kind in TODO_NEGATIVE:
                 res.todo[a.kind] += 1
@@ -263,6 +283,9 @@ def evaluate(root: Path, mapping: Mapping, which: str = "all", with_bandit: bool
                 t.caught += hit
                 t.bandit_caught += bhit
                 if not hit:
+                    lo, hi = scope.get(a.line, (a.line, a.line))
+                    row["elsewhere"] = any(got.get(n, set()) & set(targets) for n in range(lo, hi + 1))
+                    res.elsewhere += row["elsewhere"]
                     res.misses.append(row)
             else:
                 t.negatives += 1
@@ -291,6 +314,7 @@ def format_result(name: str, res: Result) -> str:
     nc = sum(res.not_covered.values())
     lines.append(f"not covered: {nc} annotated lines of {len(res.not_covered)} suite ids"
                  + (f" ({', '.join(sorted(res.not_covered))})" if res.not_covered else ""))
+    lines.append(f"missed on the line, found elsewhere in the same function: {res.elsewhere}")
     lines.append(f"left out: {sum(res.todo.values())} known-gap lines (todoruleid/todook/fn/fp), "
                  f"{res.contradicted} ok lines the suite also marks ruleid")
     return "\n".join(lines)
@@ -305,4 +329,5 @@ def to_dict(res: Result) -> dict:
                 "bandit_fp_rate": t.bandit_fp_rate}
     return {"files": res.files, "rules": {k: row(v) for k, v in sorted(res.by_rule.items())},
             "total": row(res.total()), "not_covered": dict(sorted(res.not_covered.items())),
-            "todo": dict(res.todo), "contradicted": res.contradicted}
+            "todo": dict(res.todo), "contradicted": res.contradicted,
+            "missed_found_elsewhere_in_function": res.elsewhere}
