@@ -113,3 +113,54 @@ def test_fetchall_of_a_growing_table_is_flagged_however_the_query_reaches_it():
     ]
     for text, line in cases:
         assert run("app/store.py", text) == [("unbounded-materialization", line)], text
+
+
+def test_a_sql_compiler_joining_its_own_fragments_is_not_an_injection():
+    text = (
+        "class SQLCompiler:\n"
+        "    def as_sql(self):\n"
+        "        grouping = []\n"
+        "        for expr in self.group_by:\n"
+        "            g_sql, _p = self.compile(expr)\n"
+        "            grouping.append(g_sql)\n"
+        "        return 'SELECT a FROM t GROUP BY %s' % ', '.join(grouping)\n\n"
+        "    def order_by_clause(self, select):\n"
+        "        order_by = self._delimited(select.order_by)\n"
+        "        return ' ORDER BY ' + order_by\n\n"
+        "def as_sql(self, compiler, connection):\n"
+        "    rows = [compiler.compile(a)[0] for a in self.args]\n"
+        "    return [('SELECT %s FROM dual' % ', '.join(p)) for p in [rows]]\n"
+    )
+    assert run("orm/compiler.py", text) == []
+
+
+def test_a_compilers_parameters_and_what_is_built_from_them_still_count():
+    param = (
+        "class ReportCompiler:\n"
+        "    def where(self, column, value):\n"
+        "        return f\"SELECT * FROM r WHERE {column} = '{value}'\"\n"
+    )
+    assert run("orm/compiler.py", param) == [("sql-interpolation", 3)]
+    derived = (
+        "def as_sql(self, compiler, connection, search):\n"
+        "    lhs, _p = compiler.compile(self.lhs)\n"
+        "    term = search.strip()\n"
+        "    return f\"SELECT * FROM t WHERE {lhs} LIKE '%{term}%'\"\n"
+    )
+    assert run("orm/lookups.py", derived) == [("sql-interpolation", 4)]
+    request = (
+        "def search(request, connection):\n"
+        "    q = request.GET['q']\n"
+        "    col = connection.ops.quote_name('name')\n"
+        "    return connection.cursor().execute(f\"SELECT * FROM u WHERE {col} = '{q}'\")\n"
+    )
+    assert run("app/views.py", request) == [("sql-interpolation", 4)]
+
+
+def test_outside_a_compiler_a_local_fragment_is_judged_as_before():
+    text = (
+        "def report(db, day):\n"
+        "    d = day.strip()\n"
+        "    return db.execute(f\"SELECT * FROM events WHERE day = '{d}'\")\n"
+    )
+    assert run("app/report.py", text) == [("sql-interpolation", 3)]

@@ -40,6 +40,7 @@ from typing import Iterator
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
 from triage.rules.fileinfo import FileInfo, FileRule, qualify, truncate
+from triage.rules.sqlcompiler import compiled_fragment
 from triage.rules.tokens import JAVASCRIPT, PYTHON, TokenStream
 
 _ITEM = r"""(?:\*|\x00|\w+\([^()]{0,80}\)|[\w.\x00"`\[\]]+)(?:\s+as\s+\w+)?"""
@@ -180,6 +181,8 @@ class _Allow:
             return True
         if _SQL_FRAGMENT.match(e) and not (line and self._flow_tainted(e, line)):
             return True  # SQL composed from SQL built elsewhere (where that is built is what to check)
+        if line and self.fi.lang == PYTHON and compiled_fragment(self.fi, e, line) and not self._flow_tainted(e, line):
+            return True  # a SQL compiler joining fragments it compiled or quoted itself
         if re.fullmatch(r"-?\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\"|True|False|None|null|true|false", e):
             return True
         if _CONST.match(e):
