@@ -164,3 +164,17 @@ def test_outside_a_compiler_a_local_fragment_is_judged_as_before():
         "    return db.execute(f\"SELECT * FROM events WHERE day = '{d}'\")\n"
     )
     assert run("app/report.py", text) == [("sql-interpolation", 3)]
+
+
+VIEW = "from flask import Flask\napp = Flask(__name__)\n\n@app.route('/x')\ndef view(request):\n    try:\n        return work()\n    except Exception as e:\n        return {ret}\n"
+
+
+def test_an_exception_handed_to_a_handler_or_returned_as_an_object_is_not_disclosed():
+    for ret in ("response_for_exception(request, e)", "e", "e.valid_methods", "self_reject(request, e.reason)"):
+        assert run("app/views.py", VIEW.format(ret=ret)) == [], ret
+
+
+def test_the_exceptions_text_in_a_returned_value_is_disclosed():
+    for ret in ("str(e), 500", "'failed: %s' % e", "f'failed: {e}'", "{'error': e.args[0]}", "{'error': e}",
+                "jsonify(error=e.args)", "'failed: {}'.format(e)"):
+        assert run("app/views.py", VIEW.format(ret=ret)) == [("stacktrace-disclosure", 9)], ret

@@ -164,6 +164,7 @@ class StacktraceDisclosure(FileRule):
         responses = set(_cfg_web().get("python_responses", []))
         al = fi.aliases
         seen: set[int] = set()
+        current: list[str | None] = [None]
 
         def is_response(call: ast.AST) -> bool:
             if not isinstance(call, ast.Call):
@@ -190,6 +191,28 @@ class StacktraceDisclosure(FileRule):
                     return sub
             return None
 
+        def as_text(node: ast.AST, exc: str | None) -> bool:
+            """In a plain ``return`` (no response built), the exception's *text* is returned:
+            ``str(e)``, ``f"{e}"``, ``"%s" % e``, ``e.args``, a traceback. An exception handed
+            to a call (django's ``response_for_exception(request, e)``), returned as an object
+            (``return e``) or read for a field (``e.valid_methods``) is not sent as text."""
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Call) and (al.resolve(sub.func) if al else dotted(sub.func)) in _TB:
+                    return True
+                if not (exc and isinstance(sub, ast.Name) and sub.id == exc):
+                    continue
+                par = fi.parents.get(sub)
+                if isinstance(par, ast.Call) and sub in par.args and dotted(par.func) in ("str", "repr", "format"):
+                    return True
+                if isinstance(par, (ast.FormattedValue, ast.BinOp)) or (
+                        isinstance(par, ast.Call) and isinstance(par.func, ast.Attribute) and par.func.attr == "format"):
+                    return True
+                if isinstance(par, ast.Attribute) and par.attr in ("args", "message", "msg", "strerror", "detail"):
+                    return True
+                if isinstance(par, (ast.Tuple, ast.List, ast.Dict)):
+                    return True  # ``{"error": e}`` serialised into the body
+            return False
+
         def sinks(body: list[ast.stmt]) -> Iterator[ast.AST]:
             stack: list[ast.AST] = list(body)
             while stack:
@@ -197,7 +220,8 @@ class StacktraceDisclosure(FileRule):
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
                     continue
                 if isinstance(node, ast.Return) and node.value is not None and (web or any(is_response(x) for x in ast.walk(node.value))):
-                    yield node.value
+                    if any(is_response(x) for x in ast.walk(node.value)) or as_text(node.value, current[0]):
+                        yield node.value
                     continue
                 if isinstance(node, ast.Call) and is_response(node):
                     yield node
@@ -208,6 +232,7 @@ class StacktraceDisclosure(FileRule):
             if isinstance(node, ast.ExceptHandler):
                 if not fi.touches(node.lineno, node.end_lineno or node.lineno):
                     continue
+                current[0] = node.name
                 for sink in sinks(node.body):
                     bad = leak(sink, node.name)
                     if bad is not None:
