@@ -44,6 +44,7 @@ _URL_SINKS |= {"urllib.request.urlopen", "urlopen"}
 _CONTAINED = re.compile(r"commonpath|is_relative_to|(?:realpath|abspath|resolve\(\))[\s\S]*startswith")
 _HOST_CHECKED = re.compile(r"\b(?:hostname|netloc)\b")
 _LITERAL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/{}]+/")
+_LITERAL_HOST_PCT = re.compile(r"^[a-z][a-z0-9+.-]*://[^/{}%]+/")
 _SOURCE_HINT = re.compile(r"\breq(?:uest)?\.|\.(?:route|get|post|put|patch|delete|api_route)\(\s*[\"'][^\"'\n]*[<{]")
 """What a file needs for any source: request data, or a route whose path has placeholders. The
 whole file is searched (a handler's decorator can be far above the added lines), so the rules
@@ -81,17 +82,21 @@ def _url_arg(call: ast.Call, name: str) -> ast.AST | None:
 
 
 def _literal_host(url: ast.AST) -> bool:
-    """The URL's scheme and host are fixed text (only its path or query can vary)."""
+    """The URL's scheme and host are fixed text (only its path or query can vary): with ``%``
+    formatting a ``%s`` in the host is a placeholder (``"https://%s/x" % host``), not text."""
     head: ast.AST | None = None
+    pattern = _LITERAL_HOST
     if isinstance(url, ast.JoinedStr) and url.values:
         head = url.values[0]
     elif isinstance(url, ast.BinOp) and isinstance(url.op, (ast.Add, ast.Mod)):
         head = url.left
+        if isinstance(url.op, ast.Mod):
+            pattern = _LITERAL_HOST_PCT
     elif isinstance(url, ast.Call) and isinstance(url.func, ast.Attribute) and url.func.attr == "format":
         head = url.func.value
     if isinstance(head, ast.BinOp):
         return _literal_host(head)
-    return isinstance(head, ast.Constant) and isinstance(head.value, str) and bool(_LITERAL_HOST.match(head.value))
+    return isinstance(head, ast.Constant) and isinstance(head.value, str) and bool(pattern.match(head.value))
 
 
 # ------------------------------------------------------------------ javascript
