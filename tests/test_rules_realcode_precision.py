@@ -178,3 +178,11 @@ def test_the_exceptions_text_in_a_returned_value_is_disclosed():
     for ret in ("str(e), 500", "'failed: %s' % e", "f'failed: {e}'", "{'error': e.args[0]}", "{'error': e}",
                 "jsonify(error=e.args)", "'failed: {}'.format(e)"):
         assert run("app/views.py", VIEW.format(ret=ret)) == [("stacktrace-disclosure", 9)], ret
+
+
+def test_amount_is_money_only_beside_another_money_word():
+    color = "def darken(self, amount: float):\n    return self.lighten(-amount)\n"
+    assert run("ui/color.py", color) == []
+    for other in ("balance", "price", "fee", "refund"):
+        money = f"def pay(account, amount: float):\n    account.{other} -= amount\n"
+        assert run("shop/pay.py", money) == [("float-money", 1)], other

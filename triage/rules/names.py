@@ -114,3 +114,27 @@ PASSWORD_PARTS = frozenset({"password", "passwd", "pwd", "passphrase", "password
 def mentions_password(name: str) -> bool:
     """True when any part of ``name`` is a password word (no exclusions: ``password_hash`` counts)."""
     return any(p in PASSWORD_PARTS for p in parts(name))
+
+
+_AMOUNT = frozenset({"amount", "amounts", "amt"})
+"""Money only beside other money: ``amount`` alone is as often a colour's or a bar's."""
+
+
+@lru_cache(maxsize=None)
+def _other_money() -> re.Pattern:
+    words, _excl = _lexicon("money")
+    alts = "|".join(sorted(re.escape(w) for w in words - _AMOUNT)) or "(?!)"
+    return re.compile(f"(?<![a-z])(?:{alts})(?![a-z])")
+
+
+def amount_is_money(text_lower: str) -> bool:
+    """True when a (lower-cased) file names money by another word than ``amount``
+    (``price``, ``balance``, ``fee``...), so that its ``amount`` is money too."""
+    return bool(_other_money().search(text_lower))
+
+
+def only_amount(name: str) -> bool:
+    """``amount``, ``max_amount``: the money word in the name is ``amount`` alone."""
+    words, _excl = _lexicon("money")
+    ps = parts(name)
+    return any(p in _AMOUNT for p in ps) and not any(p in words and p not in _AMOUNT for p in ps)

@@ -17,7 +17,7 @@ from triage.rules.base import RepoContext, register
 from triage.rules.data import load
 from triage.rules.fileinfo import FileInfo, FileRule, function_spans, is_vendored_path, truncate
 from triage.rules.injection import _is_web_python
-from triage.rules.names import is_money as _is_money_name, money_context
+from triage.rules.names import amount_is_money, is_money as _is_money_name, money_context, only_amount
 from triage.rules.python_ast import dotted
 from triage.rules.sql import looks_like_sql
 from triage.rules.tokens import JAVASCRIPT, PYTHON
@@ -477,8 +477,11 @@ class FloatMoney(FileRule):
         if not _FLOAT_HINT.search(fi.near_added_lower):
             return  # nothing float-like near the added lines
         has_ctx = money_context(fi.lower)
+        amounts = has_ctx or amount_is_money(fi.lower)
 
         def is_money(name: str) -> bool:
+            if not amounts and only_amount(name):
+                return False  # textual's ``darken(amount: float)``: no other word of the file is money
             return _is_money_name(name, has_ctx)
 
         if not any(is_money(w) for w in set(_IDENT.findall(fi.near_added_text))):
