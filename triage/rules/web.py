@@ -553,6 +553,11 @@ def autoescape_off(fi: FileInfo) -> Iterator[tuple[int, str]]:
                 filters = kws.get("default_filters")
                 if filters is None or not re.search(r"['\"]h['\"]", _src(filters, 200)):
                     yield call.lineno, f"{q.rsplit('.', 1)[-1]}() without default_filters=['h'] renders variables unescaped"
+        for d in fi.nodes(ast.Dict):
+            for k, v in zip(d.keys, d.values):
+                if (isinstance(k, ast.Constant) and k.value == "autoescape" and v is not None
+                        and _literal(v) is False and k.lineno in fi.added):
+                    yield k.lineno, "'autoescape': False in template options renders every variable unescaped"
         for node in fi.nodes(ast.Assign):
             if node.lineno in fi.added and _literal(node.value) is False and any(
                     isinstance(t, ast.Attribute) and t.attr == "autoescape" for t in node.targets):
