@@ -22,6 +22,7 @@ the same way from its statement and function.
 from __future__ import annotations
 
 import ast
+import bisect
 import io
 import logging
 import re
@@ -82,24 +83,106 @@ def all_tests() -> frozenset[str]:
     return frozenset(ids)
 
 
-def run_bandit(fi: FileInfo, tests: frozenset[str]) -> list:
-    """bandit's issues for ``fi`` with only ``tests`` (``# nosec`` ignored); [] on any failure."""
+def run_bandit(fi: FileInfo, tests: frozenset[str], *, added_only: bool = False) -> list:
+    """bandit's issues for ``fi`` with only ``tests`` (``# nosec`` ignored); [] on any failure.
+
+    ``added_only`` visits only the statements that hold an added line or an import
+    (:func:`_changed_visitor`): the issues on added lines are the same, for less work."""
     mods = _bandit()
     ts = _test_set(tests) if mods is not None and tests else None
     if ts is None or fi.tree is None:
         return []
     _config, meta_ast, metrics, node_visitor, _ts = mods
     text = fi.text.replace("\r\n", "\n")
+    cls = _changed_visitor(node_visitor.BanditNodeVisitor) if added_only else node_visitor.BanditNodeVisitor
     try:
         with _LOCK:  # bandit's visitor keeps module-level state in its tester
-            v = node_visitor.BanditNodeVisitor(fi.basename, io.BytesIO(text.encode("utf-8", "replace")),
-                                               meta_ast.BanditMetaAst(), ts, False, {}, metrics.Metrics())
+            v = cls(fi.basename, io.BytesIO(text.encode("utf-8", "replace")),
+                    meta_ast.BanditMetaAst(), ts, False, {}, metrics.Metrics())
+            if added_only:
+                v.marks = _marks(fi)
+                v.inert = _inert(ts, cls)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 v.process(text)
     except Exception:  # noqa: BLE001 - bandit failing on odd input must not stop review
         return []
     return list(v.tester.results)
+
+
+def _marks(fi: FileInfo) -> list[int]:
+    """The sorted lines a statement must span for bandit to visit it: the added lines, and
+    every line that mentions ``import`` (bandit learns import aliases in visiting order, and
+    a later call is named by them)."""
+    return sorted(set(fi.added) | {n for n, line in enumerate(fi.lines, 1) if "import" in line})
+
+
+_NODE_TYPES = tuple(name for name in dir(ast) if isinstance(getattr(ast, name), type)
+                    and issubclass(getattr(ast, name), ast.AST))
+_AS_TESTED = {"Constant": ("Str", "Bytes")}
+"""Node types whose ``visit_`` method only runs other names' tests: bandit's visitor runs a
+``Constant``'s tests as ``Str`` or ``Bytes`` tests."""
+
+
+def _inert(test_set, visitor: type) -> frozenset[str]:
+    """Names of the node types whose pre-visit, visit and post-visit change nothing bandit
+    reports with ``test_set``: no ``visit_`` method and no test for them (what a pre-visit
+    sets up is read only by the same node's visit; the depth it counts is undone after)."""
+    tested = set(test_set.tests)
+    return frozenset(name for name in _NODE_TYPES
+                     if (name in _AS_TESTED or not hasattr(visitor, "visit_" + name))
+                     and not tested.intersection(_AS_TESTED.get(name, (name,))))
+
+
+@lru_cache(maxsize=4)
+def _changed_visitor(base: type) -> type:
+    """bandit's node visitor, skipping every statement whose lines hold no mark (:func:`_marks`).
+
+    An issue is raised while visiting its node, with that node's line (or one of its call's
+    arguments'), so an issue on an added line comes from a statement spanning that line; the
+    only state one statement's visit leaves for the next are the import aliases and names,
+    and a statement holding an import is visited. Parents and siblings are linked as
+    bandit links them; the skipped statements' insides are not visited at all."""
+
+    class ChangedOnly(base):
+        marks: list[int] = []
+        inert: frozenset[str] = frozenset()
+        """Node types whose visit has no effect: no visitor method of bandit's and no test of
+        this test set (their children are still visited)."""
+
+        def _wanted(self, node: ast.stmt) -> bool:
+            start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
+            end = getattr(node, "end_lineno", None) or start
+            k = bisect.bisect_left(self.marks, start)
+            return k < len(self.marks) and self.marks[k] <= end
+
+        def generic_visit(self, node):  # bandit's, with the skip
+            for _, value in ast.iter_fields(node):
+                if isinstance(value, list):
+                    max_idx = len(value) - 1
+                    for idx, item in enumerate(value):
+                        if isinstance(item, ast.AST):
+                            item._bandit_sibling = value[idx + 1] if idx < max_idx else None
+                            item._bandit_parent = node
+                            if isinstance(item, ast.stmt) and not self._wanted(item):
+                                continue
+                            if type(item).__name__ in self.inert:
+                                self.generic_visit(item)
+                            elif self.pre_visit(item):
+                                self.visit(item)
+                                self.generic_visit(item)
+                                self.post_visit(item)
+                elif isinstance(value, ast.AST):
+                    value._bandit_sibling = None
+                    value._bandit_parent = node
+                    if type(value).__name__ in self.inert:
+                        self.generic_visit(value)
+                    elif self.pre_visit(value):
+                        self.visit(value)
+                        self.generic_visit(value)
+                        self.post_visit(value)
+
+    return ChangedOnly
 
 
 class BanditRule(FileRule):
@@ -139,7 +222,7 @@ def _shared_issues(fi: FileInfo) -> list:
     """bandit run once per file, with the tests of every bridged rule whose needles are near the added lines."""
     def compute() -> list:
         tests = frozenset(t for cls in BRIDGED if fi.has_any(cls.needles) for t in cls.tests)
-        return run_bandit(fi, tests)
+        return run_bandit(fi, tests, added_only=True)
     return fi.once("bandit", compute)
 
 

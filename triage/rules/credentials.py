@@ -209,14 +209,10 @@ class HardcodedSecret(FileRule):
     @staticmethod
     def _open_paren(ts, i: int) -> int | None:
         """Index of the "(" of the call whose argument list holds token ``i``."""
-        d = ts.depth[i]
-        k = i - 1
-        while k >= 0 and i - k < 400:
-            t = ts.toks[k]
-            if ts.depth[k] < d:
-                return k if t.value == "(" else None
-            k -= 1
-        return None
+        k = ts.shallower[i]  # the nearest token before ``i`` at a smaller depth, within 400
+        if k < 0 or i - k >= 400:
+            return None
+        return k if ts.toks[k].value == "(" else None
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")

@@ -374,6 +374,7 @@ class TokenStream:
         self._match: dict[int, int] | None = None
         self._depth: list[int] | None = None
         self._pdepth: list[int] | None = None
+        self._shallower: list[int] | None = None
 
     # ------------------------------------------------------------------ brackets
 
@@ -433,6 +434,24 @@ class TokenStream:
         if self._depth is None:
             self._compute()
         return self._depth  # type: ignore[return-value]
+
+    @property
+    def shallower(self) -> list[int]:
+        """For each token, the index of the nearest token before it at a smaller
+        :attr:`depth` (its enclosing opener, for a matched stream), or -1."""
+        got = self._shallower
+        if got is None:
+            depth = self.depth
+            got = [-1] * len(depth)
+            stack: list[int] = []
+            for i, d in enumerate(depth):
+                while stack and depth[stack[-1]] >= d:
+                    stack.pop()
+                if stack:
+                    got[i] = stack[-1]
+                stack.append(i)
+            self._shallower = got
+        return got
 
     def close_of(self, i: int) -> int:
         """The index of the bracket closing the one at ``i`` (or the last token)."""
