@@ -401,6 +401,13 @@ class JwtSignatureUnverified(FileRule):
         verifies = "jwt.verify" in fi.text or "jwtVerify" in fi.text
         for i, name, start in ts.calls():
             q = qualify(fi, name) if fi.lang == PYTHON else name
+            if re.search(r"(?:^|\.)(?:jwt|jose|jws|jsonwebtoken)\.(?:encode|sign)$", q):
+                c = ts.close_of(i)
+                kw = ts.kwarg(i, "algorithm")
+                at = kw[0] if kw else ts.keys_in(i + 1, c).get("algorithm")
+                if at is not None and at < len(toks) and toks[at].kind == "str" and toks[at].text.lower() == "none":
+                    yield self.hit(fi, toks[i].line, f"{q}() signs with alg \"none\": the token carries no signature, anyone can forge it")
+                continue
             if not re.search(r"(?:^|\.)(?:jwt|jose|jws|jsonwebtoken)\.(?:decode|get_unverified_claims)$|^(?:jwt|jose\.jwt)\.decode$", q):
                 continue
             c = ts.close_of(i)
