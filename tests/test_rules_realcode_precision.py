@@ -186,3 +186,12 @@ def test_amount_is_money_only_beside_another_money_word():
     for other in ("balance", "price", "fee", "refund"):
         money = f"def pay(account, amount: float):\n    account.{other} -= amount\n"
         assert run("shop/pay.py", money) == [("float-money", 1)], other
+
+
+def test_a_table_named_with_random_hex_digits_is_safe_but_not_what_is_appended():
+    safe = ("import secrets\n\ndef f(conn):\n    t = f't{secrets.token_hex(16)}'\n"
+            "    conn.execute(f'drop table {t}')\n")
+    assert run("app/db.py", safe) == []
+    unsafe = ("import secrets\n\ndef f(conn, suffix):\n    t = f't{secrets.token_hex(16)}{suffix}'\n"
+              "    conn.execute(f'drop table {t}')\n")
+    assert run("app/db.py", unsafe) == [("sql-interpolation", 5)]

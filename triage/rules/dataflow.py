@@ -173,7 +173,9 @@ _REQUEST_SAFE_ATTRS = {"method", "scheme", "is_secure", "secure", "is_json", "co
 _FRAMEWORK_REQUESTS = {"flask.request", "quart.request", "bottle.request", "werkzeug.local.request"}
 _NUMBERS = {"int", "float", "bool", "len", "abs", "round", "hash", "complex", "ord", "uuid.UUID", "UUID",
             "decimal.Decimal", "Decimal", "datetime.date.fromisoformat", "id", "isinstance", "callable",
-            "hasattr", "math.floor", "math.ceil"}
+            "hasattr", "math.floor", "math.ceil",
+            # hex digits, a number or a UUID: nothing in them can end a quote or a statement
+            "secrets.token_hex", "secrets.randbelow", "secrets.randbits", "uuid.uuid4", "uuid.uuid1", "uuid4"}
 _PURE = {
     "str", "repr", "bytes", "bytearray", "list", "tuple", "set", "frozenset", "sorted", "reversed", "min", "max",
     "format", "dict", "chr", "iter", "next", "enumerate", "zip", "filter", "map",
