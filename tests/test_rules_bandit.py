@@ -80,3 +80,14 @@ def test_javascript_weak_hash_in_a_security_context():
           "function checksum(buf) { return crypto.createHash('md5').update(buf).digest('hex'); }\n")
     f = SourceFile("src/a.js", js, frozenset(range(1, 4)))
     assert [(x.rule, x.line) for x in analyze([f]) if x.rule == "weak-hash"] == [("weak-hash", 2)]
+
+
+def test_a_file_with_only_weak_hash_needles_does_not_hide_the_next_files_weak_ciphers():
+    """bandit keeps its blacklist on a module-level function: a test set built for one file's
+    needles must not decide the blacklist calls checked in the next file."""
+    cipher = "from Crypto.Cipher import DES\n\n\ndef seal(key, data):\n    return DES.new(key, DES.MODE_ECB).encrypt(data)\n"
+    hashes = "from cryptography.hazmat.primitives import hashes\n\nDIGEST = hashes.SHA256()\n"
+    first = found(cipher, "app/seal.py")
+    assert any(rule == "weak-crypto" and line == 5 for rule, line, _sev in first)
+    found(hashes, "app/digest.py")
+    assert found(cipher, "app/seal.py") == first

@@ -64,9 +64,26 @@ def _test_set(tests: frozenset[str]):
     if mods is None:
         return None
     config, _meta, _metrics, _nv, test_set = mods
-    with warnings.catch_warnings():
+    from bandit.core import blacklisting
+
+    with _LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return test_set.BanditTestSet(config.BanditConfig(), profile={"include": sorted(tests), "exclude": []})
+        ts = test_set.BanditTestSet(config.BanditConfig(), profile={"include": sorted(tests), "exclude": []})
+        # bandit keeps the blacklist a test set filtered on the blacklist function itself, so the
+        # set built last would decide the blacklist calls of every cached set: keep this one's
+        ts._triage_blacklist = (getattr(blacklisting.blacklist, "_checks", None),
+                                getattr(blacklisting.blacklist, "_config", None))
+    return ts
+
+
+def _use_blacklist(ts) -> None:
+    """Put ``ts``'s own blacklist back on bandit's blacklist test (call under ``_LOCK``)."""
+    saved = getattr(ts, "_triage_blacklist", None)
+    if saved is None or saved[1] is None:
+        return
+    from bandit.core import blacklisting
+
+    blacklisting.blacklist._checks, blacklisting.blacklist._config = saved
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +114,7 @@ def run_bandit(fi: FileInfo, tests: frozenset[str], *, added_only: bool = False)
     cls = _changed_visitor(node_visitor.BanditNodeVisitor) if added_only else node_visitor.BanditNodeVisitor
     try:
         with _LOCK:  # bandit's visitor keeps module-level state in its tester
+            _use_blacklist(ts)
             v = cls(fi.basename, io.BytesIO(text.encode("utf-8", "replace")),
                     meta_ast.BanditMetaAst(), ts, False, {}, metrics.Metrics())
             if added_only:
