@@ -80,3 +80,12 @@ def test_the_shallower_table_finds_what_walking_back_finds(code):
     for i in range(len(ts.toks)):
         k = ts.shallower[i]
         assert (k if k >= 0 and i - k < 400 else None) == _walk_back(ts, i)
+
+
+def test_bandit_leaves_the_shared_syntax_tree_as_it_found_it():
+    import ast
+
+    text = "import hashlib\n\n\ndef f(x):\n    return hashlib.md5(x).hexdigest()\n"
+    fi = info(SourceFile("app/mod.py", text, frozenset({5})))
+    assert [i.test_id for i in run_bandit(fi, BRIDGED_TESTS, added_only=True)] == ["B324"]
+    assert not any(hasattr(n, "_bandit_parent") or hasattr(n, "_bandit_sibling") for n in ast.walk(fi.tree))

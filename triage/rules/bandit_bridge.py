@@ -122,7 +122,10 @@ def run_bandit(fi: FileInfo, tests: frozenset[str], *, added_only: bool = False)
                 v.inert = _inert(ts, cls)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                v.process(text)
+                if added_only:
+                    v.process_tree(fi.tree)  # the rules' tree, parsed once (the same text)
+                else:
+                    v.process(text)
     except Exception:  # noqa: BLE001 - bandit failing on odd input must not stop review
         return []
     return list(v.tester.results)
@@ -174,12 +177,32 @@ def _changed_visitor(base: type) -> type:
             k = bisect.bisect_left(self.marks, start)
             return k < len(self.marks) and self.marks[k] <= end
 
+        touched: dict = {}
+
+        def process_tree(self, tree: ast.Module):
+            """bandit's ``process`` on a tree already parsed, which is left as it was found:
+            the links to parents and siblings bandit adds are taken out again (they would
+            keep the shared tree alive in reference cycles)."""
+            self.touched = {}  # by id: ``Load()`` and ``Store()`` are one node each, shared
+            try:
+                self.generic_visit(tree)
+            finally:
+                for n in self.touched.values():
+                    del n._bandit_parent, n._bandit_sibling
+                self.touched = {}
+            self.context = {"file_data": self.fdata, "filename": self.fname, "lineno": 0,
+                            "linerange": [0, 1], "col_offset": 0}
+            self.update_scores(self.tester.run_tests(self.context, "File"))
+            return self.scores
+
         def generic_visit(self, node):  # bandit's, with the skip
+            touched = self.touched
             for _, value in ast.iter_fields(node):
                 if isinstance(value, list):
                     max_idx = len(value) - 1
                     for idx, item in enumerate(value):
                         if isinstance(item, ast.AST):
+                            touched[id(item)] = item
                             item._bandit_sibling = value[idx + 1] if idx < max_idx else None
                             item._bandit_parent = node
                             if isinstance(item, ast.stmt) and not self._wanted(item):
@@ -191,6 +214,7 @@ def _changed_visitor(base: type) -> type:
                                 self.generic_visit(item)
                                 self.post_visit(item)
                 elif isinstance(value, ast.AST):
+                    touched[id(value)] = value
                     value._bandit_sibling = None
                     value._bandit_parent = node
                     if type(value).__name__ in self.inert:

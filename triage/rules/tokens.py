@@ -375,6 +375,7 @@ class TokenStream:
         self._depth: list[int] | None = None
         self._pdepth: list[int] | None = None
         self._shallower: list[int] | None = None
+        self._args: dict[int, list[tuple[int, int]]] | None = None
 
     # ------------------------------------------------------------------ brackets
 
@@ -516,7 +517,18 @@ class TokenStream:
                     yield i, name, start
 
     def args(self, i: int) -> list[tuple[int, int]]:
-        """Half-open token ranges of the depth-1 arguments of the call opened at ``i``."""
+        """Half-open token ranges of the depth-1 arguments of the call opened at ``i``
+        (found once per call and stream: several rules, and the secret rule once per
+        literal argument, ask for the same call's)."""
+        memo = self._args
+        if memo is None:
+            memo = self._args = {}
+        got = memo.get(i)
+        if got is None:
+            got = memo[i] = self._find_args(i)
+        return list(got)
+
+    def _find_args(self, i: int) -> list[tuple[int, int]]:
         c = self.close_of(i)
         out: list[tuple[int, int]] = []
         a = i + 1
