@@ -307,6 +307,33 @@ def format_real_code(figures: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def _owasp_dir(args) -> int:
+    from triage import owaspbench
+
+    labels_path = args.owasp_labels
+    if labels_path is None:
+        found = sorted(Path(args.owasp_dir).glob("expectedresults-*.csv"))
+        labels_path = found[-1] if found else None
+    if not Path(args.owasp_dir).is_dir() or labels_path is None or not Path(labels_path).is_file():
+        print(f"error: need a benchmark directory and its expectedresults CSV (--owasp-labels); got {args.owasp_dir}",
+              file=sys.stderr)
+        return 2
+    try:
+        labels = owaspbench.load_labels(labels_path)
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read {labels_path}: {exc}", file=sys.stderr)
+        return 2
+    result = owaspbench.score(args.owasp_dir, labels, None if args.no_bandit else BANDIT_TESTS)
+    if not result["all"]:
+        print(f"error: no labelled BenchmarkTest*.py case under {args.owasp_dir}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(owaspbench.to_dict(result), indent=2, sort_keys=True))
+    else:
+        print(owaspbench.format_report(result, with_bandit=not args.no_bandit, verbose=args.verbose))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m triage.eval``."""
     ap = argparse.ArgumentParser(prog="python -m triage.eval", description="Precision and recall of the rules on the labelled corpus.")
@@ -328,7 +355,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="suite id -> triage rule id table for --annotated (default tests/heldout/semgrep_map.toml)")
     ap.add_argument("--half", choices=("dev", "held", "all", "both"), default="both",
                     help="which half of the --annotated suite to score (split by a fixed hash of the path)")
+    ap.add_argument("--owasp-dir", type=Path, metavar="DIR",
+                    help="score the real OWASP Benchmark (Python) cases under DIR (fetched separately), by half")
+    ap.add_argument("--owasp-labels", type=Path, metavar="CSV",
+                    help="the Benchmark's expectedresults CSV for --owasp-dir (default: DIR/expectedresults-*.csv)")
+    ap.add_argument("--no-bandit", action="store_true", help="with --owasp-dir: leave bandit's columns out")
     args = ap.parse_args(argv)
+    if args.owasp_dir is not None:
+        return _owasp_dir(args)
     if args.annotated is not None:
         return _annotated(args)
     if not (args.corpus / "index.toml").is_file():

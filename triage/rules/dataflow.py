@@ -19,7 +19,8 @@ How values are followed, inside one file:
   of a function of the same file returns what its body returns for those arguments
   (followed three calls deep); any other call returns what its arguments carry;
 * lists and dicts built in the function are followed element by element
-  (``values.append(x)``; ``values.pop(0)``; ``m["k"] = x``; ``m.get("k")``), and an
+  (``values.append(x)``; ``values.pop(0)``; ``m["k"] = x``; ``m.get("k")``), so are a
+  local ``configparser.ConfigParser()``'s options (``set``/``get``), and an
   ``if``/``while``/conditional expression whose test folds to a constant
   (``if 7 * 18 + 106 > 200:``) runs only its live branch;
 * **cleaners** remove what they make harmless: numbers (``int``, ``float``, ``len``,
@@ -203,6 +204,9 @@ _URL_CHECK = re.compile(r"url_has_allowed_host_and_scheme|is_safe_url|is_safe_re
 """A function that checks a URL's host before it returns it."""
 _STORES = {"query", "objects", "session", "db", "cursor", "conn", "connection", "engine", "cache", "redis"}
 """Receivers whose methods read from a store (``URL.query.get(uid)``, ``User.objects.get(...)``)."""
+_CONFIG_PARSERS = {"configparser.ConfigParser", "configparser.RawConfigParser", "configparser.SafeConfigParser"}
+_CONFIG = object()
+"""The key that marks a followed ``ConfigParser``'s entries (options are keyed ``(section, option)``)."""
 _CONTAINER_MUTATORS = {"append", "extend", "insert", "pop", "remove", "update", "setdefault", "add", "clear",
                        "appendleft", "popleft", "discard"}
 
@@ -792,6 +796,9 @@ class _Run:
                 return REQUEST_DATA if last in _REQUEST_ATTRS else Value(unknown=KINDS)
             if receiver.req:
                 return REQUEST_DATA
+            if receiver.items is not None and any(k is _CONFIG for k, _v in receiver.items) \
+                    and isinstance(func, ast.Attribute):
+                return self.config_call(func, receiver, last, args, kwargs)
             if last in _CONTAINER_MUTATORS and isinstance(func, ast.Attribute):
                 return self.mutate(func, receiver, last, args, node)
             if last == "get" and receiver.items is not None and args and args[0].has_lit:
@@ -807,6 +814,8 @@ class _Run:
                 if last in ("join",) and args and args[0].elems is None and args[0].const:
                     return Value()
                 return join([receiver] + allv)
+        if callee in _CONFIG_PARSERS and not args:
+            return mapping(((_CONFIG, CONST),))  # options followed one by one, like a dict's entries
         summary = self.flow.summary(node, callee, args, kwargs, self.depth)
         if summary is not None:
             return summary
@@ -818,6 +827,30 @@ class _Run:
         if not allv and (receiver is None or not receiver.taint):
             return Value(unknown=KINDS)
         return Value(out.taint, out.unknown | KINDS if not out.taint else out.unknown)
+
+    def config_call(self, func: ast.Attribute, receiver: Value, method: str, args: list[Value], kwargs: dict) -> Value:
+        """A method of a local ``configparser.ConfigParser()``: ``set(section, option, value)`` and
+        ``get(section, option)`` with constant names are followed option by option; reading a
+        file or anything not followed makes every option unknown."""
+        name = dotted(func.value)
+        d = dict(receiver.items)
+        lits = len(args) >= 2 and args[0].has_lit and args[1].has_lit and _hashable((args[0].lit, args[1].lit))
+        if method in ("get", "getint", "getfloat", "getboolean") and lits:
+            v = d.get((args[0].lit, args[1].lit))
+            if v is None:
+                return kwargs.get("fallback", UNKNOWN)
+            return clean(v, KINDS) if method != "get" else v
+        if method in ("add_section", "has_section", "has_option", "sections", "options", "remove_section"):
+            return CONST
+        if method == "set" and lits and len(args) >= 3:
+            d[(args[0].lit, args[1].lit)] = args[2]
+            new = mapping(d.items())
+        else:
+            new = join([receiver] + args + list(kwargs.values()))  # read(), read_string(), ...: options unknown
+            new = Value(new.taint, new.unknown | KINDS)
+        if name and "(" not in name and "[" not in name:
+            self.env[name] = new
+        return new if method not in ("set", "read", "read_string", "read_file", "read_dict") else CONST
 
     def mutate(self, func: ast.Attribute, receiver: Value, method: str, args: list[Value], node: ast.Call) -> Value:
         """``values.append(x)``, ``m.update(...)``, ... on a local container; returns what the call returns."""

@@ -483,6 +483,8 @@ def python_xss(fi: FileInfo, seen: set[int]) -> Iterator[tuple[int, str]]:
             if last not in _HTML_RESPONSES or _plain_type(value) or not value.args:
                 continue
             value = value.args[0]
+            if isinstance(value, ast.Tuple) and value.elts:
+                value = value.elts[0]  # make_response((body, status, headers)): only the body is the page
         if flow.tainted(value, "html"):
             seen.add(line)
             yield line, f"request data is returned as HTML without escaping: {_src(value, 40)}"
@@ -574,6 +576,24 @@ def autoescape_off(fi: FileInfo) -> Iterator[tuple[int, str]]:
 
 # ------------------------------------------------------------------ weak randomness reaching a secret
 
+def _key_text(node: ast.AST, flow: FileFlow) -> str:
+    """The text of a subscript's key when it is known: a literal, a name bound to one, or the
+    constant parts of an f-string (``store[f"remember_me_{uid}"]``)."""
+    if isinstance(node, ast.Constant):
+        return str(node.value)
+    v = flow.value(node)
+    if v is not None and v.has_lit and isinstance(v.lit, str):
+        return v.lit
+    if isinstance(node, ast.Name):
+        fn = flow.function_at(node.lineno)
+        bound = bound_expr(node, fn)
+        if bound is not node and not isinstance(bound, ast.Name):
+            return _key_text(bound, flow)
+    if isinstance(node, ast.JoinedStr):
+        return "_".join(str(p.value) for p in node.values if isinstance(p, ast.Constant))
+    return ""
+
+
 def random_reaches_secret(fi: FileInfo, line: int) -> str:
     """Where a ``random.*`` value drawn on ``line`` ends up, when that is a cookie, the
     session, a response header or a security-named variable ("" when nowhere such)."""
@@ -604,8 +624,9 @@ def random_reaches_secret(fi: FileInfo, line: int) -> str:
             for t in targets:
                 if isinstance(t, ast.Subscript) and _is_session(t.value, flow):
                     return "the session"
-                if isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and is_security_value(str(t.slice.value)):
-                    return repr(t.slice.value)
+                key = _key_text(t.slice, flow) if isinstance(t, ast.Subscript) else ""
+                if key and is_security_value(key):
+                    return repr(key)
                 name = t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) else ""
                 if name and is_security_value(name):
                     return name
