@@ -229,7 +229,7 @@ class FileInfo:
     def aliases(self) -> python_ast.Aliases | None:
         if self.tree is None:
             return None
-        return python_ast.Aliases(self.nodes(ast.Import, ast.ImportFrom))
+        return python_ast.Aliases(self.nodes(ast.Import, ast.ImportFrom, ast.Assign))
 
     @cached_property
     def added_sorted(self) -> list[int]:
@@ -336,10 +336,20 @@ def truncate(s: str, n: int = 80) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def qualify(fi: FileInfo, name: str) -> str:
-    """A Python callee with its import alias expanded (``loads`` -> ``pickle.loads``)."""
+def qualify(fi: FileInfo, name: str, line: int = 0) -> str:
+    """A Python callee with its import alias expanded (``loads`` -> ``pickle.loads``). Given the
+    call's ``line``, a callee that is a dynamic lookup with constants is named too
+    (``getattr(os, "system")(c)``, ``__import__("os").system(c)`` -> ``os.system``)."""
     al = fi.aliases
     if al is None or not name:
+        return name
+    if line and name.startswith(("getattr()", "__import__()", "importlib.import_module()")):
+        for call in fi.nodes(ast.Call):
+            if call.lineno == line and isinstance(call.func, (ast.Call, ast.Attribute)):
+                inner = call.func if isinstance(call.func, ast.Call) else call.func.value
+                target = al.dynamic(inner)
+                if target:
+                    return target + (f".{call.func.attr}" if isinstance(call.func, ast.Attribute) else "")
         return name
     head, dot, rest = name.partition(".")
     bare = head.split("(")[0]

@@ -91,7 +91,7 @@ class ShellInjection(FileRule):
             direct = _calls("shell", "python", "calls")
             with_kw = _calls("shell", "python", "shell_kw")
             for i, name, start in ts.calls():
-                q = qualify(fi, name).replace("asyncio.subprocess.", "asyncio.", 1)
+                q = qualify(fi, name, ts.toks[i].line).replace("asyncio.subprocess.", "asyncio.", 1)
                 args = ts.args(i)
                 at = 0
                 if name.endswith(".subprocess_shell") and _prev_value(fi, start) != "def":

@@ -63,7 +63,7 @@ class Aliases:
 
     def __init__(self, tree: ast.AST | list) -> None:
         self.map: dict[str, str] = {}
-        nodes = tree if isinstance(tree, list) else ast.walk(tree)
+        nodes = list(tree if isinstance(tree, list) else ast.walk(tree))
         for node in nodes:
             if isinstance(node, ast.Import):
                 for a in node.names:
@@ -76,6 +76,34 @@ class Aliases:
                 for a in node.names:
                     if a.name != "*":
                         self.map[a.asname or a.name] = f"{node.module}.{a.name}"
+        for node in sorted((n for n in nodes if isinstance(n, ast.Assign)), key=lambda n: n.lineno):
+            if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                name = self.dynamic(node.value)
+                if name:
+                    self.map[node.targets[0].id] = name  # d = __import__("os"); f = getattr(os, "system")
+
+    def dynamic(self, node: ast.AST | None) -> str:
+        """The module or attribute a dynamic lookup names with constants: ``__import__("os")``,
+        ``importlib.import_module("os")`` -> ``os``; ``getattr(os, "system")`` and
+        ``__import__("os").system`` -> ``os.system`` (the object of ``getattr`` a module alias or
+        another such lookup); "" for anything else."""
+        if isinstance(node, ast.Attribute):
+            base = self.dynamic(node.value)
+            return f"{base}.{node.attr}" if base else ""
+        if not isinstance(node, ast.Call) or not node.args:
+            return ""
+        first = node.args[0]
+        func = self.map.get(node.func.id, node.func.id) if isinstance(node.func, ast.Name) else dotted(node.func)
+        if func in ("__import__", "importlib.import_module", "importlib.__import__"):
+            return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+        if func == "getattr" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
+                and isinstance(node.args[1].value, str) and node.args[1].value.isidentifier():
+            base = self.dynamic(first)
+            if not base and isinstance(first, (ast.Name, ast.Attribute)):
+                head = dotted(first).split(".")[0]
+                base = self.resolve(first) if head in self.map else ""
+            return f"{base}.{node.args[1].value}" if base else ""
+        return ""
 
     def resolve(self, node: ast.AST | None) -> str:
         """The qualified dotted name of an expression, with aliases expanded."""
