@@ -195,3 +195,19 @@ def test_a_table_named_with_random_hex_digits_is_safe_but_not_what_is_appended()
     unsafe = ("import secrets\n\ndef f(conn, suffix):\n    t = f't{secrets.token_hex(16)}{suffix}'\n"
               "    conn.execute(f'drop table {t}')\n")
     assert run("app/db.py", unsafe) == [("sql-interpolation", 5)]
+
+
+def test_a_request_in_a_script_run_by_hand_has_no_timeout_finding_but_one_in_a_function_has():
+    text = (
+        "from urllib.request import urlopen\n\n"
+        "def fetch():\n    return urlopen('https://example.org/x').read()\n\n"
+        "if __name__ == '__main__':\n    print(urlopen('https://example.org/y').read())\n"
+    )
+    assert run("tools/update.py", text) == [("missing-timeout", 4)]
+
+
+def test_fetchall_of_a_cursor_the_caller_ran_is_the_callers_but_of_one_run_here_is_flagged():
+    handed = "def drain(result, dbapi_cursor):\n    return dbapi_cursor.fetchall()\n"
+    assert run("db/cursor.py", handed) == []
+    ran = "def drain(conn):\n    c = conn.cursor()\n    c.execute('SELECT * FROM t')\n    return c.fetchall()\n"
+    assert run("db/cursor.py", ran) == [("unbounded-materialization", 4)]

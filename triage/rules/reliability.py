@@ -333,6 +333,21 @@ _ONE_ROW = re.compile(r"^\s*select\b(?![\s\S]*\bfrom\b)", re.I)
 _EXECUTES = {"execute", "exec_driver_sql", "executescript", "_cursor_execute", "raw", "query"}
 
 
+def _handed_cursor(fi: FileInfo, line: int, receiver: str) -> bool:
+    """``receiver`` (the name right before ``.fetchall``) is a parameter of the function at
+    ``line`` that runs no query itself: the rows are the caller's query's, judged where it runs."""
+    if fi.tree is None or not receiver:
+        return False
+    best = None
+    for fn in fi.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+        if fn.lineno <= line <= (fn.end_lineno or fn.lineno) and (best is None or fn.lineno >= best.lineno):
+            best = fn
+    if best is None:
+        return False
+    a = best.args
+    return receiver in {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs} - {"self", "cls"}
+
+
 @register
 class UnboundedMaterialization(FileRule):
     id = "unbounded-materialization"
@@ -419,6 +434,8 @@ class UnboundedMaterialization(FileRule):
         if not ran:
             if "fetch" in fname.lower():
                 return True  # ``def fetchall(self): return self._cursor.fetchall()``: the caller's query
+            if fi.lang == PYTHON and _handed_cursor(fi, line, toks[i - 3].value if i >= 3 and toks[i - 2].value == "." else ""):
+                return True  # ``def drain(result, dbapi_cursor): rows = dbapi_cursor.fetchall()``: the caller ran it
             recent = self._recent_sql(fi, i)
             texts += [recent] if recent else []
         if _CATALOG_NAMES.search("\n".join(fi.lines[start - 1:line])):

@@ -106,6 +106,20 @@ _JS_HTTP_NAME = re.compile(r"(?<![\w$])(?:fetch|axios)(?![\w$])")
 """``fetch`` or ``axios`` as a whole JavaScript identifier (not ``prefetch`` or ``fetchUser``)."""
 
 
+def _main_block_lines(tree: ast.AST) -> set[int]:
+    """Lines of the module's ``if __name__ == "__main__":`` blocks: a script someone runs by
+    hand and watches (pygments' ``update_myself()``), where a hung request is seen and stopped."""
+    out: set[int] = set()
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and len(node.test.comparators) == 1:
+            sides = [node.test.left, node.test.comparators[0]]
+            if any(isinstance(x, ast.Name) and x.id == "__name__" for x in sides) and any(
+                    isinstance(x, ast.Constant) and x.value == "__main__" for x in sides):
+                for stmt in node.body:
+                    out.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    return out
+
+
 @register
 class MissingTimeout(FileRule):
     id = "missing-timeout"
@@ -145,8 +159,9 @@ class MissingTimeout(FileRule):
                     name = dotted(t)
                     if name:
                         sessions.add(name)
+        script = _main_block_lines(tree)
         for node in fi.nodes(ast.Call):
-            if not fi.touches(node.lineno, node.end_lineno or node.lineno):
+            if not fi.touches(node.lineno, node.end_lineno or node.lineno) or node.lineno in script:
                 continue
             q = fi.aliases.resolve(node.func)
             kws = {k.arg: k.value for k in node.keywords}
