@@ -11,7 +11,8 @@ How values are followed, inside one file:
 * **sources** are the request's data (Flask's ``request.args``/``form``/``cookies``/
   ``headers``/``get_json()``/..., Django's ``request.GET``/``POST``/``META``/``body``,
   Starlette's ``query_params``, a class-based view's ``self.request``), the URL
-  parameters of a route handler, and any attribute or method of an object built from
+  parameters of a route handler (not ``request.path`` in a route whose path has no
+  variable part), and any attribute or method of an object built from
   the request (``Wrapper(request).param("x")``); ``random.*`` calls are a separate
   kind of source, for ``insecure-random``;
 * values flow through assignments (tuples unpacked), ``+=``, f-strings, ``%``,
@@ -22,7 +23,8 @@ How values are followed, inside one file:
   (``values.append(x)``; ``values.pop(0)``; ``m["k"] = x``; ``m.get("k")``), so are a
   local ``configparser.ConfigParser()``'s options (``set``/``get``), and an
   ``if``/``while``/conditional expression whose test folds to a constant
-  (``if 7 * 18 + 106 > 200:``) runs only its live branch;
+  (``if 7 * 18 + 106 > 200:``) runs only its live branch, a ``match`` on a constant only
+  the case it matches;
 * **cleaners** remove what they make harmless: numbers (``int``, ``float``, ``len``,
   ``uuid.UUID``) remove everything; a call named like ``escape``/``quote``/
   ``sanitize`` removes the kinds it is named for (HTML, SQL identifiers, shell,
@@ -309,6 +311,21 @@ def is_route(fn: ast.AST) -> bool:
     return False
 
 
+def fixed_path(fn: ast.AST) -> bool:
+    """Every route decorator of ``fn`` names a path with no variable part (``@app.route("/a/b")``,
+    no ``<name>`` or ``{name}``): the request's ``path`` is then one of those constant paths."""
+    paths = []
+    for d in getattr(fn, "decorator_list", []):
+        target = d.func if isinstance(d, ast.Call) else d
+        if dotted(target).rsplit(".", 1)[-1] not in _ROUTE_DECORATORS:
+            continue
+        first = d.args[0] if isinstance(d, ast.Call) and d.args else None
+        if not (isinstance(first, ast.Constant) and isinstance(first.value, str)) or any(c in first.value for c in "<{*(^$"):
+            return False
+        paths.append(first.value)
+    return bool(paths)
+
+
 _VIEW_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "dispatch", "form_valid",
                  "get_context_data", "get_queryset", "handle", "on_get", "on_post", "on_put", "on_delete"}
 
@@ -480,6 +497,16 @@ class _Run:
             subject = self.value(s.subject)
             before = self.env
             outs = []
+            live = _live_case(s.cases, subject)
+            if live is not None:  # the subject is a known constant: only the case it matches runs
+                for case in s.cases[:live + 1] if live >= 0 else ():
+                    if case is s.cases[live]:
+                        for node in ast.walk(case.pattern):
+                            name = getattr(node, "name", None)
+                            if isinstance(name, str):
+                                self.env[name] = subject
+                        self.block(case.body)
+                return
             for case in s.cases:
                 self.env = before.fork()
                 for node in ast.walk(case.pattern):
@@ -743,6 +770,8 @@ class _Run:
         if base is MODULE:
             return MODULE  # os.path, json.loads: a module's member
         if base.raw_request:
+            if node.attr == "path" and self.fn is not None and fixed_path(self.fn):
+                return Value()  # the rule's own path: no part of it is the client's to choose
             if node.attr in _SAME_SITE_ATTRS:
                 return SAME_SITE
             if node.attr in _REQUEST_ATTRS:
@@ -908,6 +937,33 @@ class _Run:
         if name and "(" not in name and "[" not in name:
             self.env[name] = new
         return out
+
+
+def _pattern_matches(p: ast.AST, lit: object) -> bool | None:
+    """Whether ``case p:`` matches the constant ``lit`` (None when that is not known)."""
+    if isinstance(p, ast.MatchAs) and p.pattern is None:
+        return True  # ``case _:`` or a bare capture
+    if isinstance(p, ast.MatchValue) and isinstance(p.value, ast.Constant):
+        return type(p.value.value) is type(lit) and p.value.value == lit
+    if isinstance(p, ast.MatchSingleton):
+        return p.value is lit
+    if isinstance(p, ast.MatchOr):
+        got = [_pattern_matches(q, lit) for q in p.patterns]
+        return True if True in got else None if None in got else False
+    return None
+
+
+def _live_case(cases: list, subject: "Value") -> int | None:
+    """The index of the case a constant ``subject`` runs, -1 when none matches, None when unknown."""
+    if not subject.has_lit:
+        return None
+    for i, case in enumerate(cases):
+        m = _pattern_matches(case.pattern, subject.lit)
+        if m is None or (m and case.guard is not None):
+            return None
+        if m:
+            return i
+    return -1
 
 
 def _wraps_request(name: str) -> bool:
