@@ -134,7 +134,6 @@ def amount_is_money(text_lower: str) -> bool:
 
 
 def only_amount(name: str) -> bool:
-    """``amount``, ``max_amount``: the money word in the name is ``amount`` alone."""
-    words, _excl = _lexicon("money")
+    """The name is ``amount`` and nothing else (``amountDue`` or ``max_amount`` say more)."""
     ps = parts(name)
-    return any(p in _AMOUNT for p in ps) and not any(p in words and p not in _AMOUNT for p in ps)
+    return len(ps) == 1 and ps[0] in _AMOUNT

@@ -21,6 +21,7 @@ a local built from it: what the caller passes in is exactly what is worth checki
 from __future__ import annotations
 
 import ast
+import re
 
 from triage.rules.fileinfo import FileInfo
 from triage.rules.python_ast import dotted
@@ -33,11 +34,15 @@ _OBJECTS = {"self", "cls", "compiler", "connection"}
 _BUILTINS = {"str", "list", "tuple", "sorted", "reversed", "enumerate", "zip", "len", "int", "map", "filter", "dict",
              "set", "next", "iter", "any", "all", "min", "max", "chain", "itertools.chain"}
 _DEPTH = 12
+_HINT = re.compile(r"Compiler\b|\.(?:" + "|".join(sorted(_COMPILING)) + r")\(")
+"""Text every compiler function has (its class name, or a compiling call)."""
 
 
 def compiled_fragment(fi: FileInfo, expr: str, line: int) -> bool:
     """True when ``expr`` (an interpolation on ``line``) is a fragment a SQL compiler composed (module doc)."""
-    if fi.tree is None or len(expr) > 400 or expr.endswith("…"):
+    if len(expr) > 400 or expr.endswith("…") or not _HINT.search(fi.text):
+        return False  # no compiler in the file: nothing to parse it for
+    if fi.tree is None:
         return False
     fn = _function_at(fi, line)
     if fn is None or not _is_compiler(fi, fn):
