@@ -140,3 +140,14 @@ def test_bandit_blacklist_of_one_test_set_survives_another_built_later(other):
     pick = info(SourceFile(path="p.py", text="import pickle\npickle.loads(b'')\n", added_lines=frozenset({2})))
     run_bandit(pick, other)
     assert [i.test_id for i in run_bandit(rnd, frozenset({"B311"}))] == ["B311"]
+
+
+def test_a_case_this_python_cannot_parse_is_named_in_a_note(tmp_path, capsys):
+    bench = _bench(tmp_path)
+    (bench / "testcode" / "BenchmarkTest00005.py").write_text("def f(:\n    pass\n")
+    with (bench / "expectedresults-0.1.csv").open("a") as fh:
+        fh.write("BenchmarkTest00005,sqli,true,89\n")
+    assert ev.main(["--owasp-dir", str(bench), "--no-bandit"]) == 0
+    assert "note: 1 of the cases do not parse under Python" in capsys.readouterr().out
+    assert ev.main(["--owasp-dir", str(bench), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["unparsed"] == ["BenchmarkTest00005"]
