@@ -15,9 +15,10 @@ def ctx_for(files: dict[str, str], changed: str = "app/main.py") -> RepoContext:
     return RepoContext(read=data.get, paths=tuple(sorted(data)), changed_paths=(changed,))
 
 
-def imports_flagged(files: dict[str, str], code: str, path: str = "app/main.py") -> list[tuple[str, str]]:
+def imports_flagged(files: dict[str, str], code: str, path: str = "app/main.py",
+                    edited: bool = False) -> list[tuple[str, str]]:
     files = {**files, path: code}
-    f = SourceFile(path, code, frozenset(range(1, code.count("\n") + 2)))
+    f = SourceFile(path, code, frozenset(range(1, code.count("\n") + 2)), edited_in_place=edited)
     return [(x.message.split("'")[1], x.severity) for x in analyze([f], ctx_for(files, path))
             if x.rule == "hallucinated-import"]
 
@@ -88,5 +89,6 @@ def test_type_checking_imports_vendored_code_and_typeshed():
     code = ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from _typeshed import StrPath\n"
             "    import typing_extensions\nimport notdeclared\n")
     assert imports_flagged(files, code) == [("typing_extensions", "low"), ("notdeclared", "high")]
-    assert imports_flagged(files, "import notdeclared\n", path="pkg/_vendor/lib/x.py") == []
+    assert imports_flagged(files, "import notdeclared\n", path="pkg/_vendor/lib/x.py", edited=True) == []
+    assert imports_flagged(files, "import notdeclared\n", path="pkg/_vendor/lib/x.py") == [("notdeclared", "high")]
     assert imports_flagged(files, "import notdeclared\n", path="examples/demo.py") == [("notdeclared", "low")]

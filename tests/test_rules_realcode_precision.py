@@ -9,8 +9,9 @@ from __future__ import annotations
 from triage.rules import RepoContext, SourceFile, analyze
 
 
-def run(path: str, text: str) -> list[tuple[str, int]]:
-    f = SourceFile(path, text, frozenset(range(1, text.count("\n") + 2)))
+def run(path: str, text: str, *, edited: bool = True) -> list[tuple[str, int]]:
+    """The findings on ``text`` at ``path``, every line added; ``edited``: the file was already there."""
+    f = SourceFile(path, text, frozenset(range(1, text.count("\n") + 2)), edited_in_place=edited)
     return [(x.rule, x.line) for x in analyze([f], RepoContext())]
 
 
@@ -29,6 +30,15 @@ HYGIENE = (
 def test_a_vendored_copy_has_no_todo_or_swallowed_exception_findings():
     for path in ("app/_vendor/retry.py", "app/vendored/pint/util.py", "static/vendor/lib.py", "third_party/x/y.py"):
         assert run(path, HYGIENE) == [], path
+
+
+def test_a_change_cannot_hide_its_own_code_under_vendor():
+    # A file the change adds (or copies or renames) under a vendored tree is its own code.
+    for path in ("app/_vendor/retry.py", "third_party/x/y.py"):
+        assert run(path, HYGIENE, edited=False) == [("unresolved-todo", 2), ("swallowed-exception", 8)], path
+    page = "from flask import request\n\ndef show():\n    return '<p>' + request.args['q'] + '</p>'\n"
+    assert "xss-unescaped-render" not in {r for r, _ in run("static/vendor/page.py", page, edited=True)}
+    assert ("xss-unescaped-render", 4) in run("static/vendor/page.py", page, edited=False)
 
 
 def test_first_party_code_with_vendor_in_its_name_keeps_them():
@@ -211,3 +221,22 @@ def test_fetchall_of_a_cursor_the_caller_ran_is_the_callers_but_of_one_run_here_
     assert run("db/cursor.py", handed) == []
     ran = "def drain(conn):\n    c = conn.cursor()\n    c.execute('SELECT * FROM t')\n    return c.fetchall()\n"
     assert run("db/cursor.py", ran) == [("unbounded-materialization", 4)]
+
+
+def test_ingest_reads_a_file_the_change_adds_under_vendor_and_skips_an_upstream_edit(tmp_path):
+    import sqlite3
+
+    from gitrepo import RepoBuilder
+
+    from triage.cli import main
+
+    b = RepoBuilder(tmp_path / "r")
+    b.commit({"app.py": "x = 1\n"}, "Start")
+    added = b.commit({"app/_vendor/retry.py": HYGIENE}, "Vendor retry")  # the change's own file: read
+    edited = b.commit({"app/_vendor/retry.py": HYGIENE + "\n# TODO: upstream's next note\n"}, "Update vendored retry")
+    db = tmp_path / "t.db"
+    assert main(["ingest", "--repo", str(b.path), "--db", str(db), "--all"]) == 0
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT c.sha, f.rule FROM findings f JOIN changes c ON c.id = f.change_id").fetchall()
+    assert sorted(r for s, r in rows if s == added) == ["swallowed-exception", "unresolved-todo"]
+    assert [r for s, r in rows if s == edited] == []  # an edit of a file already in the vendored tree

@@ -40,6 +40,8 @@ class Case:
     changed: tuple[str, ...] = ()
     env: str = ""
     """A directory under the corpus read as the reviewer's installed environment (``hallucinated-api``)."""
+    edited: bool = False
+    """The change edits a file already at ``path`` (git status M) rather than adding it."""
     category: str = ""
     """An OWASP Benchmark-style category (``sqli``, ``xss``, ...) for ``--owasp``; "" for others."""
 
@@ -118,6 +120,7 @@ def load_index(corpus: Path | None = None) -> list[Case]:
                 repo=c.get("repo", "repos/plain"),
                 changed=tuple(c.get("changed", ())),
                 env=c.get("env", ""),
+                edited=bool(c.get("edited", False)),
                 category=str(c.get("category", "")),
             )
         )
@@ -152,7 +155,7 @@ def run(corpus: Path | None = None, disabled: tuple[str, ...] = ()) -> Report:
         data = (corpus / case.file).read_bytes()
         text = data.decode("utf-8", "replace")
         added = frozenset(range(1, text.count("\n") + 2))
-        src = SourceFile(path=case.path, text=text, added_lines=added)
+        src = SourceFile(path=case.path, text=text, added_lines=added, edited_in_place=case.edited)
         findings = analyze([src], _context(corpus, case, data), disabled=disabled)
         got = {(f.rule, f.line) for f in findings if not f.suppressed}
         messages = {(f.rule, f.line): f.message for f in findings}

@@ -55,7 +55,7 @@ def source_files(files: list[FileDiff], read_new) -> list[SourceFile]:
         if kind and generated.note(kind) not in f.notes:
             f.notes.append(generated.note(kind))
         out.append(SourceFile(path=f.path, text=text, added_lines=added, inserted_lines=inserted_lines(f),
-                              blob=f.new_oid or "", generated=kind))
+                              blob=f.new_oid or "", generated=kind, edited_in_place=f.status == "M"))
     return out
 
 

@@ -127,7 +127,8 @@ def measure(sources: list[tuple[str, Path]], line_budget: int | None = None, dis
             text = data.decode("utf-8", "replace")
             count = text.count("\n") + 1
             # the rules see the path inside the package (so manifests and first-party names resolve)
-            src = SourceFile(path=rel, text=text, added_lines=frozenset(range(1, count + 1)))
+            src = SourceFile(path=rel, text=text, added_lines=frozenset(range(1, count + 1)),
+                             edited_in_place=True)  # a file already in the package, every line rewritten
             ctx = _context(root, rel, data, paths)
             for f in analyze([src], ctx, disabled=disabled):
                 if f.suppressed:

@@ -45,6 +45,11 @@ class SourceFile:
     """The post-image's git blob id, when known: the same id is the same bytes, so what the
     rules derive from the text alone (syntax tree, whole-file tokens) is shared by every
     file with that id (see :mod:`triage.rules.blobcache`)."""
+    edited_in_place: bool = False
+    """True when the change edits a file already at this path (git status ``M``), not one it
+    adds, copies or renames here. Only such a file under a vendored tree counts as upstream's
+    copy (:func:`~triage.rules.fileinfo.is_upstream_vendored`): a change cannot add or move its
+    own code under ``vendor/`` to keep it from review."""
     generated: str = ""
     """Why the file gets only the cheap checks (a lockfile, a snapshot, minified code, an
     SVG, a huge file; see :mod:`triage.rules.generated`), or "" for a file every rule reads."""

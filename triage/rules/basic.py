@@ -17,7 +17,7 @@ from typing import Iterator
 
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
-from triage.rules.fileinfo import FileInfo, FileRule, is_vendored_path, truncate
+from triage.rules.fileinfo import FileInfo, FileRule, is_upstream_vendored, truncate
 from triage.rules.python_ast import dotted
 from triage.rules.tokens import JAVASCRIPT, PYTHON
 
@@ -37,7 +37,7 @@ class UnresolvedTodo(FileRule):
     needles = ("todo", "fixme", "hack", "xxx", "notimplemented", "not implemented", "unimplemented")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if is_vendored_path(fi.path):
+        if is_upstream_vendored(fi):
             return  # upstream's notes to itself (``_vendor/``, ``vendored/``): not work this change left
         seen: set[int] = set()
         if fi.lang and fi.lang not in _PROSE:

@@ -32,7 +32,7 @@ from typing import Iterable, Iterator
 from triage.models import Finding
 from triage.rules.base import RepoContext, SourceFile, register
 from triage.rules.data import load
-from triage.rules.fileinfo import FileInfo, FileRule, demote, is_test_path, is_vendored_path
+from triage.rules.fileinfo import FileInfo, FileRule, demote, is_test_path, is_upstream_vendored
 from triage.rules.manifests import Manifests, manifests, normalize
 from triage.rules.python_ast import dotted
 from triage.rules.tokens import GO, JAVASCRIPT, PYTHON
@@ -278,7 +278,7 @@ class HallucinatedImport(FileRule):
         declared = man.python or set()
         where = ", ".join(man.python_files[:3]) or "the Python manifests"
         seen: set[str] = set()
-        if is_vendored_path(fi.path):
+        if is_upstream_vendored(fi):
             return  # vendored code brings its own imports
         transitive: dict[str, str] | None = None
         for imp in python_imports(fi):

@@ -39,6 +39,13 @@ def is_vendored_path(path: str) -> bool:
     return bool(_VENDORED_PATH.search(path.replace("\\", "/")))
 
 
+def is_upstream_vendored(fi: "FileInfo") -> bool:
+    """True for an edit of a file already in a vendored tree (an upstream copy brought up to
+    date), whose own notes and handlers are upstream's. A file the change adds, copies or
+    renames under ``vendor/`` is the change's own code and is read like any other."""
+    return fi.file.edited_in_place and is_vendored_path(fi.path)
+
+
 def is_test_path(path: str) -> bool:
     """True for files that are tests or test fixtures by their path."""
     return bool(_TEST_PATH.search(path.replace("\\", "/")))

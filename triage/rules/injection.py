@@ -22,7 +22,7 @@ from triage.rules.base import RepoContext, register
 from triage.rules.data import load
 from triage.rules.argv import ARGV_HINT, js_argv, python_argv
 from triage.rules.dataflow import arg_safe, builds_html_unsafely, built_text_safe
-from triage.rules.fileinfo import FileInfo, FileRule, enclosing_function, is_vendored_path, plain_literal, qualify, truncate
+from triage.rules.fileinfo import FileInfo, FileRule, enclosing_function, is_upstream_vendored, plain_literal, qualify, truncate
 from triage.rules.tokens import JAVASCRIPT, PYTHON
 from triage.rules.web import autoescape_off, has_request_source, has_view, python_xss
 from triage.rules.web import web_python as _is_web_python
@@ -268,7 +268,7 @@ class XssUnescapedRender(FileRule):
                ".write(", "autoescape", "environment(", "template(", "templatelookup(")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if is_vendored_path(fi.path):
+        if is_upstream_vendored(fi):
             return  # a vendored library (jquery.js) is not the change's code to review line by line
         if fi.lang == JAVASCRIPT:
             if _JS_HTML_SINK.search(fi.near_added_text):

@@ -347,4 +347,5 @@ def region(file: SourceFile) -> SourceFile | None:
     if shared is not None:
         shared.setdefault("tree", tree)  # parsed once: the check above already did
     return SourceFile(path=file.path, text=cut, added_lines=file.added_lines, old_text=file.old_text,
-                      inserted_lines=file.inserted_lines, blob=blob, generated=file.generated)
+                      inserted_lines=file.inserted_lines, blob=blob, generated=file.generated,
+                      edited_in_place=file.edited_in_place)

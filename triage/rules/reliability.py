@@ -15,7 +15,7 @@ from typing import Iterator
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
 from triage.rules.data import load
-from triage.rules.fileinfo import FileInfo, FileRule, function_spans, is_vendored_path, truncate
+from triage.rules.fileinfo import FileInfo, FileRule, function_spans, is_upstream_vendored, truncate
 from triage.rules.injection import _is_web_python
 from triage.rules.names import amount_is_money, is_money as _is_money_name, money_context, only_amount
 from triage.rules.python_ast import dotted
@@ -58,7 +58,7 @@ class SwallowedException(FileRule):
     needles = ("except", "catch", "suppress")
 
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
-        if is_vendored_path(fi.path):
+        if is_upstream_vendored(fi):
             return  # a vendored library's (jquery's) own error handling is upstream's to review
         if fi.lang == PYTHON:
             if fi.tree is None:
