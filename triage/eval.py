@@ -23,6 +23,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from triage.owaspbench import Score
 from triage.rules import RepoContext, SourceFile, all_rule_ids, analyze
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
@@ -196,27 +197,8 @@ BANDIT_TESTS: dict[str, tuple[str, ...]] = {
 """bandit's tests for the same categories (for the comparison ``--owasp`` prints)."""
 
 
-@dataclass
-class CategoryScore:
-    vulnerable: int = 0
-    safe: int = 0
-    tp: int = 0
-    fp: int = 0
-    bandit_tp: int = 0
-    bandit_fp: int = 0
-
-    @staticmethod
-    def _score(tp: int, fp: int, pos: int, neg: int) -> float:
-        return (tp / pos if pos else 0.0) - (fp / neg if neg else 0.0)
-
-    @property
-    def score(self) -> float:
-        """True-positive rate minus false-positive rate (the Benchmark's score)."""
-        return self._score(self.tp, self.fp, self.vulnerable, self.safe)
-
-    @property
-    def bandit_score(self) -> float:
-        return self._score(self.bandit_tp, self.bandit_fp, self.vulnerable, self.safe)
+CategoryScore = Score
+"""One category's counts (the real Benchmark's scoring, :class:`triage.owaspbench.Score`)."""
 
 
 def owasp(corpus: Path | None = None, with_bandit: bool = True) -> dict[str, CategoryScore]:

@@ -75,6 +75,16 @@ class Score:
         fpr = fp / self.safe if self.safe else 0.0
         return tpr, fpr, tpr - fpr
 
+    @property
+    def score(self) -> float:
+        """True-positive rate minus false-positive rate (the Benchmark's score)."""
+        return self.rates()[2]
+
+    @property
+    def bandit_score(self) -> float:
+        """bandit's true-positive rate minus its false-positive rate on the same cases."""
+        return self.rates(bandit=True)[2]
+
 
 def load_labels(path: Path) -> dict[str, Label]:
     """The expected results of ``path`` by test name (comment and blank lines skipped)."""
