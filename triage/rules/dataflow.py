@@ -10,7 +10,8 @@ How values are followed, inside one file:
 
 * **sources** are the request's data (Flask's ``request.args``/``form``/``cookies``/
   ``headers``/``get_json()``/..., Django's ``request.GET``/``POST``/``META``/``body``,
-  Starlette's ``query_params``, a class-based view's ``self.request``), the URL
+  Starlette's ``query_params``, a class-based view's ``self.request``, an AWS Lambda
+  handler's ``event`` in a file that is not a GUI's or a bot's), the URL
   parameters of a route handler (not ``request.path`` in a route whose path has no
   variable part), and any attribute or method of an object built from
   the request (``Wrapper(request).param("x")``); ``random.*`` calls are a separate
@@ -342,6 +343,31 @@ def is_view(fn: ast.AST, web: bool = True) -> bool:
     if names[:1] in (["request"], ["req"]):
         return True
     return names[:2] in (["self", "request"], ["self", "req"]) and getattr(fn, "name", "") in _VIEW_METHODS
+
+
+_LAMBDA_NAMES = re.compile(r"(?:lambda_)?handler|\w+_lambda_handler")
+_LAMBDA_HINT = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(?:lambda_)?handler[ \t]*\([ \t]*event\b|"
+                          r"^[ \t]*(?:async[ \t]+)?def[ \t]+\w+_lambda_handler[ \t]*\([ \t]*event\b", re.M)
+"""Text of an AWS Lambda handler's definition (a prefilter: :func:`is_lambda_handler` decides)."""
+_NOT_LAMBDA = re.compile(r"^[ \t]*(?:from|import)[ \t]+(?:tkinter|Tkinter|PyQt\d|PySide\d|wx|kivy|pygame|gi|"
+                         r"discord|telegram|aiogram|pynput|textual|urwid|curses)\b", re.M)
+"""Imports of toolkits whose callbacks are also named ``handler(event, ...)``: not a Lambda file."""
+
+
+def lambda_file(fi: FileInfo) -> bool:
+    """The Python file defines an AWS Lambda handler (``handler``/``lambda_handler(event, context)``)
+    and imports no GUI, terminal or chat toolkit whose callbacks look the same (by its text)."""
+    return fi.once("lambda-file", lambda: bool(_LAMBDA_HINT.search(fi.text)) and not _NOT_LAMBDA.search(fi.text[:200_000]))
+
+
+def is_lambda_handler(fn: ast.AST) -> bool:
+    """``def handler(event, context)`` / ``lambda_handler`` / ``x_lambda_handler``: its ``event``
+    is what API Gateway, a queue or a bucket notification sent, i.e. request data."""
+    args = getattr(fn, "args", None)
+    if args is None or not _LAMBDA_NAMES.fullmatch(getattr(fn, "name", "")):
+        return False
+    names = [a.arg for a in args.posonlyargs + args.args]
+    return names == ["event", "context"] and not args.vararg and not args.kwonlyargs
 
 
 def web_python(fi: FileInfo) -> bool:
@@ -1013,6 +1039,7 @@ class FileFlow:
         self._spans: list[tuple[int, int, ast.AST]] = []
         self.request_names = self._request_names()
         self.web = web_python(fi)
+        self.lambda_file = lambda_file(fi)
         if self.tree is not None:
             for node in self.tree.body:
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -1098,6 +1125,8 @@ class FileFlow:
             return
         env = _Env()
         params = route_params(fn)
+        if self.lambda_file and is_lambda_handler(fn):
+            params = {"event"}
         args = fn.args  # type: ignore[attr-defined]
         for a in args.posonlyargs + args.args + args.kwonlyargs + [x for x in (args.vararg, args.kwarg) if x]:
             if a.arg in params:

@@ -26,7 +26,7 @@ from typing import Iterator
 
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
-from triage.rules.dataflow import FileFlow, flow_of
+from triage.rules.dataflow import FileFlow, flow_of, lambda_file
 from triage.rules.fileinfo import FileInfo, FileRule
 from triage.rules.python_ast import dotted
 from triage.rules.tokens import JAVASCRIPT, PYTHON
@@ -191,7 +191,7 @@ class _RequestFlow(FileRule):
         if fi.lang == JAVASCRIPT:
             for line, name in _js_hits(fi, self.js_sinks, self.js_guard, url=self.url):
                 yield self.hit(fi, line, self.js_message.format(name=name), "medium")
-        elif _mentions(fi, _SOURCE_HINT) and self.py_hint.search(fi.text) and fi.tree is not None:
+        elif (_mentions(fi, _SOURCE_HINT) or lambda_file(fi)) and self.py_hint.search(fi.text) and fi.tree is not None:
             flow = flow_of(fi)
             if flow is not None:
                 yield from self._py(fi, flow)

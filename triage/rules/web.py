@@ -31,7 +31,7 @@ from typing import Iterator
 
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
-from triage.rules.dataflow import FileFlow, bound_expr, enclosing_view, flow_of, web_python
+from triage.rules.dataflow import FileFlow, bound_expr, enclosing_view, flow_of, lambda_file, web_python
 from triage.rules.fileinfo import FileInfo, FileRule, truncate
 from triage.rules.flow import _JS_SOURCE, _js_carries as _js_carries_ts, _js_tainted_names
 from triage.rules.python_ast import dotted
@@ -47,10 +47,12 @@ _PY_VIEW = re.compile(r"@[\w.]+\.(?:route|get|post|put|patch|delete|api_route|we
 
 def has_request_source(fi: FileInfo) -> bool:
     """The file reads request data: JavaScript ``req.query``/...; Python ``request.`` (or a
-    parametrized route) in a module that imports a web framework (by its text: no parsing)."""
+    parametrized route) in a module that imports a web framework, or an AWS Lambda handler's
+    ``event`` (:func:`~triage.rules.dataflow.lambda_file`; by its text: no parsing)."""
     if fi.lang == JAVASCRIPT:
         return fi.once(("request-source", fi.lang), lambda: bool(_JS_SOURCE.search(fi.text)))
-    return fi.once(("request-source", fi.lang), lambda: bool(_PY_SOURCE.search(fi.text)) and web_python(fi))
+    return fi.once(("request-source", fi.lang), lambda: bool(_PY_SOURCE.search(fi.text)) and web_python(fi)
+                   or lambda_file(fi))
 
 
 def has_view(fi: FileInfo) -> bool:
