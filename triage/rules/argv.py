@@ -11,9 +11,7 @@ command line comes from the request, or that start a shell with a built command.
 * the program is a shell run with ``-c`` (``["sh", "-c", cmd]``, ``os.execl("/bin/sh",
   "sh", "-c", cmd)``) and the command string is not a constant.
 
-A command string without a shell whose constant start names a program with arguments
-(``subprocess.call("grep -R {} .".format(x))``) is not reported outside Windows code: the
-whole string is one file name, and the call fails. A program or arguments of unknown origin alone are not reported (``[sys.executable,
+A program or arguments of unknown origin alone are not reported (``[sys.executable,
 "-m", "pip"]`` and ``["git", "log", ref]`` are everyday code).
 """
 
@@ -82,37 +80,6 @@ def _shell_command(argv: list[ast.AST]) -> ast.AST | None:
     return None
 
 
-def _lead(node: ast.AST) -> str | None:
-    """The constant text a built string starts with, up to its first interpolated part."""
-    if isinstance(node, ast.JoinedStr):
-        first = node.values[0] if node.values else None
-        return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _lead(node.left) if not isinstance(node.left, ast.Constant) else (
-            node.left.value if isinstance(node.left.value, str) else None)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) \
-            and isinstance(node.left.value, str):
-        return node.left.value.split("%", 1)[0]
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
-            and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str):
-        return node.func.value.value.split("{", 1)[0]
-    return None
-
-
-_WINDOWS = re.compile(r"\bos\.name\s*[!=]=\s*[\"']nt|\bsys\.platform|\bplatform\.system\(|creationflags|STARTUPINFO|\.exe\b|\bwin32")
-
-
-def _one_fixed_program(fi: FileInfo, call: ast.Call, name: str, argv: list[ast.AST]) -> bool:
-    """``subprocess.call("grep -R {} .".format(x))`` without a shell: the whole string is the
-    program's file name, and its constant start (``"grep -R "``, with a space) is no program a
-    request can choose, nor does the request add an argument. Such a call fails; it runs nothing.
-    Not in a file that targets Windows, where the string is split into a command line."""
-    if _WINDOWS.search(fi.text) or name.startswith(("os.", "asyncio.", "loop.")) or len(argv) != 1 or len(call.args) > 1:
-        return False
-    lead = _lead(argv[0])
-    return bool(lead) and bool(re.search(r"\S\s", lead))
-
-
 def python_argv(fi: FileInfo) -> Iterator[tuple[int, str]]:
     """``(line, message)`` for the argv findings of a Python file."""
     flow = flow_of(fi)
@@ -128,7 +95,7 @@ def python_argv(fi: FileInfo) -> Iterator[tuple[int, str]]:
             continue  # shell=True: the shell rule's own finding
         argv = _argv(call, name)
         hit = next((a for a in argv if flow.tainted(a, "shell")), None)
-        if hit is not None and not _one_fixed_program(fi, call, name, argv):
+        if hit is not None:
             yield call.lineno, f"request data reaches the command line of {name}(): {_src(hit)}"
             continue
         cmd = _shell_command(argv)

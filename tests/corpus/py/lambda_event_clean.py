@@ -12,8 +12,6 @@ def lambda_handler(event, context):
         body = fh.read()
     count = int(event["count"])
     subprocess.run(["convert", "-resize", str(count), "in.png", "out.png"], check=True)
-    # no shell: the whole string names one program, and "grep -R ..." is none (it fails)
-    subprocess.call("grep -R {} .".format(event["id"]))
     requests.get("https://api.example.com/v1/items", params={"q": event["q"]}, timeout=5)
     return {"statusCode": 200, "body": body}
 
