@@ -39,7 +39,7 @@ from typing import Iterator
 
 from triage.models import Finding
 from triage.rules.base import RepoContext, register
-from triage.rules.fileinfo import FileInfo, FileRule, qualify, truncate
+from triage.rules.fileinfo import FileInfo, FileRule, function_spans, qualify, truncate
 from triage.rules.sqlcompiler import compiled_fragment
 from triage.rules.tokens import JAVASCRIPT, PYTHON, TokenStream
 
@@ -551,6 +551,41 @@ class _SqlRule(FileRule):
         for s in sql_scan(fi).sites:
             if s.rule == self.id:
                 yield self.hit(fi, s.line, s.message)
+                if s.line not in fi.added:
+                    for n, name in run_lines(fi, s):
+                        yield self.hit(fi, n, f"runs {name}, built at line {s.line}: {s.message}")
+
+
+_ASSIGNED = re.compile(r"^\s*(?:(?:const|let|var)\s+)?([A-Za-z_]\w*)\s*(?::[^=]+)?=(?!=)")
+
+
+def run_lines(fi: FileInfo, site: Site) -> list[tuple[int, str]]:
+    """The added lines of the same function that run the query of ``site`` when it is not
+    itself on an added line: ``q = f"... {x}"`` kept from before, and a change that adds
+    ``cur.execute(q)`` under it sends that text to the database now. Only a name assigned
+    the SQL on the site's first line counts, up to where the function assigns it again."""
+    if not fi.added:
+        return []
+    first = site.span[0]
+    m = _ASSIGNED.match(fi.line(first))
+    if m is None:
+        return []
+    name = m.group(1)
+    end = len(fi.lines)
+    for a, b, _ in function_spans(fi):
+        if a <= first <= b and b - a < end:
+            end = b
+    sink = re.compile(rf"(?:\.(?:execute|executemany|executescript|raw|extra|fetch|fetchrow|fetchval|mogrify|query)"
+                      rf"|\b(?:text|RawSQL|read_sql|read_sql_query))\(\s*(?:sql\s*=\s*)?{re.escape(name)}\b(?!\s*[.\[(])")
+    again = re.compile(rf"^\s*(?:(?:const|let|var)\s+)?{re.escape(name)}\s*(?::[^=]+)?=(?!=)")
+    out = []
+    for n in range(max(site.span[1], first) + 1, end + 1):
+        line = fi.line(n)
+        if again.match(line):
+            break
+        if n in fi.added and sink.search(line):
+            out.append((n, name))
+    return out
 
 
 @register
