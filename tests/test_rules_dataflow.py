@@ -38,6 +38,7 @@ ROUTE = '@app.route("/x")\ndef view():\n    param = request.args.get("p", "")\n'
     ["sb = []", "sb.append(param)", 'bar = "safe"', "if len(sb) > 100:", "    bar = sb[0]"],
     ["bar = fixed(param)"],
     ["bar = int(param)"],
+    ["import io", "buf = io.StringIO()", "buf.write('1 + ')", "buf.write(str(len(param)))", "bar = buf.getvalue()"],
 ])
 def test_values_made_constant_by_the_code_are_safe(lines):
     body = "def fixed(v):\n    return 'bob'\n\n\n" + ROUTE + "".join(f"    {x}\n" for x in lines) + "    eval(bar)\n"
@@ -58,6 +59,12 @@ def test_values_made_constant_by_the_code_are_safe(lines):
     ["for k in request.form.keys():", "    bar = k"],
     ["bar = ''", "bar += param"],
     ["a, bar = 'x', param"],
+    ["import io", "buf = io.StringIO()", "buf.write('<')", "buf.write(param)", "bar = buf.getvalue()"],
+    ["from io import StringIO", "buf = StringIO()", "buf.writelines(['<', param])", "buf.seek(0)", "bar = buf.read()"],
+    ["import io", "buf = io.StringIO()", "print('<', param, file=buf)", "bar = buf.getvalue()"],
+    ["import io", "buf = io.StringIO(param)", "bar = ''.join(buf)"],
+    ["import io", "query = io.StringIO()", "query.write(param)", "bar = query.getvalue()"],  # a name like a store's
+    ["import io, json", "buf = io.StringIO()", "json.dump(request.json, buf)", "bar = buf.getvalue()"],
 ])
 def test_request_data_is_followed_to_the_sink(lines):
     body = "def helper(v):\n    return v.replace('a', 'b')\n\n\n" + ROUTE + "".join(f"    {x}\n" for x in lines) + "    eval(bar)\n"
@@ -120,3 +127,10 @@ def test_eval_of_a_constant_or_sanitized_value_is_not_reported_but_of_request_da
     assert rules(ROUTE + "    n = int(param)\n    return str(eval(str(n) + ' * 2'))\n") == []
     assert rules(ROUTE + "    return str(eval(param))\n") == [("eval-exec", 4)]
     assert rules("def run(expr):\n    return eval(expr)\n") == [("eval-exec", 2)]  # unknown: still a finding
+
+
+def test_a_buffer_another_call_writes_to_holds_what_that_call_may_write():
+    """``df.to_csv(buf)``, ``traceback.print_exc(file=buf)``: not followed, so not safe."""
+    body = ROUTE + "    import io\n    buf = io.StringIO()\n    dump_state(buf)\n    eval(buf.getvalue())\n"
+    v = value_of_eval_arg(body)
+    assert not v.tainted("code") and not v.safe("code")

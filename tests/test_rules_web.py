@@ -110,6 +110,16 @@ def test_ldap_injection(body, lines):
     (V + '    root = etree.parse("u.xml").getroot()\n    return str(root.findall(f".//u[@n=\'{p}\']"))\n', [5]),
     (V + '    return str(p.find("x"))\n', []),  # str.find on request text
     ('def k(root, tag):\n    return root.find(f"{{urn:x}}{tag}")\n', []),  # a namespaced tag
+    (V + '    import io\n    q = io.StringIO()\n    q.write("//u[@n=\'")\n    q.write(p)\n    q.write("\']")\n'
+     '    return str(etree.parse("u.xml").xpath(q.getvalue()))\n', [9]),
+    (V + '    s = p.replace("\'", "&apos;")\n    return str(etree.parse("u.xml").xpath(f"//u[@n=\'{s}\']"))\n', []),
+    (V + '    return str(etree.parse("u.xml").xpath("//u[@n=\'" + p.replace("\'", "") + "\']"))\n', []),
+    (V + '    return str(etree.parse("u.xml").xpath(\'//u[@n="\' + p.replace(\'"\', "&quot;") + \'"]\'))\n', []),
+    # the other quote stripped, the value outside any quotes, or the quote put back: still injectable
+    (V + '    return str(etree.parse("u.xml").xpath(\'//u[@n="\' + p.replace("\'", "") + \'"]\'))\n', [4]),
+    (V + '    return str(etree.parse("u.xml").xpath("//u[@id=" + p.replace("\'", "") + "]"))\n', [4]),
+    (V + '    s = p.replace("\'", "&apos;").replace("&apos;", "\'")\n'
+     '    return str(etree.parse("u.xml").xpath("//u[@n=\'" + s + "\']"))\n', [5]),
 ])
 def test_xpath_injection(body, lines):
     assert found(body, "xpath-injection") == lines

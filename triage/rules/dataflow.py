@@ -22,7 +22,9 @@ How values are followed, inside one file:
   (followed three calls deep); any other call returns what its arguments carry;
 * lists and dicts built in the function are followed element by element
   (``values.append(x)``; ``values.pop(0)``; ``m["k"] = x``; ``m.get("k")``), so are a
-  local ``configparser.ConfigParser()``'s options (``set``/``get``), and an
+  local ``configparser.ConfigParser()``'s options (``set``/``get``), what is written to a
+  local ``io.StringIO()``/``BytesIO()`` (``write``, ``writelines``, ``print(..., file=)``;
+  ``getvalue()`` and ``read()`` give it back), and an
   ``if``/``while``/conditional expression whose test folds to a constant
   (``if 7 * 18 + 106 > 200:``) runs only its live branch, a ``match`` on a constant only
   the case it matches;
@@ -210,6 +212,10 @@ _STORES = {"query", "objects", "session", "db", "cursor", "conn", "connection", 
 _CONFIG_PARSERS = {"configparser.ConfigParser", "configparser.RawConfigParser", "configparser.SafeConfigParser"}
 _CONFIG = object()
 """The key that marks a followed ``ConfigParser``'s entries (options are keyed ``(section, option)``)."""
+_BUFFERS = {"io.StringIO", "io.BytesIO", "StringIO.StringIO", "cStringIO.StringIO"}
+_BUFFER = object()
+"""The key that marks a followed in-memory buffer's one entry: everything written to it."""
+_BUFFER_READS = {"getvalue", "read", "readline", "readlines", "getbuffer", "read1", "readinto"}
 _CONTAINER_MUTATORS = {"append", "extend", "insert", "pop", "remove", "update", "setdefault", "add", "clear",
                        "appendleft", "popleft", "discard"}
 
@@ -616,6 +622,9 @@ class _Run:
         if v.elems is not None:
             return join(v.elems) if v.elems else CONST
         if v.items is not None:
+            for k, held in v.items:
+                if k is _BUFFER:
+                    return Value(held.taint, held.unknown)  # a buffer's lines
             return Value()  # iterating a dict gives its (constant) keys
         if v.has_lit and isinstance(v.lit, (str, bytes, tuple, list, frozenset)):
             return CONST
@@ -830,9 +839,13 @@ class _Run:
                 receiver = None  # os.path.join(...): a module's function, not a method of data
         else:
             self.value(func)
+        self.buffers_passed(node, callee, allv)
         last = callee.rsplit(".", 1)[-1]
         if is_random_call(callee):
             return Value(taint=frozenset({RANDOM}))
+        if receiver is not None and receiver.items is not None and isinstance(func, ast.Attribute) \
+                and any(k is _BUFFER for k, _v in receiver.items):
+            return self.buffer_call(func, receiver, last, args)  # (whatever the buffer is named: ``query``)
         if callee in ("open", "io.open", "codecs.open") and args and args[0].safe("path"):
             return Value()  # a file at a constant path: part of the deployment, like an import
         if _FRESH.match(callee) or last in _FRESH_METHODS or (
@@ -871,6 +884,8 @@ class _Run:
                 return join([receiver] + allv)
         if callee in _CONFIG_PARSERS and not args:
             return mapping(((_CONFIG, CONST),))  # options followed one by one, like a dict's entries
+        if callee in _BUFFERS:
+            return mapping(((_BUFFER, args[0] if args else CONST),))  # what is written to it, followed
         summary = self.flow.summary(node, callee, args, kwargs, self.depth)
         if summary is not None:
             return summary
@@ -906,6 +921,39 @@ class _Run:
         if name and "(" not in name and "[" not in name:
             self.env[name] = new
         return new if method not in ("set", "read", "read_string", "read_file", "read_dict") else CONST
+
+    def buffer_call(self, func: ast.Attribute, receiver: Value, method: str, args: list[Value]) -> Value:
+        """A method of a local ``io.StringIO()``: ``write``/``writelines`` add to what it holds,
+        ``getvalue``/``read``/... give that back; the rest (``seek``, ``tell``) are numbers."""
+        held = dict(receiver.items)[_BUFFER]
+        if method in ("write", "writelines"):
+            self.write_buffer(func.value, receiver, args)
+            return const(None)
+        if method in _BUFFER_READS:
+            return Value(held.taint, held.unknown)
+        return Value()
+
+    def buffers_passed(self, node: ast.Call, callee: str, allv: list[Value]) -> None:
+        """A local buffer given to a call: ``print(x, file=buf)`` writes ``x`` to it; any other call
+        (``json.dump(obj, buf)``, ``df.to_csv(buf)``) may write anything, its other arguments too."""
+        for arg in [*node.args, *(k.value for k in node.keywords)]:
+            if not isinstance(arg, (ast.Name, ast.Attribute)):
+                continue
+            v = self.flow.values.get(id(arg))
+            if v is None or v.items is None or not any(k is _BUFFER for k, _v in v.items):
+                continue
+            others = [x for x in allv if x is not v]
+            if callee == "print":
+                self.write_buffer(arg, v, others)
+            else:
+                self.write_buffer(arg, v, [*others, UNKNOWN])
+
+    def write_buffer(self, target: ast.AST, receiver: Value, args: list[Value]) -> None:
+        """Add ``args`` to the buffer named by ``target``."""
+        name = dotted(target)
+        if name and "(" not in name and "[" not in name:
+            held = dict(receiver.items)[_BUFFER]  # type: ignore[arg-type]
+            self.env[name] = mapping(((_BUFFER, join([held, *args])),))
 
     def mutate(self, func: ast.Attribute, receiver: Value, method: str, args: list[Value], node: ast.Call) -> Value:
         """``values.append(x)``, ``m.update(...)``, ... on a local container; returns what the call returns."""

@@ -116,6 +116,60 @@ _ETREE_FIND = {"find", "findall", "findtext", "iterfind"}
 _XPATH_SYNTAX = re.compile(r"\[\s*@|//|\[\s*\w+\s*=|text\(\)|contains\(")
 
 
+_QUOTES = ("'", '"')
+
+
+def _strips_quote(node: ast.AST, fn: ast.AST | None) -> str | None:
+    """The quote ``node`` cannot hold: ``v.replace("'", "&apos;")`` (also through a name assigned
+    it), when no later ``replace`` of the chain puts one back; else None."""
+    node = bound_expr(node, fn)
+    outer: list[str] = []
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "replace" \
+            and len(node.args) >= 2 and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2]):
+        old, new = node.args[0].value, node.args[1].value
+        if old in _QUOTES and old not in new and not any(old in r for r in outer):
+            return old
+        outer.append(new)
+        node = node.func.value
+    return None
+
+
+def _parts(node: ast.AST) -> list[ast.AST] | None:
+    """The pieces, in order, of text built by an f-string, ``+`` or ``"".join([...])``; None otherwise."""
+    if isinstance(node, ast.JoinedStr):
+        return [v.value if isinstance(v, ast.FormattedValue) and v.conversion == -1 and v.format_spec is None
+                else v for v in node.values]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _parts(node.left), _parts(node.right)
+        return (left if left is not None else [node.left]) + (right if right is not None else [node.right])
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join" \
+            and isinstance(node.func.value, ast.Constant) and node.func.value.value == "" and len(node.args) == 1 \
+            and isinstance(node.args[0], (ast.List, ast.Tuple)):
+        return list(node.args[0].elts)
+    return None
+
+
+def quoted_values(flow: FileFlow, arg: ast.AST, line: int) -> bool:
+    """Every value built into the expression ``arg`` that is not a constant sits between a pair of
+    the quote it was stripped of (``f"[@id='{v.replace("'", "&apos;")}']"``): it cannot end the
+    string literal it is in, so it cannot add to the query."""
+    fn = flow.function_at(line)
+    parts = _parts(bound_expr(arg, fn))
+    if not parts:
+        return False
+    found = False
+    for i, part in enumerate(parts):
+        if isinstance(part, ast.Constant):
+            continue
+        q = _strips_quote(part, fn)
+        before, after = parts[i - 1] if i else None, parts[i + 1] if i + 1 < len(parts) else None
+        if q is None or not (isinstance(before, ast.Constant) and isinstance(before.value, str) and before.value.endswith(q)
+                             and isinstance(after, ast.Constant) and isinstance(after.value, str) and after.value.startswith(q)):
+            return False
+        found = True
+    return found
+
+
 @register
 class XpathInjection(FlowRule):
     id = "xpath-injection"
@@ -148,6 +202,8 @@ class XpathInjection(FlowRule):
                 if receiver is None or receiver.taint or receiver.const \
                         or built_unknown(flow, arg, call.lineno, _XPATH_SYNTAX) is None:
                     continue
+            if quoted_values(flow, arg, call.lineno):
+                continue  # each value is quoted, with that quote replaced in it
             if flow.tainted(arg, "xpath"):
                 yield self.hit(fi, call.lineno, f"request data is built into an XPath expression: {_src(arg, 40)}")
                 continue
