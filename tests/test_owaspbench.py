@@ -151,3 +151,45 @@ def test_a_case_this_python_cannot_parse_is_named_in_a_note(tmp_path, capsys):
     assert "note: 1 of the cases do not parse under Python" in capsys.readouterr().out
     assert ev.main(["--owasp-dir", str(bench), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["unparsed"] == ["BenchmarkTest00005"]
+
+
+def _semgrep_results(tmp_path, results):
+    path = tmp_path / "semgrep.json"
+    path.write_text(json.dumps({"results": results, "errors": []}))
+    return path
+
+
+def test_semgrep_results_are_scored_beside_bandit_by_the_cwe_of_their_rule(tmp_path, capsys):
+    bench = _bench(tmp_path)
+    sg = _semgrep_results(tmp_path, [
+        # the vulnerable SQL case: a rule of CWE-89 (a list, as some rules give it)
+        {"check_id": "tainted-sql", "path": "testcode/BenchmarkTest00001.py",
+         "extra": {"metadata": {"cwe": ["CWE-89: Improper Neutralization of Special Elements used in an SQL Command"]}}},
+        # the safe SQL case: flagged too, by a rule of the same CWE (a false alarm of semgrep's)
+        {"check_id": "formatted-sql", "path": "bench/testcode/BenchmarkTest00002.py",
+         "extra": {"metadata": {"cwe": "CWE-89: SQL Injection"}}},
+        # the weak-random case: only a rule of another CWE fires, which does not answer the category
+        {"check_id": "debug", "path": "testcode/BenchmarkTest00003.py", "extra": {"metadata": {"cwe": "CWE-489"}}},
+        {"check_id": "no-metadata", "path": "testcode/BenchmarkTest00003.py", "extra": {}},
+        {"check_id": "not-a-case", "path": "testcode/helpers.py", "extra": {"metadata": {"cwe": "CWE-330"}}},
+    ])
+    assert ev.main(["--owasp-dir", str(bench), "--json", "--semgrep-json", str(sg)]) == 0
+    every = json.loads(capsys.readouterr().out)["all"]
+    assert every["categories"]["sqli"]["semgrep"] == {"tpr": 1.0, "fpr": 1.0, "score": 0.0}
+    assert every["categories"]["weakrand"]["semgrep"] == {"tpr": 0.0, "fpr": 0.0, "score": 0.0}
+    assert every["semgrep_mean"] == 0.0 and every["mean"] == 1.0
+    assert ev.main(["--owasp-dir", str(bench), "--no-bandit", "--semgrep-json", str(sg)]) == 0
+    table = capsys.readouterr().out
+    assert "semgrep TPR" in table and "bandit" not in table
+    sqli = next(line for line in table[table.index("all half"):].splitlines() if line.startswith("sqli"))
+    assert sqli.split()[-3:] == ["1.00", "1.00", "0.00"]
+
+
+def test_a_semgrep_file_that_is_not_its_json_is_a_one_line_error(tmp_path, capsys):
+    bench = _bench(tmp_path)
+    for text in ("not json", json.dumps([1, 2])):
+        bad = tmp_path / "bad.json"
+        bad.write_text(text)
+        assert ev.main(["--owasp-dir", str(bench), "--semgrep-json", str(bad)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "semgrep" in err

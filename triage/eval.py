@@ -308,15 +308,23 @@ def _owasp_dir(args) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: cannot read {labels_path}: {exc}", file=sys.stderr)
         return 2
-    result = owaspbench.score(args.owasp_dir, labels, None if args.no_bandit else BANDIT_TESTS)
+    semgrep = None
+    if args.semgrep_json is not None:
+        try:
+            semgrep = owaspbench.load_semgrep(args.semgrep_json)
+        except (OSError, ValueError) as exc:
+            print(f"error: cannot read semgrep's results {args.semgrep_json}: {exc}", file=sys.stderr)
+            return 2
+    result = owaspbench.score(args.owasp_dir, labels, None if args.no_bandit else BANDIT_TESTS, semgrep)
     if not result["all"]:
         print(f"error: no labelled BenchmarkTest*.py case under {args.owasp_dir}", file=sys.stderr)
         return 2
     bad = [n for n in owaspbench.unparsable(args.owasp_dir) if n in labels]
     if args.json:
-        print(json.dumps({**owaspbench.to_dict(result), "unparsed": bad}, indent=2, sort_keys=True))
+        print(json.dumps({**owaspbench.to_dict(result, semgrep is not None), "unparsed": bad}, indent=2, sort_keys=True))
     else:
-        print(owaspbench.format_report(result, with_bandit=not args.no_bandit, verbose=args.verbose))
+        print(owaspbench.format_report(result, with_bandit=not args.no_bandit, verbose=args.verbose,
+                                       with_semgrep=semgrep is not None))
         if bad:
             print(f"\nnote: {len(bad)} of the cases do not parse under Python {sys.version_info[0]}.{sys.version_info[1]} "
                   "and count as not flagged (the Benchmark's f-strings need 3.12)")
@@ -349,6 +357,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--owasp-labels", type=Path, metavar="CSV",
                     help="the Benchmark's expectedresults CSV for --owasp-dir (default: DIR/expectedresults-*.csv)")
     ap.add_argument("--no-bandit", action="store_true", help="with --owasp-dir: leave bandit's columns out")
+    ap.add_argument("--semgrep-json", type=Path, metavar="FILE",
+                    help="with --owasp-dir: semgrep's --json results over the same cases, scored beside bandit's")
     args = ap.parse_args(argv)
     if args.owasp_dir is not None:
         return _owasp_dir(args)

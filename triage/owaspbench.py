@@ -13,7 +13,10 @@ narrower CWE of it) is anywhere in the file, every line counted as added (as in 
 real-code mode). bandit is judged as ``--owasp`` judges it: an issue of any of the bandit
 tests that answer the category (``triage.eval.BANDIT_TESTS``; a test-id match, which
 counts more of bandit's issues than a strict CWE match would: its ``hashlib.md5`` issue
-carries CWE-327, its ``exec`` issue CWE-78).
+carries CWE-327, its ``exec`` issue CWE-78). semgrep, when its ``--json`` output over the
+same directory is given (``--semgrep-json``), flags a case when a result in that file
+carries a CWE of the category in its rule's ``metadata.cwe`` (semgrep runs outside
+triage, with whichever rules the team uses; triage only reads its results).
 
 The cases are split, before anyone looks at them, into a development half and a held-out
 half by a fixed hash of the file name (:func:`half`), so rules can be improved on misses
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +65,8 @@ class Score:
     fp: int = 0
     bandit_tp: int = 0
     bandit_fp: int = 0
+    semgrep_tp: int = 0
+    semgrep_fp: int = 0
     missed: list[str] = field(default_factory=list)
     false_alarms: list[str] = field(default_factory=list)
 
@@ -68,9 +74,11 @@ class Score:
     def n(self) -> int:
         return self.vulnerable + self.safe
 
-    def rates(self, bandit: bool = False) -> tuple[float, float, float]:
-        """``(TPR, FPR, TPR - FPR)``; a rate with no cases to divide by is 0."""
-        tp, fp = (self.bandit_tp, self.bandit_fp) if bandit else (self.tp, self.fp)
+    def rates(self, bandit: bool = False, tool: str = "") -> tuple[float, float, float]:
+        """``(TPR, FPR, TPR - FPR)`` of triage, of bandit (``bandit``) or of ``tool``
+        (``"semgrep"``); a rate with no cases to divide by is 0."""
+        tool = tool or ("bandit" if bandit else "")
+        tp, fp = (getattr(self, f"{tool}_tp"), getattr(self, f"{tool}_fp")) if tool else (self.tp, self.fp)
         tpr = tp / self.vulnerable if self.vulnerable else 0.0
         fpr = fp / self.safe if self.safe else 0.0
         return tpr, fpr, tpr - fpr
@@ -160,10 +168,38 @@ def bandit_ids(path: str, text: str) -> set[str]:
     return {issue.test_id for issue in run_bandit(info(src), all_tests())}
 
 
-def score(root: Path, labels: dict[str, Label], bandit_tests: dict[str, tuple[str, ...]] | None = None
-          ) -> dict[str, dict[str, Score]]:
+_CWE_TEXT = re.compile(r"CWE-(\d+)")
+
+
+def load_semgrep(path: Path) -> dict[str, set[int]]:
+    """The CWEs of semgrep's results (``semgrep --json``) by case name: each result's rule
+    ``metadata.cwe`` (a string or a list, ``"CWE-502: ..."``), for the ``BenchmarkTestNNNNN.py``
+    file it is in. Raises ValueError on a file that is not semgrep's JSON."""
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg}, line {exc.lineno})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+        raise ValueError("not semgrep's --json output (no results list)")
+    out: dict[str, set[int]] = {}
+    for r in data["results"]:
+        if not isinstance(r, dict):
+            continue
+        name = Path(str(r.get("path", ""))).stem
+        if not _NAME.fullmatch(name):
+            continue
+        meta = (r.get("extra") or {}).get("metadata") or {}
+        cwe = meta.get("cwe", ()) if isinstance(meta, dict) else ()
+        texts = [cwe] if isinstance(cwe, str) else [c for c in cwe if isinstance(c, str)] if isinstance(cwe, list) else []
+        out.setdefault(name, set()).update(int(m) for t in texts for m in _CWE_TEXT.findall(t))
+    return out
+
+
+def score(root: Path, labels: dict[str, Label], bandit_tests: dict[str, tuple[str, ...]] | None = None,
+          semgrep: dict[str, set[int]] | None = None) -> dict[str, dict[str, Score]]:
     """Per half (``dev``, ``held-out``, ``all``), per category: the scores of the labelled cases present;
-    bandit's too when ``bandit_tests`` (category -> the bandit test ids that answer it) is given."""
+    bandit's too when ``bandit_tests`` (category -> the bandit test ids that answer it) is given, and
+    semgrep's when its results (:func:`load_semgrep`) are."""
     with_bandit = bandit_tests is not None
     out: dict[str, dict[str, Score]] = {h: {} for h in (*HALVES, "all")}
     for name, path in case_files(root).items():
@@ -174,53 +210,59 @@ def score(root: Path, labels: dict[str, Label], bandit_tests: dict[str, tuple[st
         want = CATEGORY_CWES[lab.cwe]
         flagged = bool(triage_cwes(f"testcode/{path.name}", text) & want)
         by_bandit = with_bandit and bool(bandit_ids(path.name, text) & set((bandit_tests or {}).get(lab.category, ())))
+        by_semgrep = semgrep is not None and bool(semgrep.get(name, set()) & want)
         for h in (half(name), "all"):
             sc = out[h].setdefault(lab.category, Score())
             if lab.vulnerable:
                 sc.vulnerable += 1
                 sc.tp += flagged
                 sc.bandit_tp += by_bandit
+                sc.semgrep_tp += by_semgrep
                 if not flagged:
                     sc.missed.append(name)
             else:
                 sc.safe += 1
                 sc.fp += flagged
                 sc.bandit_fp += by_bandit
+                sc.semgrep_fp += by_semgrep
                 if flagged:
                     sc.false_alarms.append(name)
     return out
 
 
-def mean(scores: dict[str, Score], bandit: bool = False) -> float:
-    """The mean score over the categories present (0 when none is)."""
-    return sum(s.rates(bandit)[2] for s in scores.values()) / len(scores) if scores else 0.0
+def mean(scores: dict[str, Score], bandit: bool = False, tool: str = "") -> float:
+    """The mean score over the categories present (0 when none is), of triage, bandit or ``tool``."""
+    return sum(s.rates(bandit, tool)[2] for s in scores.values()) / len(scores) if scores else 0.0
 
 
-def format_scores(title: str, scores: dict[str, Score], with_bandit: bool = True) -> str:
-    """One half's table: per category n, TPR, FPR and score for triage (and bandit), then the mean."""
+def format_scores(title: str, scores: dict[str, Score], with_bandit: bool = True, with_semgrep: bool = False) -> str:
+    """One half's table: per category n, TPR, FPR and score for triage (and bandit, semgrep), then the mean."""
+    tools = ["bandit"] * with_bandit + ["semgrep"] * with_semgrep
     head = f"{'category':<16} {'n':>4}  {'TPR':>5} {'FPR':>5} {'score':>6}"
-    if with_bandit:
-        head += f"   {'bandit TPR':>10} {'FPR':>5} {'score':>6}"
+    for tool in tools:
+        head += f"   {tool + ' TPR':>11} {'FPR':>5} {'score':>6}"
     lines = [title, head, "-" * len(head)]
     for cat, sc in sorted(scores.items()):
         tpr, fpr, s = sc.rates()
         row = f"{cat:<16} {sc.n:>4}  {tpr:>5.2f} {fpr:>5.2f} {s:>6.2f}"
-        if with_bandit:
-            btpr, bfpr, bs = sc.rates(bandit=True)
-            row += f"   {btpr:>10.2f} {bfpr:>5.2f} {bs:>6.2f}"
+        for tool in tools:
+            btpr, bfpr, bs = sc.rates(tool=tool)
+            row += f"   {btpr:>11.2f} {bfpr:>5.2f} {bs:>6.2f}"
         lines.append(row)
     lines.append("-" * len(head))
     n = sum(s.n for s in scores.values())
     row = f"{'mean':<16} {n:>4}  {'':>5} {'':>5} {mean(scores):>6.2f}"
-    if with_bandit:
-        row += f"   {'':>10} {'':>5} {mean(scores, bandit=True):>6.2f}"
+    for tool in tools:
+        row += f"   {'':>11} {'':>5} {mean(scores, tool=tool):>6.2f}"
     lines.append(row)
     return "\n".join(lines)
 
 
-def format_report(result: dict[str, dict[str, Score]], with_bandit: bool = True, verbose: bool = False) -> str:
+def format_report(result: dict[str, dict[str, Score]], with_bandit: bool = True, verbose: bool = False,
+                  with_semgrep: bool = False) -> str:
     """Both halves' tables, then all cases; with ``verbose`` the development half's misses and false alarms."""
-    parts = [format_scores(f"OWASP Benchmark cases, {h} half", result[h], with_bandit) for h in (*HALVES, "all")]
+    parts = [format_scores(f"OWASP Benchmark cases, {h} half", result[h], with_bandit, with_semgrep)
+             for h in (*HALVES, "all")]
     if verbose:
         for cat, sc in sorted(result["dev"].items()):
             for name in sc.missed:
@@ -230,13 +272,16 @@ def format_report(result: dict[str, dict[str, Score]], with_bandit: bool = True,
     return "\n\n".join(parts[:3]) + ("\n\n" + "\n".join(parts[3:]) if parts[3:] else "")
 
 
-def to_dict(result: dict[str, dict[str, Score]]) -> dict:
-    """The scores as JSON-ready data."""
+def to_dict(result: dict[str, dict[str, Score]], with_semgrep: bool = False) -> dict:
+    """The scores as JSON-ready data (semgrep's beside bandit's when ``with_semgrep``)."""
+    tools = ("bandit", "semgrep") if with_semgrep else ("bandit",)
+
+    def rates(sc: Score, tool: str = "") -> dict:
+        tpr, fpr, s = sc.rates(tool=tool)
+        return {"tpr": round(tpr, 3), "fpr": round(fpr, 3), "score": round(s, 3)}
+
     def row(sc: Score) -> dict:
-        tpr, fpr, s = sc.rates()
-        btpr, bfpr, bs = sc.rates(bandit=True)
-        return {"n": sc.n, "vulnerable": sc.vulnerable, "safe": sc.safe, "tpr": round(tpr, 3), "fpr": round(fpr, 3),
-                "score": round(s, 3), "bandit": {"tpr": round(btpr, 3), "fpr": round(bfpr, 3), "score": round(bs, 3)}}
+        return {"n": sc.n, "vulnerable": sc.vulnerable, "safe": sc.safe, **rates(sc), **{t: rates(sc, t) for t in tools}}
 
     return {h: {"categories": {c: row(s) for c, s in sorted(cats.items())}, "mean": round(mean(cats), 3),
-                "bandit_mean": round(mean(cats, bandit=True), 3)} for h, cats in result.items()}
+                **{f"{t}_mean": round(mean(cats, tool=t), 3) for t in tools}} for h, cats in result.items()}
