@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from triage.models import db_text
 from triage.models import TIER_RANK, Change, FileDiff, Finding, Provenance, RiskScore
 from triage.risk import RiskInput, score_change
-from triage.rules import RepoContext, SourceFile, added_suppressions, analyze, generated, release
+from triage.rules import RepoContext, SourceFile, added_suppressions, analyze, generated, release, unparsed
 from triage.sampling import draw, sample_key
 from triage.settings import Config
 
@@ -104,7 +104,12 @@ def assess(
     srcs = source_files(files, read_new)
     findings = analyze(srcs, ctx, disabled=disabled_rules(cfg))
     suppressions = tuple(added_suppressions(srcs))
+    by_path = {f.path: f for f in files}
     for src in srcs:
+        why = unparsed(src)
+        fd = by_path.get(src.path)
+        if why and fd is not None and why not in fd.notes:
+            fd.notes.append(why)
         # Freed now by refcounting, not later by the cyclic garbage collector, whose
         # passes over the rules' per-file state cost a tenth of a bulk ingest.
         release(src)

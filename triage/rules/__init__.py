@@ -31,7 +31,8 @@ from typing import Iterable
 from dataclasses import replace
 
 from triage.models import Finding
-from triage.rules import regions
+from triage.rules import python_ast, regions
+from triage.sanitize import one_line
 from triage.rules.base import REGISTRY, RepoContext, Rule, SourceFile, iter_rules, register
 
 __all__ = ["analyze", "added_suppressions", "release", "RepoContext", "Rule", "SourceFile", "register", "REGISTRY", "all_rule_ids"]
@@ -173,6 +174,17 @@ def analyze(
             fd = replace(fd, suppressed_by="inserted")
         out.setdefault((fd.path, fd.line, fd.rule, fd.message), fd)
     return sorted(out.values(), key=lambda x: (x.path, x.line, x.rule))
+
+
+def unparsed(file: SourceFile) -> str:
+    """Why the rules that asked for ``file``'s Python syntax tree had none ("" when they had
+    it, or none asked, or a changed region was read instead): the reviewer's note that those
+    checks did not run. Call it after :func:`analyze` and before :func:`release`."""
+    fi = getattr(file, "cache", {}).get("info")
+    if fi is None or "tree" not in fi.__dict__ or fi.__dict__["tree"] is not None or fi.lang != "python":
+        return ""
+    why = python_ast.parse_failure(file.text)
+    return f"{one_line(why, 160)}: the checks that need a syntax tree did not run" if why else ""
 
 
 def release(file: SourceFile) -> None:

@@ -8,6 +8,7 @@ token rules still run.
 from __future__ import annotations
 
 import ast
+import sys
 import warnings
 
 MAX_PARSE_CHARS = 1_000_000
@@ -25,6 +26,25 @@ def parse(text: str) -> ast.Module | None:
             return ast.parse(text.replace("\r\n", "\n"))
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return None
+
+
+def parse_failure(text: str) -> str:
+    """Why :func:`parse` gives None for ``text``, as one line ("" when it parses): the
+    syntax error this Python reports (code written for a newer Python fails here too), or
+    the size or depth that stopped it. Untrusted text can be in the message: callers show
+    it through :func:`triage.sanitize.one_line`."""
+    if len(text) > MAX_PARSE_CHARS:
+        return f"too large to parse (over {MAX_PARSE_CHARS:,} characters)"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text.replace("\r\n", "\n"))
+    except SyntaxError as exc:
+        where = f"line {exc.lineno}: " if exc.lineno else ""
+        return f"does not parse as Python {sys.version_info[0]}.{sys.version_info[1]} ({where}{exc.msg})"
+    except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        return f"cannot be parsed ({type(exc).__name__})"
+    return ""
 
 
 def dotted(node: ast.AST | None) -> str:
