@@ -93,6 +93,8 @@ _OPERATOR_SLOT = re.compile(
 """Inside a SQL call's argument: a value slot right after a comparison (``name = '%s'``)."""
 _SINKS = re.compile(r"(?:^|\.)(?:raw|extra|RawSQL|execute|executemany|executescript|mogrify|fetch|fetchrow|fetchval|"
                     r"read_sql|read_sql_query)$")
+_PRINTS = re.compile(r"^(?:print|console\.log|(?:self\.)?_?(?:log|logger|logging|LOG|LOGGER)"
+                     r"\.(?:debug|info|warning|warn|error|exception|critical))$")
 _SQLALCHEMY_TEXT = {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text"}
 _SCAN_LIMIT = 20000
 
@@ -391,8 +393,19 @@ class SqlScan:
                 continue
             if (a > 0 and toks[a - 1].value in ("==", "!=")) or (end < len(toks) and toks[end].value in ("==", "!=")):
                 continue  # compared, not run
+            if self._printed(a):
+                continue  # shown or logged, not run
             span = (toks[a].line, toks[min(end, len(toks)) - 1].end)
             self._site(text, interps, span, " and ".join(hows))
+
+    def _printed(self, a: int) -> bool:
+        """The text starting at token ``a`` is the first argument of ``print()``, ``console.log()``
+        or a logger call (``log.debug(...)``): it is shown, not sent to a database."""
+        ts, toks = self.ts, self.ts.toks
+        if a < 1 or toks[a - 1].value != "(":
+            return False
+        name, _start = ts.callee(a - 1)
+        return bool(name and _PRINTS.match(name))
 
     def _sqlish(self, a: int, pieces: list[tuple[str, object]]) -> bool:
         """SQL whose fragments only read as SQL together (``"select " + cols + " from t"``), or a
@@ -548,22 +561,28 @@ class _SqlRule(FileRule):
     def scan(self, fi: FileInfo, ctx: RepoContext) -> Iterator[Finding]:
         if fi.is_test or not may_hold_sql(fi):
             return  # a test's SQL is its fixture
+        seen: set[int] = set()
         for s in sql_scan(fi).sites:
-            if s.rule == self.id:
+            if s.rule != self.id:
+                continue
+            runs = [(n, name) for n, name in run_lines(fi, s) if n not in seen]
+            if not runs:
                 yield self.hit(fi, s.line, s.message)
-                if s.line not in fi.added:
-                    for n, name in run_lines(fi, s):
-                        yield self.hit(fi, n, f"runs {name}, built at line {s.line}: {s.message}")
+            for n, name in runs:  # the query runs here: report the sink, naming where it was built
+                seen.add(n)
+                yield self.hit(fi, n, f"runs {name}, built at line {s.line}: {s.message}")
 
 
 _ASSIGNED = re.compile(r"^\s*(?:(?:const|let|var)\s+)?([A-Za-z_]\w*)\s*(?::[^=]+)?=(?!=)")
 
 
 def run_lines(fi: FileInfo, site: Site) -> list[tuple[int, str]]:
-    """The added lines of the same function that run the query of ``site`` when it is not
-    itself on an added line: ``q = f"... {x}"`` kept from before, and a change that adds
-    ``cur.execute(q)`` under it sends that text to the database now. Only a name assigned
-    the SQL on the site's first line counts, up to where the function assigns it again."""
+    """The added lines of the same function that run the query of ``site``: for
+    ``q = f"... {x}"`` then ``cur.execute(q)``, the finding belongs on the line that sends
+    the text to the database (whether the build line was added too or kept from before), and
+    names where the text was built. Only a name assigned the SQL on the site's first line
+    counts, up to where the function assigns it again. Empty when no added line runs it:
+    the finding then stays where the text is built."""
     if not fi.added:
         return []
     first = site.span[0]
@@ -575,7 +594,7 @@ def run_lines(fi: FileInfo, site: Site) -> list[tuple[int, str]]:
     for a, b, _ in function_spans(fi):
         if a <= first <= b and b - a < end:
             end = b
-    sink = re.compile(rf"(?:\.(?:execute|executemany|executescript|raw|extra|fetch|fetchrow|fetchval|mogrify|query)"
+    sink = re.compile(rf"(?:\.(?:execute|executemany|executescript|raw|extra|fetch|fetchrow|fetchval|mogrify|query|cursor)"
                       rf"|\b(?:text|RawSQL|read_sql|read_sql_query))\(\s*(?:sql\s*=\s*)?{re.escape(name)}\b(?!\s*[.\[(])")
     again = re.compile(rf"^\s*(?:(?:const|let|var)\s+)?{re.escape(name)}\s*(?::[^=]+)?=(?!=)")
     out = []

@@ -8,8 +8,8 @@ import helpers.db_sqlite
 def b05():
     param = request.values.get("b05", "")
     bar = f"{param}"
-    sql = "SELECT * from USERS where USERNAME='foo' and PASSWORD='" + bar + "'"  # VULN sql-interpolation
+    sql = "SELECT * from USERS where USERNAME='foo' and PASSWORD='" + bar + "'"
     con = helpers.db_sqlite.get_connection()
     cur = con.cursor()
-    cur.execute(sql)
+    cur.execute(sql)  # VULN sql-interpolation (the query text is built on line 11)
     return str(cur.fetchone())
