@@ -51,6 +51,11 @@ def test_trust_boundary_violation(body, lines):
     ('r.set_cookie("sid", v, secure=False, httponly=True)', True),
     ('r.set_cookie("sid", v, secure=True, httponly=False)', True),
     ('r.set_cookie("sid", v, secure=True, httponly=True)', False),
+    ('r.set_cookie("session_id", v, secure=True, samesite="Lax")', True),  # Secure, but scripts can read it
+    ('r.set_cookie("auth_token", v, secure=True)', True),
+    ('r.set_cookie("csrftoken", v, secure=True)', False),  # read by scripts on purpose
+    ('r.set_cookie("theme", v, secure=True)', False),
+    ('r.set_cookie("session_id", v, secure=True, httponly=cfg.HTTPONLY)', False),  # decided elsewhere
     ('r.set_cookie("sid", v, secure=app.config["SECURE"])', False),  # decided elsewhere
     ('r.set_cookie("sid", "", expires=0)', False),  # a deletion
     ("jar.set_cookie(cookie)", False),  # a cookie jar, not a response

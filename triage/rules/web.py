@@ -14,7 +14,8 @@ declarations (reported as a "check", one severity lower, like the other request 
 * ``trust-boundary-violation``: request data stored in the session as a key or a value
   (``session[k] = v``, ``request.session[...]``, ``session.update(...)``, ``req.session.x = ...``);
 * ``insecure-cookie``: ``set_cookie``/``set_signed_cookie`` without ``secure=True`` (or with
-  ``httponly=False``, or ``samesite="None"`` without ``secure``), the same flags set to
+  ``httponly=False``, or ``samesite="None"`` without ``secure``, or a session, auth, token or
+  remember-me cookie set ``secure=True`` but without ``httponly``), the same flags set to
   ``False`` in settings (``SESSION_COOKIE_SECURE = False``), and ``res.cookie()`` without
   ``secure: true`` in JavaScript. A flag given a non-literal value is left to it;
 * ``xss-unescaped-render``: a request handler returning request data as HTML (a string,
@@ -340,6 +341,9 @@ _POSITIONAL = {"secure": 6, "httponly": 7, "samesite": 8}
 _SETTINGS = {"SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_SECURE",
              "REMEMBER_COOKIE_HTTPONLY"}
 _SENSITIVE_COOKIE = re.compile(r"sess|auth|token|remember|login|user|jwt|sid|csrf|key|secret|account", re.I)
+_SESSION_COOKIE = re.compile(r"^(?!.*[cx]srf).*(?:sess|auth|token|remember|login|jwt|(?<![a-z])sid(?![a-z]))", re.I)
+"""A cookie that identifies the user: it wants HttpOnly even when it is Secure (a CSRF cookie
+is read by scripts on purpose)."""
 
 
 def _flag(call: ast.Call, name: str) -> ast.AST | None:
@@ -408,8 +412,10 @@ class InsecureCookie(FileRule):
         problems = []
         if secure is None or _literal(secure) is False:
             problems.append("without Secure (it travels over plain HTTP)")
-        if _literal(httponly) is False or (httponly is None and problems and isinstance(name, ast.Constant)
-                                           and _SENSITIVE_COOKIE.search(str(name.value))):
+        named = str(name.value) if isinstance(name, ast.Constant) else ""
+        if _literal(httponly) is False or (httponly is None and named and (
+                (problems and _SENSITIVE_COOKIE.search(named))
+                or (_literal(secure) is True and _SESSION_COOKIE.search(named)))):
             problems.append("without HttpOnly (scripts can read it)")
         if _literal(samesite) in ("None", "none", None) and samesite is not None and _literal(secure) is not True:
             problems.append("with SameSite=None")
