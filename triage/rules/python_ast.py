@@ -8,8 +8,11 @@ token rules still run.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 import warnings
+
+from triage.rules import fstrings
 
 MAX_PARSE_CHARS = 1_000_000
 """Larger Python files are not parsed: ast rules skip them, token rules still run
@@ -17,13 +20,27 @@ MAX_PARSE_CHARS = 1_000_000
 
 
 def parse(text: str) -> ast.Module | None:
-    """``ast.parse(text)``, or None for a syntax error or pathological input."""
+    """``ast.parse(text)``, or None for a syntax error or pathological input. Before Python 3.12,
+    a file that fails only for 3.12's f-strings (PEP 701) is parsed with them rewritten
+    (:func:`triage.rules.fstrings.downgrade`: the same names and calls on the same lines)."""
     if len(text) > MAX_PARSE_CHARS:
         return None
+    text = text.replace("\r\n", "\n")
+    tree = _parse(text)
+    if tree is None and fstrings.NEEDED and _FSTRING.search(text):
+        alt = fstrings.downgrade(text)
+        tree = _parse(alt) if alt is not None else None
+    return tree
+
+
+_FSTRING = re.compile(r"(?i)\b[rb]?f[rb]?['\"]")
+
+
+def _parse(text: str) -> ast.Module | None:
     try:
         with warnings.catch_warnings():  # untrusted code's invalid escapes must not reach stderr or the app
             warnings.simplefilter("ignore")
-            return ast.parse(text.replace("\r\n", "\n"))
+            return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return None
 
@@ -40,6 +57,8 @@ def parse_failure(text: str) -> str:
             warnings.simplefilter("ignore")
             ast.parse(text.replace("\r\n", "\n"))
     except SyntaxError as exc:
+        if parse(text) is not None:
+            return ""  # Python 3.12's f-strings, read all the same
         where = f"line {exc.lineno}: " if exc.lineno else ""
         return f"does not parse as Python {sys.version_info[0]}.{sys.version_info[1]} ({where}{exc.msg})"
     except (ValueError, RecursionError, MemoryError, OverflowError) as exc:

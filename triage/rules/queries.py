@@ -123,6 +123,9 @@ def _strips_quote(node: ast.AST, fn: ast.AST | None) -> str | None:
     """The quote ``node`` cannot hold: ``v.replace("'", "&apos;")`` (also through a name assigned
     it), when no later ``replace`` of the chain puts one back; else None."""
     node = bound_expr(node, fn)
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("str", "format") \
+            and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]  # str(v.replace(...)): the same text
     outer: list[str] = []
     while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "replace" \
             and len(node.args) >= 2 and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2]):
