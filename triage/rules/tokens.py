@@ -15,6 +15,9 @@ list of :class:`Tok`:
 * Python's implicitly concatenated literals are merged, and ``+`` ``=`` pairs
   the Python lexer splits are re-joined (``+=``, ``->``, ...).
 
+The cook is :mod:`triage.rules.cooking`'s; Python files are cooked in one pass by
+:mod:`triage.rules.pyfast` instead, with the same result (``FAST_PYTHON_AFTER_CHARS``).
+
 Bad input degrades: lines longer than :data:`MAX_LEX_LINE` are blanked before
 lexing (minified bundles), and large files with sparse added lines are lexed only
 in windows around those lines (see :data:`FULL_LEX_CHARS`); a window starts on a
@@ -30,9 +33,10 @@ from typing import Callable, Iterable, Iterator
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_for_filename
-from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text, Whitespace
 from pygments.util import ClassNotFound
 
+from triage.rules import pyfast
+from triage.rules.cooking import PYTHON, Tok, _cook, _emit_str, _type_info  # noqa: F401 - the cook's names, as before
 from triage.rules.lexdriver import lex_pairs
 
 MAX_LEX_LINE = 4000
@@ -53,53 +57,16 @@ WINDOW = 60
 SNAP_BACK = 150
 """How far a window's start may move back to a line where lexing can safely begin."""
 
-PYTHON = "python"
 JAVASCRIPT = "javascript"
 GO = "go"
 
 _JS_LEXERS = {"JavaScript", "TypeScript", "JSX", "TSX", "JavaScript+Genshi Text"}
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {")": "(", "]": "[", "}": "{"}
-_PY_MERGE = {
-    "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", "->", "//=", "**=", ">>=", "<<=", ":=",
-    "//", "**", ">>", "<<",
-}
 _CONTINUE = {"=", "+", "-", "*", "/", ",", "(", "[", "\\", ".", "?.", "&&", "||", "?", "and", "or", "%", "=>"}
 _LEAD = {".", "?.", "+", "&&", "||", "?", ":", ")", "]", "and", "or", "%"}
 _MODIFIERS = {"async", "public", "private", "protected", "static", "get", "set", "readonly", "override", "abstract", "export", "declare", "*"}
-_QUOTE = re.compile(r'"""|\'\'\'|"|\'|`')
 
-
-class Tok:
-    """One cooked token.
-
-    ``kind`` is one of ``name``, ``kw``, ``op``, ``punct``, ``num``, ``str``,
-    ``doc``, ``regex``, ``other`` or ``sep`` (a break between lexed windows).
-    For ``str``: ``text`` is the content (interpolations as ``\\x00``),
-    ``prefix`` the lower-cased affix (``f``, ``rb``, ...) or ``"`"`` for a JS
-    template, ``interps`` the source of each interpolated expression and
-    ``interp_lines`` the line each starts on.
-    """
-
-    __slots__ = ("kind", "value", "line", "end", "text", "prefix", "interps", "interp_lines")
-
-    def __init__(self, kind: str, value: str, line: int, end: int | None = None) -> None:
-        self.kind = kind
-        self.value = value
-        self.line = line
-        self.end = line if end is None else end
-        self.text = ""
-        self.prefix = ""
-        self.interps: list[str] = []
-        self.interp_lines: list[int] = []
-
-    @property
-    def interpolated(self) -> bool:
-        """True for an f-string or template literal that interpolates something."""
-        return bool(self.interps)
-
-    def __repr__(self) -> str:  # pragma: no cover - debugging aid
-        return f"Tok({self.kind}, {self.value!r}, {self.line})"
 
 
 @lru_cache(maxsize=4096)
@@ -203,164 +170,30 @@ def _blank_long(lines: list[str]) -> str:
     return "\n".join("" if len(x) > MAX_LEX_LINE else x for x in lines)
 
 
-class _Group:
-    __slots__ = ("parts", "prefix", "template", "line", "end", "interps", "interp_lines", "doc")
+FAST_PYTHON_AFTER_CHARS = 64_000
+"""Python is cooked by :mod:`triage.rules.pyfast` once this process has lexed this much
+Python: its first files compile what it needs (as :data:`lexdriver.JOIN_AFTER_CHARS`)."""
 
-    def __init__(self, line: int, prefix: str, template: bool, doc: bool) -> None:
-        self.parts: list[str] = []
-        self.prefix = prefix
-        self.template = template
-        self.line = line
-        self.end = line
-        self.interps: list[str] = []
-        self.interp_lines: list[int] = []
-        self.doc = doc
-
-    def finish(self) -> Tok:
-        raw = "".join(self.parts)
-        m = _QUOTE.match(raw)
-        q = m.group(0) if m else ""
-        body = raw[len(q):]
-        if q and body.endswith(q):
-            body = body[: -len(q)]
-        t = Tok("doc" if self.doc else "str", self.prefix + raw, self.line, self.end)
-        t.text = body
-        t.prefix = self.prefix + ("`" if q == "`" else "")
-        t.interps = self.interps
-        t.interp_lines = self.interp_lines
-        return t
+_PY_SEEN = [0]
 
 
-# Token-type classes: ``ttype in String.Doc`` walks pygments' type tree on every call,
-# and a file has thousands of tokens of a few dozen types, so each type is classified once.
-_STR, _INTERP, _AFFIX, _REGEX, _DOC, _BACKTICK, _COMMENT, _SPACE = (1 << k for k in range(8))
-_TYPE_INFO: dict = {}
-
-
-def _type_info(ttype) -> tuple[int, str]:
-    """(flags, kind) of a pygments token type (see the flags above; kind as in :class:`Tok`)."""
-    got = _TYPE_INFO.get(ttype)
-    if got is not None:
-        return got
-    flags = 0
-    if ttype in String:
-        flags |= _STR
-        for sub, bit in ((String.Interpol, _INTERP), (String.Affix, _AFFIX), (String.Regex, _REGEX),
-                         (String.Doc, _DOC), (String.Backtick, _BACKTICK)):
-            if ttype in sub:
-                flags |= bit
-    if ttype in Comment and ttype not in Comment.Preproc and ttype not in Comment.PreprocFile:
-        flags |= _COMMENT
-    if ttype in Text or ttype in Whitespace:
-        flags |= _SPACE
-    if ttype in Keyword or ttype in Operator.Word:
-        kind = "kw"
-    elif ttype in Name:
-        kind = "name"
-    elif ttype in Operator:
-        kind = "op"
-    elif ttype in Punctuation:
-        kind = "punct"
-    elif ttype in Number:
-        kind = "num"
-    else:
-        kind = "other"
-    got = _TYPE_INFO[ttype] = (flags, kind)
-    return got
-
-
-def _cook(pairs: Iterator[tuple], lang: str, line: int, out: list[Tok], comments: list[tuple[int, str, int]]) -> None:
-    """Append the cooked tokens of one lexed window to ``out``."""
-    grp: _Group | None = None
-    depth = 0
-    expr: list[str] = []
-    ws_before = True
-    info = _TYPE_INFO
-    is_py = lang == PYTHON
-    for ttype, value in pairs:
-        flags, kind = info.get(ttype) or _type_info(ttype)
-        nl = value.count("\n") if "\n" in value else 0
-        if grp is not None:
-            if depth:
-                if flags & _INTERP:
-                    if value.endswith("{"):
-                        depth += 1
-                    elif value.endswith("}"):  # "}", or a conversion or "=" with it: "!r}", "=}"
-                        depth -= 1
-                        if depth == 0:
-                            grp.interps.append("".join(expr))
-                            grp.parts.append("\x00")
-                            grp.end = line + nl
-                            line += nl
-                            continue
-                expr.append(value)
-                line += nl
-                continue
-            if flags & _STR and not flags & (_AFFIX | _REGEX | _DOC):
-                if grp.template and flags & _INTERP and value in ("{", "${"):
-                    depth = 1
-                    expr = []
-                    grp.interp_lines.append(line)
-                else:
-                    grp.parts.append(value)
-                grp.end = line + nl
-                line += nl
-                continue
-            _emit_str(out, grp.finish(), lang)
-            grp = None
-            ws_before = False
-        if flags & _STR:
-            if flags & _REGEX:
-                out.append(Tok("regex", value, line, line + nl))
-            elif flags & _AFFIX:
-                p = value.lower()
-                grp = _Group(line, p, "f" in p, False)
-            else:
-                grp = _Group(line, "", bool(flags & _BACKTICK), bool(flags & _DOC))
-                grp.parts.append(value)
-                grp.end = line + nl
-            line += nl
-            continue
-        if flags & _COMMENT:
-            comments.append((line, value, len(out)))
-            line += nl
-            ws_before = True
-            continue
-        if flags & _SPACE and not value.strip():
-            line += nl
-            ws_before = True
-            continue
-        v = value.strip() if kind == "other" else value
-        if (
-            is_py
-            and not ws_before
-            and out
-            and (kind == "op" or kind == "punct")
-            and out[-1].kind in ("op", "punct")
-            and out[-1].value + v in _PY_MERGE
-        ):
-            out[-1].value += v
+def _cook_window(lexer: Lexer, body: str, lang: str, line: int, out: list[Tok], comments: list) -> None:
+    """``_cook(lex_pairs(lexer, body), ...)``; for pygments' Python lexer, the same result
+    from :func:`triage.rules.pyfast.cook_python` (one pass, no pair stream)."""
+    if type(lexer) is _python_lexer():
+        if _PY_SEEN[0] > FAST_PYTHON_AFTER_CHARS:
+            if pyfast.cook_python(body, line, out, comments):
+                return
         else:
-            out.append(Tok(kind, v, line, line + nl))
-        ws_before = False
-        line += nl
-    if grp is not None:
-        _emit_str(out, grp.finish(), lang)
+            _PY_SEEN[0] += len(body)
+    _cook(lex_pairs(lexer, body), lang, line, out, comments)
 
 
-def _emit_str(out: list[Tok], t: Tok, lang: str) -> None:
-    """Append a string token; in Python, ``"a" "b"`` (implicit concatenation) is one literal."""
-    if lang == PYTHON and t.kind == "str" and out and out[-1].kind == "str":
-        p = out[-1]
-        p.text += t.text
-        p.value += " " + t.value
-        if "f" in t.prefix and "f" not in p.prefix:
-            p.prefix += "f"
-        p.interps = p.interps + t.interps
-        p.interp_lines = p.interp_lines + t.interp_lines
-        p.end = t.end
-    else:
-        out.append(t)
+@lru_cache(maxsize=1)
+def _python_lexer() -> type:
+    from pygments.lexers.python import PythonLexer
+
+    return PythonLexer
 
 
 class TokenStream:
@@ -725,12 +558,12 @@ def lex(
         whole = covered * 2 >= len(lines)
     if whole:
         body = text if all(len(x) <= MAX_LEX_LINE for x in lines) else _blank_long(lines)
-        _cook(lex_pairs(lexer, body), lang, 1, toks, comments)
+        _cook_window(lexer, body, lang, 1, toks, comments)
     else:
         if snap is None:
             snap = lambda a: top_level_start(lines, a)  # noqa: E731
         for a, b in _windows(lines, added, snap):
             if toks:
                 toks.append(Tok("sep", "", a))
-            _cook(lex_pairs(lexer, _blank_long(lines[a - 1 : b])), lang, a, toks, comments)
+            _cook_window(lexer, _blank_long(lines[a - 1 : b]), lang, a, toks, comments)
     return TokenStream(toks, comments, lang, lexer_cls.name)
