@@ -473,6 +473,9 @@ def _cook_python(prog, text: str, line: int, out: list, comments: list) -> None:
                     else:
                         out.append(Tok(kind, value, line, line))
                     ws_before = False
+                    if rule[2] is None:
+                        pos = m.end()
+                        continue
             elif code == _GROUPS:
                 m = rule[0](text, pos)  # the rule's own groups
                 for g, gs in enumerate(sp[1], 1):

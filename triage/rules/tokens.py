@@ -185,7 +185,10 @@ def _cook_window(lexer: Lexer, body: str, lang: str, line: int, out: list[Tok], 
             if pyfast.cook_python(body, line, out, comments):
                 return
         else:
+            # pygments' own loop: lex_pairs would join Python's states, which pyfast makes moot
             _PY_SEEN[0] += len(body)
+            _cook(lexer.get_tokens(body), lang, line, out, comments)
+            return
     _cook(lex_pairs(lexer, body), lang, line, out, comments)
 
 
