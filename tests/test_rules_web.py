@@ -86,6 +86,19 @@ def test_xss_follows_request_data_to_the_response(body, lines):
     assert found(body, "xss-unescaped-render") == lines
 
 
+@pytest.mark.parametrize("body, lines", [
+    (V + '    ctx = {}\n    ctx["html"] = "<b>%s</b>" % p\n    return render_template("x.html", **ctx)\n', [5]),
+    (V + '    ctx = {}\n    ctx["html"] = "<b>{}</b>".format(p)\n    return render_template("x.html", **ctx)\n', [5]),
+    (V + '    g.banner = f"<div id=\'b\'>{p}</div>"\n    return render_template("x.html")\n', [4]),
+    (V + '    ctx = {}\n    ctx["text"] = "Hello %s" % p\n    return render_template("x.html", **ctx)\n', []),
+    (V + '    ctx = {}\n    ctx["html"] = "<b>%s</b>" % escape(p)\n    return render_template("x.html", **ctx)\n', []),
+    (V + '    ctx = {}\n    ctx["html"] = "<b>%s</b>".format(p)\n    return render_template("x.html", **ctx)\n', []),  # nothing filled
+    ('def fill(store, p):\n    store["html"] = "<b>%s</b>" % p\n    return store\n', []),  # answers no request
+])
+def test_xss_html_built_from_request_data_and_stored_for_the_template(body, lines):
+    assert found(body, "xss-unescaped-render") == lines
+
+
 def test_xss_markup_of_built_strings_and_autoescape_off():
     head = "import jinja2\nfrom markupsafe import Markup\n\n\n"
     body = ("def a(name):\n    return Markup(f'<b>{name}</b>')\n\n\n"

@@ -496,6 +496,7 @@ def python_xss(fi: FileInfo, seen: set[int]) -> Iterator[tuple[int, str]]:
         if flow.tainted(value, "html"):
             seen.add(line)
             yield line, f"request data is returned as HTML without escaping: {_src(value, 40)}"
+    yield from _stored_html(fi, flow, seen)
     for call, name in flow.calls(lines=fi.added):
         last = name.rsplit(".", 1)[-1]
         if call.lineno in seen or not call.args:
@@ -511,6 +512,55 @@ def python_xss(fi: FileInfo, seen: set[int]) -> Iterator[tuple[int, str]]:
                 and dotted(call.func.value) in ("response", "resp", "self.response") and flow.tainted(call.args[0], "html"):
             seen.add(call.lineno)
             yield call.lineno, f"request data is written into the response without escaping: {_src(call.args[0], 40)}"
+
+
+_HTML_TAG = re.compile(r"<\s*/?[a-zA-Z][\w-]*(?:\s[^<>]*)?/?>|<[a-zA-Z][\w-]*\s+[\w-]+\s*=")
+"""Markup in a literal: a tag (``<p>``, ``</a>``) or the start of one with an attribute."""
+
+
+def _html_template(node: ast.AST, fn: ast.AST) -> bool:
+    """``node`` fills a literal holding HTML markup: ``'<a href="%s">' % x``, ``tmpl.format(x)``
+    of such a literal bound above, an f-string or a ``+`` chain with markup in its text."""
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(v, ast.FormattedValue) for v in node.values) and any(
+            isinstance(v, ast.Constant) and _HTML_TAG.search(str(v.value)) for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        parts, stack = [], [node]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add):
+                stack += [n.left, n.right]
+            else:
+                parts.append(n)
+        return any(isinstance(x, ast.Constant) and isinstance(x.value, str) and _HTML_TAG.search(x.value)
+                   for x in parts) and not all(isinstance(x, ast.Constant) for x in parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        tmpl, slot = bound_expr(node.left, fn), re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[sr]")
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        tmpl, slot = bound_expr(node.func.value, fn), re.compile(r"\{[^{}]*\}")
+    else:
+        return False
+    return isinstance(tmpl, ast.Constant) and isinstance(tmpl.value, str) and bool(
+        _HTML_TAG.search(tmpl.value) and slot.search(tmpl.value))
+
+
+def _stored_html(fi: FileInfo, flow: FileFlow, seen: set[int]) -> Iterator[tuple[int, str]]:
+    """HTML built from request data and stored in a container or an attribute
+    (``context["html"] = link % text``): the flow is not followed past the store, and a
+    template given it must mark it safe to show it as markup, so it is reported where it is
+    built. A local name is followed to where it is returned or marked safe instead."""
+    for node in fi.nodes(ast.Assign):
+        if node.lineno in seen or not fi.touches(node.lineno, node.end_lineno or node.lineno):
+            continue
+        if not all(isinstance(t, (ast.Subscript, ast.Attribute)) for t in node.targets):
+            continue
+        fn = enclosing_view(flow, node) or flow.function_at(node.lineno, node)
+        if fn is None or not _answers_requests(fn) or not _html_template(node.value, fn):
+            continue  # (a helper that answers with a rendered page counts: the context goes there)
+        if flow.tainted(node.value, "html"):
+            seen.add(node.lineno)
+            yield node.lineno, (f"HTML is built from request data without escaping and stored in "
+                                f"{_src(node.targets[0], 30)}: {_src(node.value, 40)}")
 
 
 _NOT_TEXT = re.compile(r"Redirect|redirect|Json|json|render|Template|FileResponse|Streaming|^abort$")
