@@ -158,3 +158,16 @@ def test_a_rule_table_it_cannot_read_takes_the_pygments_route(monkeypatch):
     assert [t.kind for t in got.toks] == ["name", "op", "str"]
     assert got.toks[2].interps == ["y"]
     assert got.comments == [(1, "# c", 3)]
+
+
+def test_a_bulk_process_cooks_python_in_one_pass_from_its_first_file(monkeypatch):
+    monkeypatch.setattr(tokens, "_PY_SEEN", [0])
+    calls = []
+    real = pyfast.cook_python
+    monkeypatch.setattr(pyfast, "cook_python", lambda *a: calls.append(a[1]) or real(*a))
+    lex("a.py", "x = 1\n", [1], PythonLexer)
+    assert calls == []  # a lone commit's file: pygments' loop, nothing more to compile
+    tokens.expect_bulk_python()
+    got = lex("a.py", "x = 1\n", [1], PythonLexer)
+    assert calls == [1]
+    assert [t.value for t in got.toks] == ["x", "=", "1"]

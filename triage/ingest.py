@@ -107,9 +107,10 @@ def _warm_worker(root: str, key: str, cfg: Config, secret: bytes) -> None:
     gc.set_threshold(*WORKER_GC_THRESHOLDS)
     import triage.diff  # noqa: F401 - imported for its side effect: loaded once, here
     from triage.rules import all_rule_ids
-    from triage.rules.tokens import lexer_for
+    from triage.rules.tokens import expect_bulk_python, lexer_for
 
     all_rule_ids()
+    expect_bulk_python()
     for name in WARM_NAMES:
         cls = lexer_for(name)
         if cls is not None:

@@ -192,6 +192,13 @@ def _cook_window(lexer: Lexer, body: str, lang: str, line: int, out: list[Tok], 
     _cook(lex_pairs(lexer, body), lang, line, out, comments)
 
 
+def expect_bulk_python() -> None:
+    """Cook Python in one pass from the first file on: for a process that will lex a lot
+    of it (an ingest worker), where waiting for :data:`FAST_PYTHON_AFTER_CHARS` saves nothing."""
+    _PY_SEEN[0] = max(_PY_SEEN[0], FAST_PYTHON_AFTER_CHARS + 1)
+    pyfast.available()
+
+
 @lru_cache(maxsize=1)
 def _python_lexer() -> type:
     from pygments.lexers.python import PythonLexer
