@@ -140,7 +140,7 @@ def test_lex_cooks_python_the_same_either_way(monkeypatch):
         for added in (range(1, n + 1), range(1, n + 1, 97)):
             monkeypatch.setattr(tokens, "FULL_LEX_CHARS", 200)
             monkeypatch.setattr(tokens, "FAST_PYTHON_AFTER_CHARS", 10**12)
-            tokens._PY_SEEN[0] = 0
+            monkeypatch.setattr(tokens, "_PY_SEEN", [0])
             slow = lex(path.name, text, added, PythonLexer)
             monkeypatch.setattr(tokens, "FAST_PYTHON_AFTER_CHARS", -1)
             fast = lex(path.name, text, added, PythonLexer)
