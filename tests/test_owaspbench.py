@@ -161,6 +161,11 @@ def _semgrep_results(tmp_path, results):
 
 def test_semgrep_results_are_scored_beside_bandit_by_the_cwe_of_their_rule(tmp_path, capsys):
     bench = _bench(tmp_path)
+    (bench / "testcode" / "BenchmarkTest00005.py").write_text("import hashlib\nh = hashlib.md5(b'x').hexdigest()\n")
+    # a CWE-327 result on a case of another category (cmdi, CWE-78) answers nothing
+    (bench / "testcode" / "BenchmarkTest00006.py").write_text("import os\nos.system('ls')\n")
+    with (bench / "expectedresults-0.1.csv").open("a") as fh:
+        fh.write("BenchmarkTest00005,hash,true,328\nBenchmarkTest00006,cmdi,false,78\n")
     sg = _semgrep_results(tmp_path, [
         # the vulnerable SQL case: a rule of CWE-89 (a list, as some rules give it)
         {"check_id": "tainted-sql", "path": "testcode/BenchmarkTest00001.py",
@@ -172,12 +177,17 @@ def test_semgrep_results_are_scored_beside_bandit_by_the_cwe_of_their_rule(tmp_p
         {"check_id": "debug", "path": "testcode/BenchmarkTest00003.py", "extra": {"metadata": {"cwe": "CWE-489"}}},
         {"check_id": "no-metadata", "path": "testcode/BenchmarkTest00003.py", "extra": {}},
         {"check_id": "not-a-case", "path": "testcode/helpers.py", "extra": {"metadata": {"cwe": "CWE-330"}}},
+        # a weak-hash rule tagged with the broader CWE-327 answers the hash category (CWE-328)
+        {"check_id": "md5", "path": "testcode/BenchmarkTest00005.py", "extra": {"metadata": {"cwe": "CWE-327: Broken"}}},
+        {"check_id": "md5", "path": "testcode/BenchmarkTest00006.py", "extra": {"metadata": {"cwe": "CWE-327: Broken"}}},
     ])
     assert ev.main(["--owasp-dir", str(bench), "--json", "--semgrep-json", str(sg)]) == 0
     every = json.loads(capsys.readouterr().out)["all"]
     assert every["categories"]["sqli"]["semgrep"] == {"tpr": 1.0, "fpr": 1.0, "score": 0.0}
     assert every["categories"]["weakrand"]["semgrep"] == {"tpr": 0.0, "fpr": 0.0, "score": 0.0}
-    assert every["semgrep_mean"] == 0.0 and every["mean"] == 1.0
+    assert every["categories"]["hash"]["semgrep"] == {"tpr": 1.0, "fpr": 0.0, "score": 1.0}
+    assert every["categories"]["cmdi"]["semgrep"]["fpr"] == 0.0
+    assert every["categories"]["sqli"]["tpr"] == 1.0 and every["categories"]["weakrand"]["tpr"] == 1.0
     assert ev.main(["--owasp-dir", str(bench), "--no-bandit", "--semgrep-json", str(sg)]) == 0
     table = capsys.readouterr().out
     assert "semgrep TPR" in table and "bandit" not in table

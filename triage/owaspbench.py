@@ -42,6 +42,11 @@ CATEGORY_CWES: dict[int, frozenset[int]] = {
 }
 """A Benchmark category's CWE -> the CWEs that answer it (the CWE itself and narrower ones)."""
 
+SEMGREP_BROADER: dict[int, frozenset[int]] = {328: frozenset({327})}
+"""Broader CWEs that also answer a category for semgrep's results: its weak-hash rules
+(``insecure-hash-algorithm-md5``, ``-sha1``) carry CWE-327, the parent of CWE-328, as
+bandit's ``hashlib.md5`` issue does (bandit is judged by test id, which counts it)."""
+
 _NAME = re.compile(r"BenchmarkTest\d+")
 
 
@@ -205,7 +210,7 @@ def score(root: Path, labels: dict[str, Label], bandit_tests: dict[str, tuple[st
         want = CATEGORY_CWES[lab.cwe]
         flagged = bool(triage_cwes(f"testcode/{path.name}", text) & want)
         by_bandit = with_bandit and bool(bandit_ids(path.name, text) & set((bandit_tests or {}).get(lab.category, ())))
-        by_semgrep = semgrep is not None and bool(semgrep.get(name, set()) & want)
+        by_semgrep = semgrep is not None and bool(semgrep.get(name, set()) & (want | SEMGREP_BROADER.get(lab.cwe, set())))
         for h in (half(name), "all"):
             sc = out[h].setdefault(lab.category, Score())
             if lab.vulnerable:
